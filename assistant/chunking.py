@@ -1,0 +1,331 @@
+"""Split a policy text into clauses: the smallest numbered items, each with its heading path and a stable id.
+
+The headings are 一、 / （一） / 1. / （1） / -- bullets. They may start a line or run inline after a sentence
+(`（二）… 6. …`); an inline marker only counts when it is the next number expected at its level, so numbers
+inside sentences are never taken for headings. Lines broken mid-sentence are joined first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .models import Clause
+
+CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_CN = "一二三四五六七八九十"
+
+PART, SECTION, ITEM, SUBITEM, BULLET = 1, 2, 3, 4, 5
+
+# Marker at the start of a paragraph, by level.
+_START = [
+    (PART, re.compile(rf"^([{_CN}]+)、")),
+    (SECTION, re.compile(rf"^（([{_CN}]+)）")),
+    (ITEM, re.compile(r"^(\d{1,2})[.．、](?=[^\d.．])")),
+    (SUBITEM, re.compile(r"^[（(](\d{1,2})[）)]")),
+    (BULLET, re.compile(r"^(?:--|——|－－|—(?=\S))")),
+]
+# Marker inside a paragraph: after a sentence end, a closing bracket or a space (（一） may follow a title).
+_INLINE = re.compile(
+    rf"(?:(?<=[。；！？）\s])(?P<part>[{_CN}]+)、)"
+    rf"|(?:（(?P<section>[{_CN}]+)）)"
+    r"|(?:(?<=[。；！？）\s])(?P<item>\d{1,2})[.．](?=[^\d.．\s]))"
+    r"|(?:(?<=[。；！？\s])[（(](?P<subitem>\d{1,2})[）)])"
+)
+_INLINE_LEVELS = {"part": PART, "section": SECTION, "item": ITEM, "subitem": SUBITEM}
+_TERMINAL = tuple("。！？；：…”」』》")
+_DUTY_NOTE_END = re.compile(r"（责任单位[^（）]*）$")
+_SENTENCE_END = re.compile(r"(?<=[。！？；])")
+_CLOSING = re.compile(
+    r"^(?:\d{4}年\d{1,2}月\d{1,2}日|附件[:：]?.{0,40}|.{2,30}(?:人民政府|办公厅|委员会)(?:\s*\d{4}年\d{1,2}月\d{1,2}日)?)$"
+)
+_SHORT_LINE = 40
+
+
+def chinese_number(text: str) -> int:
+    """一 → 1, 十 → 10, 十六 → 16, 二十三 → 23."""
+    if text == "十":
+        return 10
+    if text.startswith("十"):
+        return 10 + CHINESE_DIGITS[text[1]]
+    if "十" in text:
+        tens, _, units = text.partition("十")
+        return CHINESE_DIGITS[tens] * 10 + (CHINESE_DIGITS[units] if units else 0)
+    return CHINESE_DIGITS[text]
+
+
+def _number(level: int, raw: str) -> int:
+    return chinese_number(raw) if level in (PART, SECTION) else int(raw)
+
+
+def _ends_sentence(paragraph: str) -> bool:
+    return paragraph.endswith(_TERMINAL) or bool(_DUTY_NOTE_END.search(paragraph))
+
+
+def _start_marker(paragraph: str) -> tuple[int, re.Match[str]] | None:
+    for level, pattern in _START:
+        if match := pattern.match(paragraph):
+            return level, match
+    return None
+
+
+def _is_heading_only(paragraph: str) -> bool:
+    return _start_marker(paragraph) is not None and len(paragraph) < _SHORT_LINE and "。" not in paragraph[:-1]
+
+
+def join_lines(text: str) -> list[str]:
+    """Paragraphs from raw lines: a line continues the previous one when that one stopped mid-sentence."""
+    paragraphs: list[str] = []
+    for raw in text.replace("\r", "").split("\n"):
+        line = raw.strip().strip("\u3000").strip()
+        if not line:
+            continue
+        if paragraphs and _continues(paragraphs[-1], line):
+            paragraphs[-1] += line
+        else:
+            paragraphs.append(line)
+    return paragraphs
+
+
+def _continues(previous: str, line: str) -> bool:
+    if _start_marker(line) or _ends_sentence(previous) or _is_heading_only(previous):
+        return False
+    # A long line cut off mid-sentence, or a number split across lines (`5` / `0%`, `94%以` / `上`).
+    return len(previous) >= _SHORT_LINE or previous[-1].isdigit() or not _is_cjk_start(line)
+
+
+def _is_cjk_start(line: str) -> bool:
+    return "\u4e00" <= line[0] <= "\u9fff" or line[0] in "（《“"
+
+
+@dataclass
+class _Node:
+    level: int
+    number: int
+    id_part: str
+    label: str  # e.g. 「（三）基本原则」, shown in the heading path
+    parent: _Node | None
+    heading_line: str = ""  # a heading that stood alone, without body text
+    body: list[str] = field(default_factory=list)
+    children: int = 0
+    bullets: int = 0
+    last_child_number: dict[int, int] = field(default_factory=dict)
+
+    def path(self) -> list[_Node]:
+        nodes, node = [], self
+        while node is not None and node.level > 0:
+            nodes.append(node)
+            node = node.parent
+        return nodes[::-1]
+
+
+@dataclass
+class ChunkedDocument:
+    clauses: list[Clause]
+    headings: list[str]  # heading lines that carry no body text of their own (kept in the heading paths)
+    dropped_duplicates: list[str]
+
+
+def _title(rest: str) -> str:
+    """A heading's title: its first sentence when short, else its opening words."""
+    first = re.split(r"[。；]", rest, maxsplit=1)[0].strip()
+    if len(first) <= 30:
+        return first
+    return first[:24] + "…"
+
+
+class _Builder:
+    def __init__(self, doc_id: str, max_chars: int):
+        self.doc_id = doc_id
+        self.max_chars = max_chars
+        self.root = _Node(level=0, number=0, id_part="", label="", parent=None)
+        self.nodes: list[_Node] = []
+        self.current = self.root
+        self.preamble: _Node | None = None
+
+    # -- tree ---------------------------------------------------------------------------------
+    def _parent_for(self, level: int) -> _Node:
+        node = self.current
+        while node.level >= level:
+            node = node.parent  # type: ignore[assignment]
+        return node
+
+    def _expected(self, level: int) -> set[int]:
+        """Numbers that may come next at `level`: the next sibling's, or 1 under a new parent.
+        Items keep counting across sections in some texts (6. right after （二）), so that is allowed too."""
+        parent = self._parent_for(level)
+        last = parent.last_child_number.get(level, 0)
+        expected = {last + 1}
+        if level == ITEM:
+            expected.add(self._last_number_anywhere(level) + 1)
+        if level == SECTION:
+            expected.add(self._last_number_anywhere(level) + 1)
+        return expected
+
+    def _last_number_anywhere(self, level: int) -> int:
+        for node in reversed(self.nodes):
+            if node.level == level:
+                return node.number
+        return 0
+
+    def open(self, level: int, number: int, marker: str, rest: str, paragraph: str) -> None:
+        parent = self._parent_for(level)
+        parent.children += 1
+        if level == BULLET:
+            parent.bullets += 1
+            id_part = f"b{parent.bullets}"
+        else:
+            parent.last_child_number[level] = number
+            id_part = str(number)
+        node = _Node(level=level, number=number, id_part=id_part, label=f"{marker}{_title(rest)}", parent=parent)
+        if level != BULLET and "。" not in rest.rstrip("。") and len(paragraph) < _SHORT_LINE:
+            node.heading_line = paragraph
+        else:
+            node.body.append(paragraph)
+        self.nodes.append(node)
+        self.current = node
+
+    def add_text(self, paragraph: str) -> None:
+        """Plain text belongs to the innermost numbered heading; text after bullets returns to their parent."""
+        node = self.current
+        while node.level == BULLET:
+            node = node.parent  # type: ignore[assignment]
+        if node is self.root:
+            if self.preamble is None:
+                self.preamble = _Node(level=0, number=0, id_part="0", label="前言", parent=None)
+            self.preamble.body.append(paragraph)
+            return
+        self.current = node
+        node.body.append(paragraph)
+
+    # -- paragraphs ---------------------------------------------------------------------------
+    def feed(self, paragraph: str) -> None:
+        start = _start_marker(paragraph)
+        if start is not None and start[0] == BULLET:
+            self.open(BULLET, 0, "--", paragraph[start[1].end() :].strip(), paragraph)
+            return
+        if start is not None and self._plausible_start(start):
+            level, match = start
+            self._feed_inline(paragraph, (level, _number(level, match.group(1)), match.group(0)))
+        else:
+            self._feed_inline(paragraph, None)
+
+    def _plausible_start(self, start: tuple[int, re.Match[str]]) -> bool:
+        level, match = start
+        number = _number(level, match.group(1))
+        # A heading at the start of a line is trusted unless it jumps far ahead of the numbering.
+        return number == 1 or number <= max(self._expected(level)) + 1
+
+    def _feed_inline(self, paragraph: str, start: tuple[int, int, str] | None) -> None:
+        """Cut `paragraph` at every heading marker that is next in sequence, and feed the pieces."""
+        pieces: list[tuple[int, int, str, int]] = []  # (level, number, marker, position)
+        snapshot = self._snapshot()
+        position = 0
+        if start is not None:
+            pieces.append((*start, 0))
+            self.open(start[0], start[1], start[2], "", "")
+            position = len(start[2])
+        while True:
+            found = None
+            for match in _INLINE.finditer(paragraph, position):
+                name = next(key for key, value in match.groupdict().items() if value)
+                level = _INLINE_LEVELS[name]
+                number = _number(level, match.group(name))
+                if number in self._expected(level):
+                    found = (level, number, match)
+                    break
+            if found is None:
+                break
+            level, number, match = found
+            pieces.append((level, number, match.group(0), match.start()))
+            # Pretend the heading is open so the next marker is checked against the right numbering.
+            self.open(level, number, match.group(0), "", "")
+            position = match.end()
+        self._restore(snapshot)
+
+        if not pieces:
+            self.add_text(paragraph)
+            return
+        if pieces[0][3] > 0:
+            self.add_text(paragraph[: pieces[0][3]].strip())
+        for index, (level, number, marker, begin) in enumerate(pieces):
+            end = pieces[index + 1][3] if index + 1 < len(pieces) else len(paragraph)
+            segment = paragraph[begin:end].strip()
+            self.open(level, number, marker, segment[len(marker) :].strip(), segment)
+
+    def _snapshot(self) -> tuple:
+        return (self.current, len(self.nodes), [(n, n.children, n.bullets, dict(n.last_child_number))
+                                                for n in [self.root, *self.nodes]])
+
+    def _restore(self, snapshot: tuple) -> None:
+        current, count, states = snapshot
+        for node, children, bullets, last in states:
+            node.children, node.bullets, node.last_child_number = children, bullets, last
+        del self.nodes[count:]
+        self.current = current
+
+    # -- output -------------------------------------------------------------------------------
+    def clauses(self, closing: list[str]) -> ChunkedDocument:
+        clauses: list[Clause] = []
+        headings: list[str] = []
+        ordered = ([self.preamble] if self.preamble else []) + self.nodes
+        if closing:
+            ordered.append(_Node(level=0, number=0, id_part="end", label="落款与附件", parent=None, body=closing))
+        for node in ordered:
+            if node.heading_line:
+                headings.append(node.heading_line)
+            body = node.body or ([] if node.children else [node.heading_line])
+            if not body:
+                continue
+            if node.heading_line and not node.body:
+                headings.pop()  # a heading with nothing under it becomes a clause of its own
+            path = [n.label for n in node.path()] or [node.label]
+            clause_id = f"{self.doc_id}#" + ".".join(n.id_part for n in node.path()) if node.level else (
+                f"{self.doc_id}#{node.id_part}")
+            parts = split_long("\n".join(body), self.max_chars)
+            for index, part in enumerate(parts, start=1):
+                suffix = f"~{index}" if len(parts) > 1 else ""
+                clauses.append(Clause(clause_id=clause_id + suffix, doc_id=self.doc_id, section_path=path,
+                                      text=part, order=len(clauses)))
+        return ChunkedDocument(clauses=clauses, headings=headings, dropped_duplicates=[])
+
+
+def split_long(text: str, max_chars: int) -> list[str]:
+    """Split at sentence ends into parts of at most `max_chars` (a single longer sentence stays whole)."""
+    if len(text) <= max_chars:
+        return [text]
+    parts, current = [], ""
+    for sentence in (s for s in _SENTENCE_END.split(text) if s):
+        if current and len(current) + len(sentence) > max_chars:
+            parts.append(current)
+            current = ""
+        current += sentence
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _split_closing(paragraphs: list[str]) -> tuple[list[str], list[str]]:
+    """Signature, date and attachment lines at the very end form a closing clause of their own."""
+    end = len(paragraphs)
+    while end > 0 and _CLOSING.match(paragraphs[end - 1]):
+        end -= 1
+    return paragraphs[:end], paragraphs[end:]
+
+
+def chunk_document(doc_id: str, text: str, max_chars: int = 600) -> ChunkedDocument:
+    """Clauses of one document, in reading order, with ids that depend only on its numbering."""
+    paragraphs, seen, dropped = [], set(), []
+    for paragraph in join_lines(text):
+        if paragraph in seen and len(paragraph) >= 10:
+            dropped.append(paragraph)
+            continue
+        seen.add(paragraph)
+        paragraphs.append(paragraph)
+    body, closing = _split_closing(paragraphs)
+    builder = _Builder(doc_id, max_chars)
+    for paragraph in body:
+        builder.feed(paragraph)
+    result = builder.clauses(closing)
+    result.dropped_duplicates = dropped
+    return result

@@ -1,0 +1,79 @@
+"""Load the corpus: every supported file in the corpus folder, with metadata from the text and the manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..errors import CorpusError
+from ..models import DocumentMeta
+from .loaders import LOADERS, load_text
+from .metadata import detect_metadata, slug
+
+log = logging.getLogger(__name__)
+
+MANIFEST_NAME = "manifest.yaml"
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    meta: DocumentMeta
+    text: str
+
+
+@dataclass(frozen=True)
+class Corpus:
+    documents: list[SourceDocument]
+    fingerprint: str  # changes whenever a file or the manifest changes: the index is rebuilt then
+
+    def by_id(self) -> dict[str, SourceDocument]:
+        return {doc.meta.doc_id: doc for doc in self.documents}
+
+
+def _read_manifest(corpus_dir: Path) -> dict[str, dict]:
+    path = corpus_dir / MANIFEST_NAME
+    if not path.exists():
+        return {}
+    try:
+        entries = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("documents", [])
+        return {entry["file"]: entry for entry in entries}
+    except (yaml.YAMLError, AttributeError, KeyError, TypeError) as exc:
+        raise CorpusError(f"文档清单 {MANIFEST_NAME} 格式错误：{exc}") from exc
+
+
+def corpus_files(corpus_dir: Path) -> list[Path]:
+    if not corpus_dir.is_dir():
+        raise CorpusError(f"找不到文档目录：{corpus_dir}")
+    return sorted(p for p in corpus_dir.iterdir() if p.is_file() and p.suffix.lower() in LOADERS
+                  and p.name.lower() != "readme.md")
+
+
+def load_corpus(corpus_dir: Path) -> Corpus:
+    """Read every document; a file that cannot be read stops the load with a message naming it."""
+    manifest = _read_manifest(corpus_dir)
+    digest = hashlib.sha256()
+    if (corpus_dir / MANIFEST_NAME).exists():
+        digest.update((corpus_dir / MANIFEST_NAME).read_bytes())
+    documents: list[SourceDocument] = []
+    seen_ids: set[str] = set()
+    for path in corpus_files(corpus_dir):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        text = load_text(path)
+        fields: dict = {"doc_id": slug(path), "title": path.stem, "province": "未知"}
+        fields.update(detect_metadata(path, text))
+        fields.update({k: v for k, v in manifest.get(path.name, {}).items() if v is not None and k != "file"})
+        fields["source_file"] = path.name
+        fields["date"] = str(fields["date"]) if fields.get("date") else None
+        meta = DocumentMeta(**fields)
+        if meta.doc_id in seen_ids:
+            raise CorpusError(f"文档编号重复：{meta.doc_id}（{path.name}）")
+        seen_ids.add(meta.doc_id)
+        documents.append(SourceDocument(meta=meta, text=text))
+    if not documents:
+        raise CorpusError(f"文档目录中没有可用的文档：{corpus_dir}")
+    log.info("loaded %d documents from %s", len(documents), corpus_dir)
+    return Corpus(documents=documents, fingerprint=digest.hexdigest())
