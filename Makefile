@@ -1,0 +1,40 @@
+# Two entry points: `make run` and `make test`. Both create .venv on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test index eval bench browser clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+index/CURRENT: | $(STAMP)
+	$(BIN)/assistant index build
+
+run: $(STAMP) index/CURRENT
+	$(BIN)/python app.py
+
+index: $(STAMP)
+	$(BIN)/assistant index build
+
+# Debian's chromium for the browser tests; skipped quietly where apt is not available.
+browser:
+	@command -v chromium >/dev/null 2>&1 || (command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq >/dev/null 2>&1; apt-get install -y -qq chromium >/dev/null 2>&1) || \
+	  echo "chromium not installed: browser tests will be skipped")
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest -q
+
+eval: $(STAMP)
+	$(BIN)/assistant eval --split all
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) index

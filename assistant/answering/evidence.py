@@ -1,0 +1,134 @@
+"""Pick the sentences that answer a question from the retrieved clauses, and measure how well they match.
+
+The match features (term coverage, best sentence, dense similarity) also drive the refusal decision, whose
+thresholds are calibrated on the evaluation set's dev split (see refusal.py).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..models import SearchHit
+from ..provinces import PROVINCES
+from ..question import QuestionAnalysis
+from ..text import content_terms, normalise, sentences
+
+_QUANTITY = re.compile(r"多少|几|比例|比率|百分|率|%|数量|how much|how many|percentage|rate|what share|target",
+                       re.IGNORECASE)
+_LIST = re.compile(r"哪些|有哪|包括|包含|几项|几个方面|列举|what are|which units|list", re.IGNORECASE)
+_PLACE_WORDS = {w for p in PROVINCES for w in (p.name, p.full, p.english.lower())}
+_YEAR_WORD = re.compile(r"^20\d{2}年?$")
+MAX_QUOTES = 3
+
+
+@dataclass
+class Evidence:
+    hit: SearchHit
+    quotes: list[str]
+    sentence_match: float  # weighted share of the question's terms in the best sentence
+    coverage: float  # weighted share of the question's terms anywhere in the clause
+    siblings: list[SearchHit] = field(default_factory=list)  # other items of a list, cited too
+
+    @property
+    def strength(self) -> float:
+        return 0.5 * self.coverage + 0.3 * self.sentence_match + 0.2 * self.hit.dense_score
+
+
+class TermWeights:
+    """Inverse document frequency of question terms over the clause texts (substring match, as Chinese has
+    no spaces): rare terms such as 一次性验收合格率 count more than 质量."""
+
+    def __init__(self, texts: list[str]):
+        self._texts = [normalise(t) for t in texts]
+        self._n = len(texts)
+
+    @lru_cache(maxsize=4096)
+    def weight(self, term: str) -> float:
+        df = sum(term in text for text in self._texts)
+        return math.log(1 + (self._n + 1) / (df + 0.5))
+
+
+def question_terms(analysis: QuestionAnalysis) -> list[str]:
+    return [t for t in content_terms(analysis.search_text)
+            if t not in _PLACE_WORDS and not _YEAR_WORD.match(t) and not t.isascii()]
+
+
+def _bigrams(term: str) -> set[str]:
+    return {term[i : i + 2] for i in range(len(term) - 1)} or {term}
+
+
+def term_match(terms: list[str], weights: TermWeights, text: str) -> float:
+    """Weighted share of `terms` found in `text`; a term found only in part (its bigrams) counts half."""
+    if not terms:
+        return 0.0
+    text = normalise(text)
+    total = found = 0.0
+    for term in terms:
+        w = weights.weight(term)
+        total += w
+        if term in text:
+            found += w
+        else:
+            grams = _bigrams(term)
+            found += 0.5 * w * sum(g in text for g in grams) / len(grams)
+    return found / total
+
+
+def _sentence_score(sentence: str, terms: list[str], weights: TermWeights, analysis: QuestionAnalysis) -> float:
+    score = term_match(terms, weights, sentence)
+    if _QUANTITY.search(analysis.search_text) and re.search(r"\d", sentence):
+        score += 0.15
+    if analysis.years and any(str(y) in sentence for y in analysis.years):
+        score += 0.1
+    return score
+
+
+def select(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermWeights, candidates: int = 3
+           ) -> Evidence | None:
+    """The best-supported clause among the first `candidates` hits, with the sentences to quote."""
+    terms = question_terms(analysis)
+    best: tuple[float, Evidence] | None = None
+    for rank, hit in enumerate(hits[:candidates]):
+        scored = [(s, _sentence_score(s, terms, weights, analysis)) for s in sentences(hit.clause.text)]
+        if not scored:
+            continue
+        top_sentence = max(score for _, score in scored)
+        coverage = term_match(terms, weights, f"{hit.clause.section} {hit.clause.text}")
+        evidence = Evidence(hit=hit, quotes=_quotes(scored), sentence_match=min(top_sentence, 1.0),
+                            coverage=coverage)
+        rank_prior = 1.0 - 0.12 * rank
+        value = (0.45 * coverage + 0.35 * min(top_sentence, 1.2) + 0.2 * hit.score) * rank_prior
+        if best is None or value > best[0]:
+            best = (value, evidence)
+    if best is None:
+        return None
+    evidence = best[1]
+    if _LIST.search(analysis.search_text):
+        evidence.siblings = _list_siblings(evidence.hit, hits)
+    return evidence
+
+
+def _quotes(scored: list[tuple[str, float]]) -> list[str]:
+    """The best sentence, plus close runners-up, in reading order; a bare heading pulls in what follows it."""
+    order = sorted(range(len(scored)), key=lambda i: -scored[i][1])
+    top = scored[order[0]][1]
+    chosen = {order[0]}
+    for i in order[1:MAX_QUOTES]:
+        if scored[i][1] >= max(0.75 * top, 0.3):
+            chosen.add(i)
+    first = order[0]
+    if len(scored[first][0]) < 16 and first + 1 < len(scored):
+        chosen.add(first + 1)
+    return [scored[i][0] for i in sorted(chosen)][:MAX_QUOTES]
+
+
+def _list_siblings(hit: SearchHit, hits: list[SearchHit]) -> list[SearchHit]:
+    """Other bullets or items under the same heading, when the question asks for a list."""
+    parent = hit.clause.clause_id.rsplit(".", 1)[0] if "." in hit.clause.clause_id.split("#")[1] else None
+    if parent is None:
+        return []
+    return [h for h in hits if h is not hit and h.clause.clause_id.rsplit(".", 1)[0] == parent
+            and h.clause.doc_id == hit.clause.doc_id]

@@ -1,0 +1,140 @@
+"""The default answer: quotes the clauses verbatim, names document and section, and cites them with [n]."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..models import Answer, Citation, DocumentMeta, SearchHit
+from ..provinces import BY_NAME
+from ..question import QuestionAnalysis
+from .evidence import Evidence
+
+RELATED_OFFERED = 2
+
+
+@dataclass
+class ScopeResult:
+    """What was found for one province (or for the whole corpus when the question names none)."""
+
+    label: str | None
+    evidence: Evidence | None
+    supported: bool
+    hits: list[SearchHit]
+
+
+class CitationList:
+    def __init__(self, documents: dict[str, DocumentMeta]):
+        self.documents = documents
+        self.items: list[Citation] = []
+
+    def cite(self, hit: SearchHit) -> int:
+        for citation in self.items:
+            if citation.clause_id == hit.clause.clause_id:
+                return citation.n
+        meta = self.documents[hit.clause.doc_id]
+        self.items.append(Citation(
+            n=len(self.items) + 1, doc_id=meta.doc_id, title=meta.title, province=meta.province,
+            section=hit.clause.section, clause_id=hit.clause.clause_id, text=hit.clause.text, score=hit.score))
+        return len(self.items)
+
+
+def _source(meta: DocumentMeta, english: bool) -> str:
+    if english:
+        return f"《{meta.title}》 ({BY_NAME[meta.province].english if meta.province in BY_NAME else meta.province})"
+    date = f"，{meta.date}" if meta.date else ""
+    return f"《{meta.title}》（{meta.province}{date}）"
+
+
+def _quote_block(evidence: Evidence, citations: CitationList, english: bool) -> str:
+    meta = citations.documents[evidence.hit.clause.doc_id]
+    n = citations.cite(evidence.hit)
+    quote = "".join(evidence.quotes)
+    if english:
+        text = f"According to {_source(meta, True)}, section “{evidence.hit.clause.section}”: “{quote}” [{n}]"
+    else:
+        text = f"根据{_source(meta, False)}“{evidence.hit.clause.section}”：“{quote}”[{n}]"
+    for sibling in evidence.siblings:
+        m = citations.cite(sibling)
+        first = sibling.clause.text.split("。")[0]
+        text += f"\n- “{first}。”[{m}]" if not english else f"\n- “{first}。” [{m}]"
+    return text
+
+
+def compose(analysis: QuestionAnalysis, results: list[ScopeResult], documents: dict[str, DocumentMeta],
+            refusal_reason: str | None = None) -> Answer:
+    """Turn what retrieval found into the answer text and its numbered citations."""
+    citations = CitationList(documents)
+    english = analysis.english
+    supported = [r for r in results if r.supported and r.evidence]
+    if refusal_reason or not supported:
+        return _refusal(analysis, results, citations, refusal_reason)
+
+    if len(results) == 1 and not analysis.multi:
+        evidence = supported[0].evidence
+        assert evidence is not None
+        lead = ""
+        if analysis.which:
+            province = documents[evidence.hit.clause.doc_id].province
+            lead = (f"{BY_NAME[province].english} does. " if english and province in BY_NAME
+                    else f"{province}。") if province else ""
+        text = lead + _quote_block(evidence, citations, english)
+    else:
+        lines = ["By province:" if english else "按省份分别如下："]
+        for result in results:
+            name = result.label or ""
+            shown = BY_NAME[name].english if english and name in BY_NAME else name
+            if result.supported and result.evidence:
+                lines.append(f"【{shown}】" + _quote_block(result.evidence, citations, english))
+            elif not analysis.which and not _asks_which_provinces(analysis):
+                lines.append(f"【{shown}】" + ("no relevant provision found." if english else "知识库中未找到相关规定。"))
+        text = "\n".join(lines)
+    if analysis.missing_provinces:
+        text += "\n" + _not_covered(analysis, documents)
+    quotes = [q for r in supported if r.evidence for q in r.evidence.quotes]
+    return Answer(answer=text, answerable=True, citations=citations.items, quotes=quotes)
+
+
+def _asks_which_provinces(analysis: QuestionAnalysis) -> bool:
+    return "哪些省" in analysis.text or "which provinces" in analysis.text.lower()
+
+
+def _covered_provinces(documents: dict[str, DocumentMeta]) -> str:
+    return "、".join(dict.fromkeys(d.province for d in documents.values()))
+
+
+def _not_covered(analysis: QuestionAnalysis, documents: dict[str, DocumentMeta]) -> str:
+    missing = "、".join(analysis.missing_provinces)
+    if analysis.english:
+        names = ", ".join(BY_NAME[p].english for p in analysis.missing_provinces if p in BY_NAME)
+        return f"The knowledge base holds no documents of {names}."
+    return f"知识库未收录{missing}的文件（已收录：{_covered_provinces(documents)}）。"
+
+
+def _refusal(analysis: QuestionAnalysis, results: list[ScopeResult], citations: CitationList,
+             reason: str | None) -> Answer:
+    english = analysis.english
+    text = ("No answer to this question was found in the knowledge base." if english
+            else "知识库中未找到该问题的答案。")
+    if reason:
+        text += f"{'' if english else ''}{reason}"
+    offered = [] if analysis.missing_provinces and not analysis.provinces else [
+        hit for r in results for hit in r.hits[:RELATED_OFFERED]][:RELATED_OFFERED]
+    if offered:
+        text += "\nPossibly related:" if english else "\n可能相关："
+        for hit in offered:
+            n = citations.cite(hit)
+            meta = citations.documents[hit.clause.doc_id]
+            text += f"\n[{n}] {_source(meta, english)} {hit.clause.section}"
+    return Answer(answer=text, answerable=False, citations=citations.items)
+
+
+def refusal_reason(analysis: QuestionAnalysis, documents: dict[str, DocumentMeta]) -> str | None:
+    """A reason to refuse that needs no retrieval: a province or a year the corpus does not cover."""
+    if analysis.missing_provinces and not analysis.provinces:
+        return _not_covered(analysis, documents)
+    if analysis.unsupported_years:
+        years = "、".join(str(y) for y in analysis.unsupported_years)
+        if analysis.english:
+            return f" The documents set no targets for {years}."
+        return f"相关文件未涉及{years}年的内容。"
+    return None

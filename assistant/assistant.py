@@ -1,0 +1,128 @@
+"""The Python API: one object that loads the index once and answers many questions, from any thread."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+from .answering.evidence import TermWeights, select
+from .answering.extractive import ScopeResult, compose, refusal_reason
+from .answering.refusal import threshold
+from .embeddings import Embedder, get_embedder
+from .errors import InvalidQuestion, NotFound
+from .index import ClauseIndex, build_index, load_or_build
+from .models import Answer, Clause, DocumentMeta, SearchHit
+from .question import QuestionAnalysis
+from .retrieval import Retriever
+from .settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+SEARCH_POOL = 12
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """Everything derived from one index build; replaced as a whole, so readers never see a mix."""
+
+    index: ClauseIndex
+    retriever: Retriever
+    weights: TermWeights
+
+
+class Assistant:
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None,
+                 show_progress: bool = False):
+        self.settings = settings or get_settings()
+        self.embedder = embedder or get_embedder(self.settings.embedding_backend, self.settings.embedding_model)
+        self._swap_lock = threading.Lock()
+        self._loaded = self._prepare(load_or_build(self.settings, self.embedder, show_progress))
+
+    def _prepare(self, index: ClauseIndex) -> _Loaded:
+        return _Loaded(index, Retriever(index, self.embedder, self.settings.rrf_k),
+                       TermWeights([c.text for c in index.clauses]))
+
+    # -- index --------------------------------------------------------------------------------
+    @property
+    def index(self) -> ClauseIndex:
+        return self._loaded.index
+
+    def rebuild(self, show_progress: bool = False) -> ClauseIndex:
+        """Build a fresh index and swap it in; requests in flight finish on the old one."""
+        with self._swap_lock:
+            loaded = self._prepare(build_index(self.settings, self.embedder, show_progress))
+            self._loaded = loaded
+        return loaded.index
+
+    # -- questions ----------------------------------------------------------------------------
+    def validate(self, question: str) -> str:
+        if not isinstance(question, str) or not question.strip():
+            raise InvalidQuestion("问题不能为空。")
+        question = question.strip()
+        if len(question) > self.settings.max_question_chars:
+            raise InvalidQuestion(
+                f"问题过长（{len(question)} 字），请控制在 {self.settings.max_question_chars} 字以内。")
+        return question
+
+    def search(self, query: str, *, province: str | list[str] | None = None,
+               doc_id: str | list[str] | None = None, top_k: int | None = None) -> list[SearchHit]:
+        """Top clauses with scores, within the scope the filters or the query name."""
+        loaded = self._loaded
+        query = self.validate(query)
+        analysis = loaded.retriever.analyse(query)
+        provinces, doc_ids = loaded.retriever.resolve_filters(province, doc_id)
+        docs = loaded.retriever.scope(analysis, provinces, doc_ids)
+        return loaded.retriever.rank(analysis.search_text, docs, analysis.years, top_k or self.settings.top_k)
+
+    def analyse(self, question: str) -> QuestionAnalysis:
+        return self._loaded.retriever.analyse(self.validate(question))
+
+    def ask(self, question: str, *, province: str | list[str] | None = None,
+            doc_id: str | list[str] | None = None, top_k: int | None = None) -> Answer:
+        """An extractive answer quoting the clauses that support it, or an honest refusal."""
+        loaded = self._loaded
+        retriever = loaded.retriever
+        question = self.validate(question)
+        analysis = retriever.analyse(question)
+        provinces, doc_ids = retriever.resolve_filters(province, doc_id)
+        pool = max(top_k or self.settings.top_k, SEARCH_POOL)
+        reason = None if (provinces or doc_ids) else refusal_reason(analysis, retriever.documents)
+
+        results = []
+        for label, docs in self._scopes(analysis, provinces, doc_ids):
+            hits = retriever.rank(analysis.search_text, docs, analysis.years, pool)
+            evidence = select(analysis, hits, loaded.weights) if hits else None
+            supported = evidence is not None and evidence.strength >= threshold().min_strength
+            results.append(ScopeResult(label=label, evidence=evidence, supported=supported, hits=hits))
+        return compose(analysis, results, retriever.documents, reason)
+
+    def _scopes(self, analysis: QuestionAnalysis, provinces: list[str], doc_ids: list[str]
+                ) -> list[tuple[str | None, list[DocumentMeta]]]:
+        """One scope per province for comparisons and 哪些省份 questions; otherwise a single scope."""
+        retriever = self._loaded.retriever
+        docs = retriever.scope(analysis, provinces, doc_ids)
+        if not analysis.multi or analysis.which or doc_ids:
+            return [(provinces[0] if len(provinces) == 1 else None, docs)]
+        wanted = provinces or analysis.provinces or retriever.provinces
+        return [(p, [d for d in docs if d.province == p]) for p in wanted if any(d.province == p for d in docs)]
+
+    # -- documents ----------------------------------------------------------------------------
+    def documents(self) -> list[DocumentMeta]:
+        return list(self._loaded.index.documents)
+
+    def document(self, doc_id: str) -> DocumentMeta:
+        for meta in self._loaded.index.documents:
+            if meta.doc_id == doc_id:
+                return meta
+        raise NotFound(f"未找到文档：{doc_id}")
+
+    def clauses(self, doc_id: str) -> list[Clause]:
+        self.document(doc_id)
+        return [c for c in self._loaded.index.clauses if c.doc_id == doc_id]
+
+    def clause(self, clause_id: str) -> Clause:
+        clause = self._loaded.retriever.clause(clause_id)
+        if clause is None:
+            raise NotFound(f"未找到条款：{clause_id}")
+        return clause

@@ -1,0 +1,148 @@
+"""Command line: parses arguments, calls the Python API, formats the output. Nothing else lives here."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Iterable
+
+from .errors import AssistantError
+from .models import Answer
+
+log = logging.getLogger("assistant")
+
+EXIT_USER_ERROR = 2
+
+
+def _assistant(show_progress: bool = False):
+    from .assistant import Assistant
+
+    return Assistant(show_progress=show_progress)
+
+
+def _filters(args: argparse.Namespace) -> dict:
+    return {"province": args.province or None, "doc_id": args.doc or None}
+
+
+def format_answer(answer: Answer) -> str:
+    """Readable answer for a terminal: the text, then the cited clauses."""
+    lines = [answer.answer, ""]
+    if answer.citations:
+        lines.append("引用条款：" if answer.answerable else "可能相关的条款：")
+        for c in answer.citations:
+            lines.append(f"[{c.n}] {c.clause_id}  《{c.title}》 {c.section}  (score {c.score:.3f})")
+            lines.append(f"    {c.text[:160]}{'…' if len(c.text) > 160 else ''}")
+    return "\n".join(lines).rstrip()
+
+
+def _questions(args: argparse.Namespace) -> Iterable[str]:
+    if args.question == "-":
+        for line in sys.stdin:
+            if line.strip():
+                yield line.strip()
+    else:
+        yield args.question
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    assistant = _assistant()
+    failed = False
+    for question in _questions(args):
+        try:
+            answer = assistant.ask(question, **_filters(args))
+        except AssistantError as error:
+            failed = True
+            if not args.json:
+                raise
+            print(json.dumps({"answer": error.message, "answerable": False, "citations": [],
+                              "error": error.message}, ensure_ascii=False), flush=True)
+            continue
+        if args.json:
+            print(json.dumps(answer.contract(), ensure_ascii=False), flush=True)
+        else:
+            print(format_answer(answer), flush=True)
+    return 1 if failed else 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    hits = _assistant().search(args.query, top_k=args.top_k, **_filters(args))
+    if args.json:
+        print(json.dumps([{"clause_id": h.clause.clause_id, "section": h.clause.section, "score": h.score,
+                           "dense_score": h.dense_score, "keyword_score": h.keyword_score,
+                           "text": h.clause.text} for h in hits], ensure_ascii=False, indent=1))
+        return 0
+    for rank, hit in enumerate(hits, start=1):
+        print(f"{rank}. {hit.score:.3f}  {hit.clause.clause_id}  {hit.clause.section}")
+        print(f"   {hit.clause.text[:120]}{'…' if len(hit.clause.text) > 120 else ''}")
+    return 0
+
+
+def cmd_index_build(args: argparse.Namespace) -> int:
+    from .index import build_index
+    from .settings import get_settings
+
+    index = build_index(get_settings(), show_progress=True)
+    m = index.manifest
+    print(f"索引已建立：{m.documents} 份文档，{m.clauses} 个条款，用时 {m.build_seconds} 秒（{index.directory}）")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluation import run_cli
+
+    return run_cli(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="assistant", description="政策问答助手：引用条款回答质量强省政策问题")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show progress logs")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ask = sub.add_parser("ask", help="answer a question with cited clauses ('-' reads one question per line)")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per question")
+    ask.add_argument("--province", action="append", help="only this province (repeatable)")
+    ask.add_argument("--doc", action="append", help="only this doc_id (repeatable)")
+    ask.set_defaults(func=cmd_ask)
+
+    search = sub.add_parser("search", help="top clauses with scores")
+    search.add_argument("query")
+    search.add_argument("--top-k", type=int, default=None)
+    search.add_argument("--json", action="store_true")
+    search.add_argument("--province", action="append")
+    search.add_argument("--doc", action="append")
+    search.set_defaults(func=cmd_search)
+
+    index = sub.add_parser("index", help="manage the clause index")
+    index_sub = index.add_subparsers(dest="index_command", required=True)
+    index_sub.add_parser("build", help="(re)build the index from corpus/").set_defaults(func=cmd_index_build)
+
+    evaluation = sub.add_parser("eval", help="evaluate on eval/questions.jsonl against the baseline")
+    evaluation.add_argument("--split", choices=["dev", "test", "all"], default="test")
+    evaluation.add_argument("--mode", choices=["extractive", "llm"], default="extractive")
+    evaluation.add_argument("--calibrate", action="store_true",
+                            help="choose the refusal threshold on the dev split and save it")
+    evaluation.add_argument("--no-baseline", action="store_true", help="skip the LangChain baseline")
+    evaluation.set_defaults(func=cmd_eval)
+
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("faiss").setLevel(logging.WARNING)
+    try:
+        return args.func(args)
+    except AssistantError as error:
+        print(f"错误：{error.message}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

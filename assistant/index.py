@@ -1,0 +1,192 @@
+"""Build, save and load the clause index: FAISS vectors + bm25s keywords + clauses + a manifest.
+
+Each build goes to a fresh folder under index/, and the pointer file index/CURRENT is replaced atomically
+once the folder is complete, so a crash mid-build leaves the previous index usable. The manifest records the
+embedding model, the corpus fingerprint and the pipeline version, so a stale or mismatched index is detected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel
+from tqdm import tqdm
+
+from .chunking import chunk_document
+from .corpus import Corpus, load_corpus
+from .embeddings import Embedder, get_embedder
+from .errors import IndexUnavailable
+from .models import Clause, DocumentMeta
+from .settings import Settings
+from .stores.faiss_store import FaissStore
+from .stores.keyword import KeywordIndex
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+POINTER = "CURRENT"
+_PIPELINE_SOURCES = ("chunking.py", "text.py", "corpus/__init__.py", "corpus/metadata.py", "corpus/loaders.py")
+EMBED_BATCH = 16
+
+
+def pipeline_version() -> str:
+    """Changes when the code that turns documents into clauses changes, so old indexes get rebuilt."""
+    digest = hashlib.sha256(str(FORMAT_VERSION).encode())
+    package = Path(__file__).parent
+    for name in _PIPELINE_SOURCES:
+        digest.update((package / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class IndexManifest(BaseModel):
+    format_version: int
+    pipeline_version: str
+    embedding_model: str
+    dimension: int
+    corpus_fingerprint: str
+    max_clause_chars: int
+    documents: int
+    clauses: int
+    built_at: str
+    build_seconds: float
+
+
+@dataclass
+class ClauseIndex:
+    manifest: IndexManifest
+    documents: list[DocumentMeta]
+    clauses: list[Clause]
+    vectors: FaissStore
+    keywords: KeywordIndex
+    directory: Path
+
+
+def embedding_text(clause: Clause, meta: DocumentMeta) -> str:
+    """What gets embedded: province and title first, so near-identical clauses of two provinces differ."""
+    return f"{meta.province} {meta.title}\n{clause.section}\n{clause.text}"
+
+
+def keyword_text(clause: Clause, meta: DocumentMeta) -> str:
+    return f"{meta.province} {clause.section} {clause.text}"
+
+
+def build_index(settings: Settings, embedder: Embedder | None = None, show_progress: bool = True) -> ClauseIndex:
+    """Chunk, embed and index the whole corpus, then swap the new index in."""
+    started = time.perf_counter()
+    embedder = embedder or get_embedder(settings.embedding_backend, settings.embedding_model)
+    corpus = load_corpus(settings.corpus_dir)
+    clauses: list[Clause] = []
+    metas = {doc.meta.doc_id: doc.meta for doc in corpus.documents}
+    for doc in corpus.documents:
+        clauses.extend(chunk_document(doc.meta.doc_id, doc.text, settings.max_clause_chars).clauses)
+    texts = [embedding_text(c, metas[c.doc_id]) for c in clauses]
+    batches = []
+    with tqdm(total=len(texts), desc="嵌入条款", unit="条", disable=not show_progress) as bar:
+        for start in range(0, len(texts), EMBED_BATCH):
+            batches.append(embedder.embed_passages(texts[start : start + EMBED_BATCH]))
+            bar.update(len(texts[start : start + EMBED_BATCH]))
+    vectors = np.vstack(batches)
+    manifest = IndexManifest(
+        format_version=FORMAT_VERSION,
+        pipeline_version=pipeline_version(),
+        embedding_model=embedder.name,
+        dimension=int(vectors.shape[1]),
+        corpus_fingerprint=corpus.fingerprint,
+        max_clause_chars=settings.max_clause_chars,
+        documents=len(corpus.documents),
+        clauses=len(clauses),
+        built_at=time.strftime("%Y-%m-%dT%H:%M:%S"),
+        build_seconds=0.0,
+    )
+    store = FaissStore.from_vectors(vectors)
+    keywords = KeywordIndex.build([keyword_text(c, metas[c.doc_id]) for c in clauses])
+    manifest.build_seconds = round(time.perf_counter() - started, 2)
+    directory = _write(settings.index_dir, manifest, corpus, clauses, store, keywords)
+    log.info("索引已建立：%d 份文档，%d 个条款，用时 %.1f 秒", manifest.documents, manifest.clauses,
+             manifest.build_seconds)
+    return ClauseIndex(manifest, [d.meta for d in corpus.documents], clauses, store, keywords, directory)
+
+
+def _write(root: Path, manifest: IndexManifest, corpus: Corpus, clauses: list[Clause], store: FaissStore,
+           keywords: KeywordIndex) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    directory = root / f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.perf_counter_ns() % 10**6}"
+    directory.mkdir()
+    store.save(directory)
+    keywords.save(directory)
+    (directory / "documents.json").write_text(
+        json.dumps([d.meta.model_dump() for d in corpus.documents], ensure_ascii=False, indent=1), encoding="utf-8")
+    with open(directory / "clauses.jsonl", "w", encoding="utf-8") as out:
+        for clause in clauses:
+            out.write(clause.model_dump_json() + "\n")
+    (directory / "manifest.json").write_text(manifest.model_dump_json(indent=1), encoding="utf-8")
+    pointer_tmp = root / f".{POINTER}.{os.getpid()}.tmp"
+    pointer_tmp.write_text(directory.name, encoding="utf-8")
+    os.replace(pointer_tmp, root / POINTER)  # the atomic switch
+    _remove_old_builds(root, keep=directory.name)
+    return directory
+
+
+def _remove_old_builds(root: Path, keep: str) -> None:
+    """Keep the new build and the one before it (a reader may still have it open)."""
+    builds = sorted((p for p in root.glob("build-*") if p.is_dir() and p.name != keep),
+                    key=lambda p: p.stat().st_mtime)
+    for old in builds[:-1]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def read_index(root: Path) -> ClauseIndex:
+    """Load the current index, or raise IndexUnavailable saying what is wrong with it."""
+    pointer = root / POINTER
+    if not pointer.exists():
+        raise IndexUnavailable("索引尚未建立。")
+    directory = root / pointer.read_text(encoding="utf-8").strip()
+    try:
+        manifest = IndexManifest.model_validate_json((directory / "manifest.json").read_text(encoding="utf-8"))
+        documents = [DocumentMeta(**d) for d in json.loads((directory / "documents.json").read_text("utf-8"))]
+        with open(directory / "clauses.jsonl", encoding="utf-8") as lines:
+            clauses = [Clause.model_validate_json(line) for line in lines if line.strip()]
+        store = FaissStore.load(directory)
+        keywords = KeywordIndex.load(directory)
+    except Exception as exc:  # missing file, truncated JSON, unreadable FAISS data: all mean "corrupt"
+        raise IndexUnavailable(f"索引文件损坏或不完整（{type(exc).__name__}）。") from exc
+    if len(clauses) != len(store) or len(clauses) != manifest.clauses:
+        raise IndexUnavailable("索引文件损坏：条款数与向量数不一致。")
+    return ClauseIndex(manifest, documents, clauses, store, keywords, directory)
+
+
+def staleness(index: ClauseIndex, settings: Settings, embedder_name: str) -> str | None:
+    """Why the index no longer matches the corpus, code or model; None when it is current."""
+    manifest = index.manifest
+    if manifest.format_version != FORMAT_VERSION or manifest.pipeline_version != pipeline_version():
+        return "索引由旧版本程序生成"
+    if manifest.embedding_model != embedder_name:
+        return f"嵌入模型已更换（索引：{manifest.embedding_model}，当前：{embedder_name}）"
+    if manifest.max_clause_chars != settings.max_clause_chars:
+        return "条款切分设置已更改"
+    if manifest.corpus_fingerprint != load_corpus(settings.corpus_dir).fingerprint:
+        return "文档库已变化"
+    return None
+
+
+def load_or_build(settings: Settings, embedder: Embedder | None = None, show_progress: bool = False) -> ClauseIndex:
+    """The index ready to use: built when missing, rebuilt (with a logged reason) when corrupt or stale."""
+    embedder = embedder or get_embedder(settings.embedding_backend, settings.embedding_model)
+    try:
+        index = read_index(settings.index_dir)
+    except IndexUnavailable as problem:
+        log.warning("%s正在建立索引…", problem.message)
+        return build_index(settings, embedder, show_progress)
+    reason = staleness(index, settings, embedder.name)
+    if reason:
+        log.warning("索引已过期（%s），正在重建…", reason)
+        return build_index(settings, embedder, show_progress)
+    return index

@@ -1,0 +1,78 @@
+"""What a question says about where to look: provinces, documents, years, language, and whether it compares."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .models import DocumentMeta
+from .provinces import find_provinces
+from .text import is_english, normalise
+
+_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+_MULTI = re.compile(r"哪些省|哪几个省|各省|几个省|分别|对比|比较|异同|相比|区别|which provinces|compare|each province|respectively",
+                    re.IGNORECASE)
+_WHICH = re.compile(r"哪个省|哪一个省|哪省|which province", re.IGNORECASE)
+
+# English words that officials' English questions use, mapped to the Chinese terms of the texts, so the
+# keyword index and sentence selection can work on English questions too.
+GLOSSARY = {
+    "pass rate": "合格率", "qualification rate": "合格率", "acceptance": "验收", "inspection": "抽查",
+    "spot check": "抽查", "standardization": "标准化", "standardisation": "标准化", "standard": "标准",
+    "brand": "品牌", "metrology": "计量", "measurement": "计量", "certification": "认证",
+    "testing": "检验检测", "food safety": "食品安全", "food": "食品", "engineering": "工程",
+    "construction": "工程", "project": "工程项目", "service": "服务", "satisfaction": "满意度",
+    "target": "目标", "goal": "目标", "quality award": "质量奖", "chief quality officer": "首席质量官",
+    "green building": "绿色建筑", "agricultural": "农产品", "manufacturing": "制造业", "talent": "人才",
+    "credit": "诚信", "integrity": "诚信", "intellectual property": "知识产权", "forest": "森林覆盖率",
+    "tourism": "旅游", "leading group": "领导小组", "assessment": "考核", "responsible": "责任单位",
+    "principles": "基本原则", "guiding": "指导思想", "special equipment": "特种设备", "environment": "环境质量",
+    "product quality": "产品质量", "service quality": "服务质量", "smes": "中小企业", "small and medium": "中小企业",
+    "local standards": "地方标准", "road": "公路", "water conservancy": "水利工程", "fireworks": "烟花爆竹",
+    "import and export": "进出口", "finance": "财政金融", "funding": "经费", "quality month": "质量月",
+}
+
+
+@dataclass
+class QuestionAnalysis:
+    original: str
+    text: str  # simplified, normalised
+    english: bool
+    provinces: list[str]  # corpus provinces named in the question
+    missing_provinces: list[str]  # provinces named that the corpus does not cover
+    doc_ids: list[str]
+    years: list[int]
+    multi: bool  # 哪些省份 / 分别 / compare: answer province by province
+    which: bool  # 哪个省: one province expected, to be named in the answer
+    expansion: str = ""  # glossary terms for English questions
+    unsupported_years: list[int] = field(default_factory=list)
+
+    @property
+    def search_text(self) -> str:
+        return f"{self.text} {self.expansion}".strip()
+
+
+def analyse(question: str, documents: list[DocumentMeta], corpus_years: dict[str, set[int]]) -> QuestionAnalysis:
+    """Read the scope of a question; `corpus_years` maps doc_id to the years its text mentions."""
+    text = normalise(question)
+    covered = {d.province for d in documents}
+    named = find_provinces(text)
+    provinces = [p for p in named if p in covered]
+    missing = [p for p in named if p not in covered]
+    doc_ids = [d.doc_id for d in documents if _names_document(text, d)]
+    years = sorted({int(y) for y in _YEAR.findall(text)})
+    english = is_english(text)
+    expansion = " ".join(zh for en, zh in GLOSSARY.items() if en in text.lower()) if english else ""
+    scope = [d for d in documents if (not provinces or d.province in provinces)
+             and (not doc_ids or d.doc_id in doc_ids)]
+    known_years = set().union(*(corpus_years.get(d.doc_id, set()) for d in scope)) if scope else set()
+    unsupported = [y for y in years if y not in known_years and y > max(known_years, default=0)]
+    return QuestionAnalysis(
+        original=question, text=text, english=english, provinces=provinces, missing_provinces=missing,
+        doc_ids=doc_ids, years=years, multi=bool(_MULTI.search(text)) or len(provinces) > 1,
+        which=bool(_WHICH.search(text)), expansion=expansion, unsupported_years=unsupported,
+    )
+
+
+def _names_document(text: str, meta: DocumentMeta) -> bool:
+    return meta.doc_id in text or meta.title in text or any(alias and alias in text for alias in meta.aliases)

@@ -1,0 +1,113 @@
+"""Hybrid retrieval: dense (FAISS) and keyword (bm25s) rankings fused by reciprocal rank, inside a scope.
+
+The scope is what keeps near-identical provincial texts apart: a province, document or year named in the
+question (or passed as a filter) restricts or boosts the documents searched.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+import numpy as np
+
+from .embeddings import Embedder
+from .errors import UnknownFilter
+from .index import ClauseIndex
+from .models import Clause, DocumentMeta, SearchHit
+from .provinces import find_provinces
+from .question import QuestionAnalysis, analyse
+from .text import normalise
+
+_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+YEAR_BOOST = 0.3  # share of the best fused score added to clauses of documents that speak of the asked year
+
+
+class Retriever:
+    def __init__(self, index: ClauseIndex, embedder: Embedder, rrf_k: int = 60):
+        self.index = index
+        self.embedder = embedder
+        self.rrf_k = rrf_k
+        self.documents = {d.doc_id: d for d in index.documents}
+        self._doc_of = np.array([c.doc_id for c in index.clauses])
+
+    @cached_property
+    def document_years(self) -> dict[str, set[int]]:
+        years: dict[str, set[int]] = {doc_id: set() for doc_id in self.documents}
+        for clause in self.index.clauses:
+            years[clause.doc_id].update(int(y) for y in _YEAR.findall(clause.text))
+        return years
+
+    @property
+    def provinces(self) -> list[str]:
+        return list(dict.fromkeys(d.province for d in self.index.documents))
+
+    def analyse(self, question: str) -> QuestionAnalysis:
+        return analyse(question, self.index.documents, self.document_years)
+
+    def resolve_filters(self, province: str | list[str] | None, doc_id: str | list[str] | None
+                        ) -> tuple[list[str], list[str]]:
+        """Validate explicit filters; province names may be given in any recognisable form (湘, Hunan, 湖南省)."""
+        provinces: list[str] = []
+        for value in _as_list(province):
+            found = [p for p in find_provinces(normalise(value)) if p in self.provinces]
+            if not found:
+                raise UnknownFilter(f"知识库中没有该省份的文件：{value}（已收录：{'、'.join(self.provinces)}）")
+            provinces.extend(found)
+        doc_ids = _as_list(doc_id)
+        for value in doc_ids:
+            if value not in self.documents:
+                raise UnknownFilter(f"未知的文档编号：{value}（可用：{'、'.join(self.documents)}）")
+        return list(dict.fromkeys(provinces)), doc_ids
+
+    def scope(self, analysis: QuestionAnalysis, provinces: list[str], doc_ids: list[str]) -> list[DocumentMeta]:
+        """Documents to search: explicit filters win, then what the question names, then everything."""
+        provinces = provinces or analysis.provinces
+        doc_ids = doc_ids or analysis.doc_ids
+        docs = [d for d in self.documents.values()
+                if (not provinces or d.province in provinces) and (not doc_ids or d.doc_id in doc_ids)]
+        return docs
+
+    def rank(self, query: str, docs: list[DocumentMeta], years: list[int] | None = None,
+             limit: int = 10) -> list[SearchHit]:
+        """Clauses of `docs` best matching `query`, fused from both rankers."""
+        allowed = np.isin(self._doc_of, [d.doc_id for d in docs])
+        if not allowed.any():
+            return []
+        dense = self.index.vectors.scores(self.embedder.embed_queries([query])[0])
+        keyword = self.index.keywords.scores(query)
+        fused = np.zeros(len(dense), dtype=np.float64)
+        for scores in (dense, keyword):
+            masked = np.where(allowed, scores, -np.inf)
+            order = np.argsort(-masked, kind="stable")
+            ranks = np.empty(len(order), dtype=np.float64)
+            ranks[order] = np.arange(1, len(order) + 1)
+            weight = 1.0 if scores is dense or keyword.max() > 0 else 0.0
+            fused += weight / (self.rrf_k + ranks)
+        fused = np.where(allowed, fused, 0.0)
+        if years:
+            boosted = [d.doc_id for d in docs if self.document_years[d.doc_id] & set(years)]
+            if boosted and len(boosted) < len(docs):
+                fused += np.isin(self._doc_of, boosted) * fused.max() * YEAR_BOOST
+        best_possible = 2.0 / (self.rrf_k + 1) * (1 + YEAR_BOOST)
+        keyword_max = max(float(keyword[allowed].max()), 1e-9)
+        top = np.argsort(-fused, kind="stable")[: min(limit, int(allowed.sum()))]
+        return [
+            SearchHit(clause=self.index.clauses[i], score=round(float(fused[i] / best_possible), 4),
+                      dense_score=round(float(dense[i]), 4), keyword_score=round(float(keyword[i] / keyword_max), 4))
+            for i in top
+        ]
+
+    def clause(self, clause_id: str) -> Clause | None:
+        return self._clauses_by_id.get(clause_id)
+
+    @cached_property
+    def _clauses_by_id(self) -> dict[str, Clause]:
+        return {c.clause_id: c for c in self.index.clauses}
+
+
+def _as_list(value: str | list[str] | None) -> list[str]:
+    if value is None:
+        return []
+    values = [value] if isinstance(value, str) else list(value)
+    return [v.strip() for v in values if v and v.strip()]

@@ -1,0 +1,92 @@
+"""Text normalisation and tokenisation shared by the keyword index, question analysis and answer selection."""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+
+import jieba
+
+jieba.setLogLevel(logging.WARNING)
+
+# Terms jieba would split but that officials search for as one word.
+DOMAIN_TERMS = (
+    "质量强省", "质量强市", "质量强国", "首席质量官", "标准化", "质量提升", "质量兴省", "品牌建设", "计量", "认证认可",
+    "检验检测", "合格率", "一次性验收合格率", "抽查合格率", "监督抽查", "满意度", "质量奖", "政府质量奖", "质量安全",
+    "食品安全", "农产品质量安全", "质量诚信", "质量基础设施", "绿色建筑", "装配式建筑", "三品一标", "地理标志",
+    "责任单位", "质量发展纲要", "质量工作考核", "知识产权", "特种设备", "中小企业", "产业链供应链", "质量素养",
+    "质量变革", "质量技术基础", "质量共治", "森林覆盖率", "优良路率", "覆盖率", "质量损失率", "新材料",
+    "服务业", "生产性服务业", "生活性服务业", "质量月", "消费品", "工业产品", "工程质量", "服务质量", "产品质量",
+    "环境质量", "质量监管", "质量人才", "质量文化", "名牌", "驰名商标", "老字号", "市场监管局", "质监局",
+)
+
+STOPWORDS = frozenset(
+    "的 了 和 与 及 是 在 对 有 为 要 将 把 被 等 中 上 下 个 哪 哪些 什么 怎么 怎样 如何 多少 几 吗 呢 吧 啊 请 问 "
+    "请问 一下 关于 方面 提出 提到 规定 要求 文件 政策 意见 方案 通知 省 我省 全省 其中 哪个 是否 有没有 "
+    "目标 主要 具体 那 这 这个 那个 这条 哪里 谁 需要 应该 应当 可以 能 会 到 从 由 以 于 并 或 也 都 还 又 "
+    "分别 各 各自 内容 情况 相关 有关 进行 开展 工作 年 达到 实现 提高 加强 推进 the a an of in to for and "
+    "what which how is are does do by on with about province provinces".split()
+)
+
+_PUNCT = re.compile(r"[\s\u3000，。、；：？！“”‘’（）《》【】\[\]「」『』〔〕,.;:?!\"'()<>—\-…·/%％]+")
+
+for term in DOMAIN_TERMS:
+    jieba.add_word(term, freq=200000)
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional characters to simplified (questions may be typed in either)."""
+    return _t2s().convert(text)
+
+
+_FULLWIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)} | {"％": "%", "．": "."})
+
+
+def normalise(text: str) -> str:
+    """Simplified characters, half-width digits and %, collapsed spaces: for matching only, never for quoting."""
+    return re.sub(r"\s+", " ", to_simplified(text).translate(_FULLWIDTH)).strip()
+
+
+def tokenize(text: str) -> list[str]:
+    """Search tokens: jieba words without stopwords and punctuation, plus numbers with their %."""
+    tokens = []
+    for word in jieba.lcut_for_search(normalise(text).lower()):
+        word = word.strip()
+        if not word or _PUNCT.fullmatch(word) or word in STOPWORDS:
+            continue
+        tokens.append(word)
+    return tokens
+
+
+def content_terms(text: str) -> list[str]:
+    """Distinct meaningful words of a question, in order (for coverage and sentence matching)."""
+    seen: dict[str, None] = {}
+    for word in jieba.lcut(normalise(text).lower()):
+        word = word.strip()
+        if len(word) < 2 and not word.isdigit():
+            continue
+        if word in STOPWORDS or _PUNCT.fullmatch(word):
+            continue
+        seen.setdefault(word, None)
+    return list(seen)
+
+
+def is_english(text: str) -> bool:
+    letters = sum(ch.isascii() and ch.isalpha() for ch in text)
+    cjk = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+    return letters > 3 * max(cjk, 1) or (cjk == 0 and letters > 0)
+
+
+SENTENCE_SPLIT = re.compile(r"(?<=[。！？；])|\n")
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in SENTENCE_SPLIT.split(text) if s and s.strip()]
