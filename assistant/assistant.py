@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .answering.evidence import TermWeights, select
 from .answering.extractive import ScopeResult, compose, refusal_reason
-from .answering.refusal import threshold
+from .answering.refusal import min_strength
 from .embeddings import Embedder, get_embedder
 from .errors import InvalidQuestion, NotFound
 from .index import ClauseIndex, build_index, load_or_build
@@ -93,7 +93,7 @@ class Assistant:
         for label, docs in self._scopes(analysis, provinces, doc_ids):
             hits = retriever.rank(analysis.search_text, docs, analysis.years, pool)
             evidence = select(analysis, hits, loaded.weights) if hits else None
-            supported = evidence is not None and evidence.strength >= threshold().min_strength
+            supported = evidence is not None and evidence.strength >= min_strength()
             results.append(ScopeResult(label=label, evidence=evidence, supported=supported, hits=hits))
         return compose(analysis, results, retriever.documents, reason)
 

@@ -25,7 +25,8 @@ class SentenceTransformerEmbedder(Embedder):
         except Exception as exc:  # any failure to find or parse the model
             raise IndexUnavailable(f"无法加载本地嵌入模型“{model}”：请提供本地目录或已缓存的模型名称。") from exc
         self.name = f"sentence-transformers/{model}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
         is_e5 = "e5" in model.lower()
         self._query_prefix = query_prefix if query_prefix is not None else ("query: " if is_e5 else "")
         self._passage_prefix = passage_prefix if passage_prefix is not None else ("passage: " if is_e5 else "")

@@ -1,0 +1,287 @@
+"""Evaluation: answer accuracy, citations and refusals on eval/questions.jsonl, beside a naive baseline.
+
+The baseline is what most RAG stacks do by default: LangChain's RecursiveCharacterTextSplitter (500 characters,
+overlap 50), the same embedding model, a FAISS index, and the top chunk taken as the answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import statistics
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel, Field
+from tqdm import tqdm
+
+from .answering import refusal
+from .models import Answer
+from .settings import PROJECT_ROOT, Settings, get_settings
+from .text import normalise
+
+log = logging.getLogger(__name__)
+
+EVAL_DIR = PROJECT_ROOT / "eval"
+QUESTIONS = EVAL_DIR / "questions.jsonl"
+THRESHOLDS = EVAL_DIR / "thresholds.json"
+REPORTS = EVAL_DIR / "reports"
+
+
+class Evidence(BaseModel):
+    doc_id: str
+    text: str
+
+
+class EvalItem(BaseModel):
+    id: str
+    split: str
+    kind: str
+    question: str
+    doc_ids: list[str] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+    answer_keys: list[list[str]] = Field(default_factory=list)
+    answerable: bool
+
+
+def load_items(path: Path = QUESTIONS, split: str = "all") -> list[EvalItem]:
+    items = [EvalItem.model_validate_json(line) for line in path.read_text(encoding="utf-8").splitlines()
+             if line.strip()]
+    return [item for item in items if split == "all" or item.split == split]
+
+
+def _squash(text: str) -> str:
+    return "".join(normalise(text).split())
+
+
+def contains_evidence(text: str, item: EvalItem) -> bool:
+    body = _squash(text)
+    return any(_squash(e.text) in body for e in item.evidence)
+
+
+def keys_satisfied(answer: str, item: EvalItem) -> bool:
+    body = _squash(answer)
+    return all(any(_squash(alt) in body for alt in group) for group in item.answer_keys)
+
+
+class Outcome(BaseModel):
+    """What one system did with one question."""
+
+    id: str
+    kind: str
+    doc: str
+    answerable_gold: bool
+    answerable: bool
+    key_correct: bool
+    cited: int
+    cited_correct: int
+    evidence_found: int
+    evidence_total: int
+    retrieval_rank: int | None  # 1-based rank of the first retrieved clause holding gold evidence
+    answer_chars: int
+    latency_s: float
+
+
+def judge(item: EvalItem, answer: Answer, ranked_texts: list[str], latency: float) -> Outcome:
+    cited_texts = [c.text for c in answer.citations] if answer.answerable else []
+    rank = next((i + 1 for i, text in enumerate(ranked_texts) if contains_evidence(text, item)), None)
+    found = sum(any(_squash(e.text) in _squash(t) for t in cited_texts) for e in item.evidence)
+    return Outcome(
+        id=item.id, kind=item.kind, doc=item.doc_ids[0] if len(item.doc_ids) == 1 else
+        ("multi" if item.doc_ids else "none"),
+        answerable_gold=item.answerable, answerable=answer.answerable,
+        key_correct=answer.answerable and keys_satisfied(answer.answer, item),
+        cited=len(cited_texts), cited_correct=sum(contains_evidence(t, item) for t in cited_texts),
+        evidence_found=found, evidence_total=len(item.evidence), retrieval_rank=rank,
+        answer_chars=len(answer.answer), latency_s=latency,
+    )
+
+
+def summarise(outcomes: list[Outcome]) -> dict[str, float | int | None]:
+    answerable = [o for o in outcomes if o.answerable_gold]
+    unanswerable = [o for o in outcomes if not o.answerable_gold]
+    cited = sum(o.cited for o in answerable)
+    latencies = sorted(o.latency_s for o in outcomes)
+
+    def share(values: list[bool]) -> float | None:
+        return round(sum(values) / len(values), 4) if values else None
+
+    return {
+        "questions": len(outcomes),
+        "recall@1": share([o.retrieval_rank == 1 for o in answerable]),
+        "recall@5": share([o.retrieval_rank is not None and o.retrieval_rank <= 5 for o in answerable]),
+        "mrr": round(statistics.fmean([1 / o.retrieval_rank if o.retrieval_rank else 0 for o in answerable]), 4)
+        if answerable else None,
+        "key_accuracy": share([o.key_correct for o in answerable]),
+        "citation_precision": round(sum(o.cited_correct for o in answerable) / cited, 4) if cited else None,
+        "citation_recall": round(sum(o.evidence_found for o in answerable)
+                                 / max(sum(o.evidence_total for o in answerable), 1), 4) if answerable else None,
+        "refusal_accuracy": share([not o.answerable for o in unanswerable]),
+        "false_refusal_rate": share([not o.answerable for o in answerable]),
+        "answer_chars_mean": round(statistics.fmean(o.answer_chars for o in outcomes), 1) if outcomes else None,
+        "latency_p50_s": round(latencies[len(latencies) // 2], 4) if latencies else None,
+        "latency_p95_s": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))], 4)
+        if latencies else None,
+    }
+
+
+def breakdown(outcomes: list[Outcome], field: str) -> dict[str, dict]:
+    groups: dict[str, list[Outcome]] = defaultdict(list)
+    for outcome in outcomes:
+        groups[getattr(outcome, field)].append(outcome)
+    return {name: summarise(group) for name, group in sorted(groups.items())}
+
+
+# -- the two systems ------------------------------------------------------------------------------
+def run_assistant(assistant, items: list[EvalItem], progress: bool = True) -> list[Outcome]:
+    outcomes = []
+    for item in tqdm(items, desc="评测（本系统）", disable=not progress):
+        started = time.perf_counter()
+        answer = assistant.ask(item.question)
+        latency = time.perf_counter() - started
+        ranked = [hit.clause.text for hit in assistant.search(item.question, top_k=5)]
+        outcomes.append(judge(item, answer, ranked, latency))
+    return outcomes
+
+
+class Baseline:
+    """RecursiveCharacterTextSplitter(500, 50) + the same embedder + FAISS; the top chunk is the answer."""
+
+    def __init__(self, settings: Settings, embedder, cache_dir: Path):
+        from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+        from .corpus import load_corpus
+        from .stores.faiss_store import FaissStore
+
+        corpus = load_corpus(settings.corpus_dir)
+        splitter = RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50)
+        self.chunks = [(doc.meta, chunk) for doc in corpus.documents for chunk in splitter.split_text(doc.text)]
+        self.embedder = embedder
+        key = hashlib.sha256((corpus.fingerprint + embedder.name).encode()).hexdigest()[:16]
+        cache = cache_dir / f"baseline-{key}.npy"
+        if cache.exists():
+            vectors = np.load(cache)
+        else:
+            vectors = embedder.embed_passages([chunk for _, chunk in self.chunks])
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            np.save(cache, vectors)
+        self.store = FaissStore.from_vectors(vectors)
+
+    def ranked(self, question: str, k: int = 5) -> list[int]:
+        scores = self.store.scores(self.embedder.embed_queries([question])[0])
+        return list(np.argsort(-scores)[:k])
+
+    def answer(self, question: str) -> tuple[Answer, list[str]]:
+        from .models import Citation
+
+        order = self.ranked(question)
+        meta, chunk = self.chunks[order[0]]
+        citation = Citation(n=1, doc_id=meta.doc_id, title=meta.title, province=meta.province, section="",
+                            clause_id=f"{meta.doc_id}@chunk{order[0]}", text=chunk, score=0.0)
+        return Answer(answer=chunk, answerable=True, citations=[citation]), [self.chunks[i][1] for i in order]
+
+
+def run_baseline(baseline: Baseline, items: list[EvalItem], progress: bool = True) -> list[Outcome]:
+    outcomes = []
+    for item in tqdm(items, desc="评测（基线）", disable=not progress):
+        started = time.perf_counter()
+        answer, ranked = baseline.answer(item.question)
+        outcomes.append(judge(item, answer, ranked, time.perf_counter() - started))
+    return outcomes
+
+
+# -- reports --------------------------------------------------------------------------------------
+_ROWS = ["recall@1", "recall@5", "mrr", "key_accuracy", "citation_precision", "citation_recall",
+         "refusal_accuracy", "false_refusal_rate", "answer_chars_mean", "latency_p50_s", "latency_p95_s"]
+
+
+def _fmt(value) -> str:
+    return "—" if value is None else (f"{value:.3f}" if isinstance(value, float) else str(value))
+
+
+def side_by_side(ours: dict, baseline: dict | None) -> str:
+    lines = ["| metric | ours | baseline |", "|---|---|---|"]
+    for row in _ROWS:
+        lines.append(f"| {row} | {_fmt(ours.get(row))} | {_fmt(baseline.get(row)) if baseline else '—'} |")
+    return "\n".join(lines)
+
+
+def _group_table(groups: dict[str, dict]) -> str:
+    lines = ["| group | n | key accuracy | citation precision | refusal accuracy | recall@1 |", "|---|---|---|---|---|---|"]
+    for name, s in groups.items():
+        lines.append(f"| {name} | {s['questions']} | {_fmt(s['key_accuracy'])} | {_fmt(s['citation_precision'])} | "
+                     f"{_fmt(s['refusal_accuracy'])} | {_fmt(s['recall@1'])} |")
+    return "\n".join(lines)
+
+
+def write_report(name: str, ours: list[Outcome], baseline: list[Outcome] | None, mode: str) -> dict:
+    report = {
+        "split": name, "mode": mode,
+        "ours": summarise(ours), "baseline": summarise(baseline) if baseline else None,
+        "by_kind": breakdown(ours, "kind"), "by_document": breakdown(ours, "doc"),
+        "failures": [o.model_dump() for o in ours if (o.answerable_gold and not o.key_correct)
+                     or (not o.answerable_gold and o.answerable)],
+    }
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    stem = f"{name}-{mode}"
+    (REPORTS / f"{stem}.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    markdown = "\n\n".join([
+        f"# Evaluation: {name} split, {mode} mode", side_by_side(report["ours"], report["baseline"]),
+        "## By kind", _group_table(report["by_kind"]), "## By document", _group_table(report["by_document"]),
+    ])
+    (REPORTS / f"{stem}.md").write_text(markdown + "\n", encoding="utf-8")
+    return report
+
+
+# -- calibration ----------------------------------------------------------------------------------
+def calibrate(assistant, items: list[EvalItem]) -> refusal.RefusalThreshold:
+    """The threshold that best separates answerable from unanswerable dev questions (balanced accuracy),
+    ties broken by key accuracy; the middle of the best plateau is kept, away from either edge."""
+    grid = [round(x, 3) for x in np.arange(0.20, 0.80, 0.01)]
+    scored = []
+    for value in tqdm(grid, desc="校准拒答阈值"):
+        with refusal.trial(value):
+            outcomes = [judge(item, assistant.ask(item.question), [], 0.0) for item in items]
+        s = summarise(outcomes)
+        balanced = ((s["refusal_accuracy"] or 0) + 1 - (s["false_refusal_rate"] or 0)) / 2
+        scored.append((round(balanced, 4), s["key_accuracy"] or 0, value))
+    best = max((b, k) for b, k, _ in scored)
+    plateau = [v for b, k, v in scored if (b, k) == best]
+    chosen = plateau[len(plateau) // 2]
+    return refusal.RefusalThreshold(min_strength=chosen, calibrated_on=f"dev split, {len(items)} questions",
+                                    dev_accuracy=best[0])
+
+
+def evaluate(split: str = "test", mode: str = "extractive", with_baseline: bool = True, progress: bool = True,
+             assistant=None) -> dict:
+    from .assistant import Assistant
+
+    settings = get_settings()
+    if mode == "llm" and not (settings.llm_base_url and settings.llm_model):
+        raise SystemExit("--mode llm needs POLICYQA_LLM_BASE_URL and POLICYQA_LLM_MODEL")
+    assistant = assistant or Assistant()
+    items = load_items(split=split)
+    ours = run_assistant(assistant, items, progress)
+    baseline = None
+    if with_baseline:
+        baseline = run_baseline(Baseline(settings, assistant.embedder, settings.index_dir), items, progress)
+    return write_report(split, ours, baseline, mode)
+
+
+def run_cli(args: argparse.Namespace) -> int:
+    from .assistant import Assistant
+
+    if args.calibrate:
+        assistant = Assistant()
+        value = calibrate(assistant, load_items(split="dev"))
+        refusal.save_threshold(value)
+        print(f"拒答阈值已校准：{value.min_strength}（dev 平衡准确率 {value.dev_accuracy}）")
+        return 0
+    report = evaluate(args.split, args.mode, not args.no_baseline)
+    print(side_by_side(report["ours"], report["baseline"]))
+    print(f"\n报告已写入 {REPORTS}/{args.split}-{args.mode}.md 和 .json")
+    return 0

@@ -1,0 +1,130 @@
+"""Section-aware chunking on the real corpus: nothing lost, stable unique ids, headings parsed as written."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from assistant.chunking import chinese_number, chunk_document, join_lines, split_long
+
+
+def _chunks(corpus, doc_id, max_chars=600):
+    doc = corpus.by_id()[doc_id]
+    return chunk_document(doc_id, doc.text, max_chars)
+
+
+def _clause(result, clause_id):
+    return next(c for c in result.clauses if c.clause_id == clause_id)
+
+
+DOC_IDS = ["yunnan-2016", "yunnan-2023", "hunan-2017", "sichuan-zlqs", "qinghai-zlfz"]
+
+
+@pytest.mark.parametrize("doc_id", DOC_IDS)
+def test_every_nonblank_character_lands_in_a_clause(corpus, doc_id):
+    result = _chunks(corpus, doc_id)
+    source = Counter(ch for ch in corpus.by_id()[doc_id].text if not ch.isspace())
+    kept = Counter(ch for piece in [c.text for c in result.clauses] + result.headings + result.dropped_duplicates
+                   for ch in piece if not ch.isspace())
+    assert kept == source
+
+
+@pytest.mark.parametrize("doc_id", DOC_IDS)
+def test_clause_ids_are_unique_and_stable_across_rebuilds(corpus, doc_id):
+    first = [c.clause_id for c in _chunks(corpus, doc_id).clauses]
+    second = [c.clause_id for c in _chunks(corpus, doc_id).clauses]
+    assert first == second
+    assert len(set(first)) == len(first)
+    assert all(cid.startswith(f"{doc_id}#") for cid in first)
+
+
+@pytest.mark.parametrize("doc_id", DOC_IDS)
+def test_no_clause_is_only_a_heading(corpus, doc_id):
+    for clause in _chunks(corpus, doc_id).clauses:
+        assert len(clause.text) > 15 or clause.clause_id.endswith("#end"), clause
+
+
+def test_yunnan_2016_headings(corpus):
+    result = _chunks(corpus, "yunnan-2016")
+    principle = _clause(result, "yunnan-2016#1.3.b1")
+    assert principle.section_path == ["一、总体要求", "（三）基本原则", "--政府引导，企业主导"]
+    item = _clause(result, "yunnan-2016#2.3.2")
+    assert item.section_path[-1] == "2.坚持标准先行" and item.text.startswith("2.坚持标准先行。")
+    assert _clause(result, "yunnan-2016#0").section_path == ["前言"]
+
+
+def test_yunnan_2023_inline_headings_and_broken_lines(corpus):
+    result = _chunks(corpus, "yunnan-2023")
+    # `（二）提高产业基础质量保障水平 6.优化…` on one line: 6. opens under （二）, numbering continues across sections.
+    six = _clause(result, "yunnan-2023#2.2.6")
+    assert six.section_path[:2] == ["二、主要任务", "（二）提高产业基础质量保障水平"]
+    assert six.text.startswith("6.优化高质量基础件通用件供给。")
+    # `… 7.提高新材料…` runs inline after the 责任单位 note of item 6.
+    seven = _clause(result, "yunnan-2023#2.2.7")
+    assert seven.text.startswith("7.提高新材料质量竞争能力。")
+    assert "（责任单位：省工业和信息化厅、省科技厅、省市场监管局、省国防科工局）" in six.text
+    # `三、保障措施（一）加强财政金融政策保障。` starts a part and its first section on one line.
+    assert _clause(result, "yunnan-2023#3.1").section_path == ["三、保障措施", "（一）加强财政金融政策保障"]
+    # `工程质` / `量抽查符合率` is joined back into one sentence.
+    assert "工程质量抽查符合率不断提高" in _clause(result, "yunnan-2023#1").text
+    assert [c.clause_id for c in result.clauses if c.clause_id.startswith("yunnan-2023#2.")][-1] == "yunnan-2023#2.5.19"
+
+
+def test_hunan_bullets_under_targets(corpus):
+    result = _chunks(corpus, "hunan-2017")
+    bullet = _clause(result, "hunan-2017#1.4.b2")
+    assert bullet.section_path == ["一、总体要求", "（四）主要目标", "--供给质量水平显著提升"]
+    assert "工程项目一次性验收合格率达到99.3%" in bullet.text
+    assert _clause(result, "hunan-2017#end").text.replace("\n", "") == "湖南省人民政府2017年6月19日"
+    assert len([c for c in result.clauses if c.clause_id.startswith("hunan-2017#7.")]) == 3
+
+
+def test_sichuan_continuous_numbering_across_parts(corpus):
+    result = _chunks(corpus, "sichuan-zlqs")
+    assert _clause(result, "sichuan-zlqs#2.6").section_path == ["二、工作重点", "（六）推进质量创新工程"]
+    assert _clause(result, "sichuan-zlqs#3.16").section_path == ["三、保障措施", "（十六）严格考核激励"]
+    assert sum(1 for c in result.clauses if c.clause_id.count(".") == 1) == 16
+
+
+def test_qinghai_items_and_bullets_without_sections(corpus):
+    result = _chunks(corpus, "qinghai-zlfz")
+    assert _clause(result, "qinghai-zlfz#1.3.2.b4").section_path[-2:] == ["2.工程质量目标", "--林业工程"]
+    # 三、保障措施 has items 1.–5. directly, with no （一） level in between.
+    assert _clause(result, "qinghai-zlfz#3.5").section_path == ["三、保障措施", "5.抓好《质量发展纲要》的宣传"]
+    # Paragraphs after the bullets of 1.产品质量 go back to 1., not into the last bullet.
+    assert "农产品和食品质量安全水平稳定提高" in _clause(result, "qinghai-zlfz#1.3.1").text
+    assert "农产品和食品" not in _clause(result, "qinghai-zlfz#1.3.1.b4").text
+
+
+def test_numbers_broken_across_lines_are_joined():
+    text = "一、目标\n（一）指标。农业标准化生产规模主体入户率达到5\n0%以上，重点工业产品监督抽查合格率达到94%以\n上。\n"
+    result = chunk_document("t", text)
+    assert "入户率达到50%以上，重点工业产品监督抽查合格率达到94%以上。" in result.clauses[0].text
+
+
+def test_inline_number_that_is_not_next_in_sequence_stays_text():
+    text = "一、总体\n（一）目标。到2020年。 3.5个百分点以上的增长。\n（二）措施。其他。"
+    ids = [c.clause_id for c in chunk_document("t", text).clauses]
+    assert ids == ["t#1.1", "t#1.2"]
+
+
+def test_exact_duplicate_paragraphs_are_dropped():
+    text = "一、总体\n（一）目标。质量工作要全面加强，持续提升。\n（一）目标。质量工作要全面加强，持续提升。\n"
+    result = chunk_document("t", text)
+    assert len(result.clauses) == 1 and len(result.dropped_duplicates) == 1
+
+
+def test_long_clause_is_split_at_sentence_ends_keeping_its_path(corpus):
+    result = _chunks(corpus, "hunan-2017", max_chars=150)
+    parts = [c for c in result.clauses if c.clause_id.startswith("hunan-2017#1.4.b2~")]
+    assert len(parts) >= 2
+    assert all(p.section_path == parts[0].section_path for p in parts)
+    assert all(p.text.endswith(("。", "；")) for p in parts[:-1])
+
+
+def test_split_long_and_join_lines_helpers():
+    assert split_long("甲。乙。", 100) == ["甲。乙。"]
+    assert split_long("一二三。四五六。", 4) == ["一二三。", "四五六。"]
+    assert join_lines("一、总体要求\n以习近平新时代\n") == ["一、总体要求", "以习近平新时代"]
+    assert [chinese_number(x) for x in ["一", "十", "十六", "二十三"]] == [1, 10, 16, 23]
