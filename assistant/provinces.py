@@ -88,3 +88,12 @@ def find_provinces(text: str) -> list[str]:
             found[province.name] = min(found[province.name], match.start())
             masked = masked[: match.start()] + "\0" * (match.end() - match.start()) + masked[match.end() :]
     return sorted(found, key=found.__getitem__)
+
+
+def province_named(value: str) -> str | None:
+    """The province a filter value names exactly: 湖南, 湖南省, Hunan or 湘."""
+    value = value.strip()
+    for p in PROVINCES:
+        if value in (p.name, p.full, p.abbreviation) or value.lower() == p.english.lower():
+            return p.name
+    return None

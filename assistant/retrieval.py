@@ -15,7 +15,7 @@ from .embeddings import Embedder
 from .errors import UnknownFilter
 from .index import ClauseIndex
 from .models import Clause, DocumentMeta, SearchHit
-from .provinces import find_provinces
+from .provinces import find_provinces, province_named
 from .question import QuestionAnalysis, analyse
 from .text import normalise
 
@@ -50,7 +50,8 @@ class Retriever:
         """Validate explicit filters; province names may be given in any recognisable form (湘, Hunan, 湖南省)."""
         provinces: list[str] = []
         for value in _as_list(province):
-            found = [p for p in find_provinces(normalise(value)) if p in self.provinces]
+            named = province_named(normalise(value))
+            found = [p for p in ([named] if named else find_provinces(normalise(value))) if p in self.provinces]
             if not found:
                 raise UnknownFilter(f"知识库中没有该省份的文件：{value}（已收录：{'、'.join(self.provinces)}）")
             provinces.extend(found)

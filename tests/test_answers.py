@@ -1,0 +1,91 @@
+"""Answers on the real corpus: cited, province-correct, exact numbers, honest refusals, clear errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.errors import InvalidQuestion, UnknownFilter
+
+
+def _docs(answer):
+    return {c.doc_id for c in answer.citations}
+
+
+def test_hunan_target_is_quoted_exactly_and_cited(assistant):
+    answer = assistant.ask("湖南省到2020年工程项目一次性验收合格率要达到多少？")
+    assert answer.answerable and "99.3%" in answer.answer and "[1]" in answer.answer
+    assert _docs(answer) == {"hunan-2017"}
+    assert answer.citations[0].section.startswith("一、总体要求 > （四）主要目标")
+    assert "湖南省人民政府关于加快质量发展建设质量强省的实施意见" in answer.answer
+
+
+@pytest.mark.parametrize("question, doc_id", [
+    ("四川省对标准化工作有什么要求？", "sichuan-zlqs"),
+    ("湖南省对标准化工作有什么要求？", "hunan-2017"),
+    ("青海省对标准化工作有什么要求？", "qinghai-zlfz"),
+    ("湘省如何加强计量基础？", "hunan-2017"),
+    ("Which measures does Sichuan take on standardization?", "sichuan-zlqs"),
+    ("雲南省三年行動方案對計量工作有什麼要求？", "yunnan-2023"),
+])
+def test_province_named_in_any_form_is_never_mixed_up(assistant, question, doc_id):
+    answer = assistant.ask(question)
+    assert answer.answerable and _docs(answer) == {doc_id}
+
+
+def test_year_picks_the_right_yunnan_document(assistant):
+    answer = assistant.ask("云南到2025年制造业产品质量合格率要提高到多少？")
+    assert "96%" in answer.answer and _docs(answer) == {"yunnan-2023"}
+
+
+def test_comparison_is_answered_province_by_province(assistant):
+    answer = assistant.ask("湖南和四川分别对标准化工作提出了什么要求？")
+    assert answer.answerable and _docs(answer) == {"hunan-2017", "sichuan-zlqs"}
+    assert answer.answer.index("【湖南】") < answer.answer.index("【四川】")
+
+
+def test_which_province_question_names_the_province(assistant):
+    answer = assistant.ask("哪个省提出要全面提升“绿色云品”影响力？")
+    assert answer.answerable and answer.answer.startswith("云南") and _docs(answer) == {"yunnan-2023"}
+
+
+def test_english_question_gets_english_lead_in_and_chinese_quote(assistant):
+    answer = assistant.ask("What forest coverage rate does Qinghai aim for?")
+    assert answer.answer.startswith("According to") and "6.28%" in answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "上海市建设质量强市的目标是什么？",
+    "广东省首席质量官制度怎么规定的？",
+    "湖南省到2035年的质量发展目标是什么？",
+    "养老保险缴费基数如何计算？",
+])
+def test_unsupported_questions_are_refused_plainly(assistant, question):
+    answer = assistant.ask(question)
+    assert not answer.answerable and answer.answer.startswith("知识库中未找到")
+
+
+def test_uncovered_province_gets_no_clauses_of_other_provinces(assistant):
+    answer = assistant.ask("上海市建设质量强市的目标是什么？")
+    assert answer.citations == [] and "上海" in answer.answer
+
+
+def test_filters_restrict_and_unknown_filters_fail_clearly(assistant):
+    answer = assistant.ask("对标准化工作有什么要求？", province="川")
+    assert _docs(answer) == {"sichuan-zlqs"}
+    assert {h.clause.doc_id for h in assistant.search("标准化", doc_id="qinghai-zlfz")} == {"qinghai-zlfz"}
+    with pytest.raises(UnknownFilter, match="没有该省份"):
+        assistant.ask("标准化", province="上海")
+    with pytest.raises(UnknownFilter, match="未知的文档编号"):
+        assistant.ask("标准化", doc_id="nope-2020")
+
+
+@pytest.mark.parametrize("question", ["", "   \n", "问" * 501])
+def test_empty_or_huge_questions_are_rejected(assistant, question):
+    with pytest.raises(InvalidQuestion):
+        assistant.ask(question)
+
+
+def test_search_returns_scored_clauses_best_first(assistant):
+    hits = assistant.search("工程项目一次性验收合格率", province="湖南", top_k=3)
+    assert len(hits) == 3 and hits[0].clause.clause_id == "hunan-2017#1.4.b2"
+    assert hits[0].score >= hits[1].score >= hits[2].score
