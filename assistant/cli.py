@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from .errors import AssistantError
 from .models import Answer
+from .text import is_english
 
 log = logging.getLogger("assistant")
 
@@ -26,11 +27,12 @@ def _filters(args: argparse.Namespace) -> dict:
     return {"province": args.province or None, "doc_id": args.doc or None}
 
 
-def format_answer(answer: Answer) -> str:
+def format_answer(answer: Answer, english: bool = False) -> str:
     """Readable answer for a terminal: the text, then the cited clauses."""
     lines = [answer.answer, ""]
     if answer.citations:
-        lines.append("引用条款：" if answer.answerable else "可能相关的条款：")
+        labels = ("Cited clauses:", "Possibly related clauses:") if english else ("引用条款：", "可能相关的条款：")
+        lines.append(labels[0] if answer.answerable else labels[1])
         for c in answer.citations:
             lines.append(f"[{c.n}] {c.clause_id}  《{c.title}》 {c.section}  (score {c.score:.3f})")
             lines.append(f"    {c.text[:160]}{'…' if len(c.text) > 160 else ''}")
@@ -62,7 +64,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(answer.contract(), ensure_ascii=False), flush=True)
         else:
-            print(format_answer(answer), flush=True)
+            print(format_answer(answer, english=is_english(question)), flush=True)
     return 1 if failed else 0
 
 

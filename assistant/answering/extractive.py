@@ -116,7 +116,7 @@ def _refusal(analysis: QuestionAnalysis, results: list[ScopeResult], citations: 
     text = ("No answer to this question was found in the knowledge base." if english
             else "知识库中未找到该问题的答案。")
     if reason:
-        text += f"{'' if english else ''}{reason}"
+        text += f" {reason.strip()}" if english else reason
     offered = [] if analysis.missing_provinces and not analysis.provinces else [
         hit for r in results for hit in r.hits[:RELATED_OFFERED]][:RELATED_OFFERED]
     if offered:
