@@ -18,7 +18,9 @@ from ..text import content_terms, normalise, sentences
 
 _QUANTITY = re.compile(r"多少|几|比例|比率|百分|率|%|数量|how much|how many|percentage|rate|what share|target",
                        re.IGNORECASE)
-_LIST = re.compile(r"哪些|有哪|包括|包含|几项|几个方面|列举|what are|which units|list", re.IGNORECASE)
+_LIST = re.compile(r"哪些|有哪|包括|包含|几项|几个方面|列举|what are|list", re.IGNORECASE)
+_DUTY_QUESTION = re.compile(r"责任单位|哪些单位|哪些部门|负责|牵头|responsible|in charge", re.IGNORECASE)
+_DUTY_NOTE = re.compile(r"^（责任单位")
 _PLACE_WORDS = {w for p in PROVINCES for w in (p.name, p.full, p.english.lower())}
 _YEAR_WORD = re.compile(r"^20\d{2}年?$")
 MAX_QUOTES = 3
@@ -97,8 +99,8 @@ def select(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermWeigh
             continue
         top_sentence = max(score for _, score in scored)
         coverage = term_match(terms, weights, f"{hit.clause.section} {hit.clause.text}")
-        evidence = Evidence(hit=hit, quotes=_quotes(scored), sentence_match=min(top_sentence, 1.0),
-                            coverage=coverage)
+        evidence = Evidence(hit=hit, quotes=_quotes(scored, _DUTY_QUESTION.search(analysis.search_text) is not None),
+                            sentence_match=min(top_sentence, 1.0), coverage=coverage)
         rank_prior = 1.0 - 0.12 * rank
         value = (0.45 * coverage + 0.35 * min(top_sentence, 1.2) + 0.2 * hit.score) * rank_prior
         if best is None or value > best[0]:
@@ -106,13 +108,17 @@ def select(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermWeigh
     if best is None:
         return None
     evidence = best[1]
-    if _LIST.search(analysis.search_text):
-        evidence.siblings = _list_siblings(evidence.hit, hits)
+    if _LIST.search(analysis.search_text) and not _DUTY_QUESTION.search(analysis.search_text) and not analysis.multi:
+        evidence.siblings = _bullet_siblings(evidence.hit, hits)
+        if evidence.siblings:
+            items = sorted([evidence.hit, *evidence.siblings], key=lambda h: h.clause.order)
+            evidence.quotes = [h.clause.text.split("。")[0] + "。" for h in items]
     return evidence
 
 
-def _quotes(scored: list[tuple[str, float]]) -> list[str]:
-    """The best sentence, plus close runners-up, in reading order; a bare heading pulls in what follows it."""
+def _quotes(scored: list[tuple[str, float]], wants_duty: bool) -> list[str]:
+    """The best sentence, plus close runners-up, in reading order; a bare heading pulls in what follows it,
+    and a question about who is responsible always gets the clause's 责任单位 note."""
     order = sorted(range(len(scored)), key=lambda i: -scored[i][1])
     top = scored[order[0]][1]
     chosen = {order[0]}
@@ -122,13 +128,18 @@ def _quotes(scored: list[tuple[str, float]]) -> list[str]:
     first = order[0]
     if len(scored[first][0]) < 16 and first + 1 < len(scored):
         chosen.add(first + 1)
-    return [scored[i][0] for i in sorted(chosen)][:MAX_QUOTES]
+    quotes = [scored[i][0] for i in sorted(chosen)][:MAX_QUOTES]
+    duty = next((s for s, _ in scored if _DUTY_NOTE.match(s)), None)
+    if wants_duty and duty and duty not in quotes:
+        quotes.append(duty)
+    return quotes
 
 
-def _list_siblings(hit: SearchHit, hits: list[SearchHit]) -> list[SearchHit]:
-    """Other bullets or items under the same heading, when the question asks for a list."""
-    parent = hit.clause.clause_id.rsplit(".", 1)[0] if "." in hit.clause.clause_id.split("#")[1] else None
-    if parent is None:
+def _bullet_siblings(hit: SearchHit, hits: list[SearchHit]) -> list[SearchHit]:
+    """The other bullets under the same heading (基本原则, 工作方针…), when the question asks for the list."""
+    clause_id = hit.clause.clause_id
+    if ".b" not in clause_id:
         return []
-    return [h for h in hits if h is not hit and h.clause.clause_id.rsplit(".", 1)[0] == parent
-            and h.clause.doc_id == hit.clause.doc_id]
+    parent = clause_id.rsplit(".", 1)[0]
+    return [h for h in hits if h is not hit and ".b" in h.clause.clause_id and "~" not in h.clause.clause_id
+            and h.clause.clause_id.rsplit(".", 1)[0] == parent and h.clause.doc_id == hit.clause.doc_id]

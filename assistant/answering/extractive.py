@@ -47,17 +47,25 @@ def _source(meta: DocumentMeta, english: bool) -> str:
 
 def _quote_block(evidence: Evidence, citations: CitationList, english: bool) -> str:
     meta = citations.documents[evidence.hit.clause.doc_id]
+    if evidence.siblings:
+        return _list_block(evidence, citations, meta, english)
     n = citations.cite(evidence.hit)
     quote = "".join(evidence.quotes)
     if english:
-        text = f"According to {_source(meta, True)}, section “{evidence.hit.clause.section}”: “{quote}” [{n}]"
-    else:
-        text = f"根据{_source(meta, False)}“{evidence.hit.clause.section}”：“{quote}”[{n}]"
-    for sibling in evidence.siblings:
-        m = citations.cite(sibling)
-        first = sibling.clause.text.split("。")[0]
-        text += f"\n- “{first}。”[{m}]" if not english else f"\n- “{first}。” [{m}]"
-    return text
+        return f"According to {_source(meta, True)}, section “{evidence.hit.clause.section}”: “{quote}” [{n}]"
+    return f"根据{_source(meta, False)}“{evidence.hit.clause.section}”：“{quote}”[{n}]"
+
+
+def _list_block(evidence: Evidence, citations: CitationList, meta: DocumentMeta, english: bool) -> str:
+    """All items of a list (基本原则, 工作方针…) in document order, each item cited on its own."""
+    items = sorted([evidence.hit, *evidence.siblings], key=lambda hit: hit.clause.order)
+    heading = " > ".join(evidence.hit.clause.section_path[:-1])
+    lines = [f"According to {_source(meta, True)}, section “{heading}” lists:" if english
+             else f"根据{_source(meta, False)}“{heading}”，包括："]
+    for hit, first in zip(items, evidence.quotes):
+        n = citations.cite(hit)
+        lines.append(f"- “{first}” [{n}]" if english else f"- “{first}”[{n}]")
+    return "\n".join(lines)
 
 
 def compose(analysis: QuestionAnalysis, results: list[ScopeResult], documents: dict[str, DocumentMeta],
