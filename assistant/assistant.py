@@ -11,6 +11,7 @@ from .answering.extractive import ScopeResult, compose, refusal_reason
 from .answering.refusal import min_strength
 from .embeddings import Embedder, get_embedder
 from .errors import InvalidQuestion, NotFound
+from .followup import resolve_followup
 from .index import ClauseIndex, build_index, load_or_build
 from .models import Answer, Clause, DocumentMeta, SearchHit
 from .question import QuestionAnalysis
@@ -79,11 +80,21 @@ class Assistant:
         return self._loaded.retriever.analyse(self.validate(question))
 
     def ask(self, question: str, *, province: str | list[str] | None = None,
-            doc_id: str | list[str] | None = None, top_k: int | None = None) -> Answer:
-        """An extractive answer quoting the clauses that support it, or an honest refusal."""
+            doc_id: str | list[str] | None = None, top_k: int | None = None,
+            history: list[dict] | None = None) -> Answer:
+        """An extractive answer quoting the clauses that support it, or an honest refusal.
+
+        With `history` (OpenAI-style messages), a follow-up such as 「那四川呢？」 is answered as the
+        self-contained question it stands for, given back in `rewritten_question`.
+        """
         loaded = self._loaded
         retriever = loaded.retriever
         question = self.validate(question)
+        rewritten = resolve_followup(question, history, retriever.analyse, retriever.documents.values()) \
+            if history else None
+        if rewritten:
+            answer = self.ask(rewritten, province=province, doc_id=doc_id, top_k=top_k)
+            return answer.model_copy(update={"rewritten_question": rewritten})
         analysis = retriever.analyse(question)
         provinces, doc_ids = retriever.resolve_filters(province, doc_id)
         pool = max(top_k or self.settings.top_k, SEARCH_POOL)
