@@ -97,6 +97,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return run_cli(args)
 
 
+# -- feedback (UI helper) -----------------------------------------------------------------------
+def cmd_feedback_export(args: argparse.Namespace) -> int:
+    from .feedback import FeedbackStore
+
+    for line in FeedbackStore.from_settings().export_jsonl():
+        print(line, flush=True)
+    return 0
+# -- end feedback ---------------------------------------------------------------------------------
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="assistant", description="政策问答助手：引用条款回答质量强省政策问题")
     parser.add_argument("-v", "--verbose", action="store_true", help="show progress logs")
@@ -128,6 +138,12 @@ def build_parser() -> argparse.ArgumentParser:
                             help="choose the refusal threshold on the dev split and save it")
     evaluation.add_argument("--no-baseline", action="store_true", help="skip the LangChain baseline")
     evaluation.set_defaults(func=cmd_eval)
+
+    # -- feedback (UI helper) --
+    feedback = sub.add_parser("feedback", help="answers rated in the chat UI")
+    feedback_sub = feedback.add_subparsers(dest="feedback_command", required=True)
+    feedback_sub.add_parser("export", help="print all feedback as JSON lines").set_defaults(func=cmd_feedback_export)
+    # -- end feedback --
 
     return parser
 
