@@ -107,6 +107,16 @@ def cmd_feedback_export(args: argparse.Namespace) -> int:
 # -- end feedback ---------------------------------------------------------------------------------
 
 
+# -- serve (API helper) ---------------------------------------------------------------------------
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .api.server import serve
+    from .settings import get_settings
+
+    overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
+    return serve(get_settings().model_copy(update=overrides), ui=not args.no_ui)
+# -- end serve ------------------------------------------------------------------------------------
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="assistant", description="政策问答助手：引用条款回答质量强省政策问题")
     parser.add_argument("-v", "--verbose", action="store_true", help="show progress logs")
@@ -144,6 +154,14 @@ def build_parser() -> argparse.ArgumentParser:
     feedback_sub = feedback.add_subparsers(dest="feedback_command", required=True)
     feedback_sub.add_parser("export", help="print all feedback as JSON lines").set_defaults(func=cmd_feedback_export)
     # -- end feedback --
+
+    # -- serve (API helper) --
+    serve = sub.add_parser("serve", help="run the server: chat UI at /, API under /v1, docs at /docs, /widget.js")
+    serve.add_argument("--host", default=None, help="bind address (default: POLICYQA_HOST)")
+    serve.add_argument("--port", type=int, default=None, help="port (default: POLICYQA_PORT)")
+    serve.add_argument("--no-ui", action="store_true", help="serve the API and the widget only")
+    serve.set_defaults(func=cmd_serve)
+    # -- end serve --
 
     return parser
 

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -23,3 +30,71 @@ def corpus():
     from assistant.settings import get_settings
 
     return load_corpus(get_settings().corpus_dir)
+
+
+# -- real HTTP servers (API helper) ---------------------------------------------------------------
+@dataclass
+class StaticSite:
+    """A plain web page host on its own port: another origin than the API server."""
+
+    origin: str
+    directory: Path
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # keep pytest output clean
+        pass
+
+
+@pytest.fixture(scope="session")
+def page_site(tmp_path_factory) -> StaticSite:
+    directory = tmp_path_factory.mktemp("site")
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                            functools.partial(_QuietHandler, directory=str(directory)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield StaticSite(f"http://127.0.0.1:{httpd.server_address[1]}", directory)
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def serve_app():
+    """Start an ASGI app under a real uvicorn on 127.0.0.1 and a free port; returns its base URL."""
+    import uvicorn
+
+    running = []
+
+    def start(app) -> str:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 120
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.05)
+        running.append((server, thread))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+    yield start
+    for server, thread in running:
+        server.should_exit = True
+        thread.join(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def server_url(assistant, serve_app, page_site) -> str:
+    """The whole app as `make run` serves it (UI mounted when available), open on loopback, with CORS for
+    `page_site`; rate limit high enough for the fuzzing and concurrency tests."""
+    from assistant.api.server import build_app
+
+    settings = assistant.settings.model_copy(update={
+        "host": "127.0.0.1", "api_keys": [], "open_mode": None, "cors_origins": [page_site.origin],
+        "rate_limit_per_minute": 1_000_000,
+    })
+    return serve_app(build_app(assistant, settings))
+# -- end real HTTP servers ------------------------------------------------------------------------

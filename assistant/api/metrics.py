@@ -1,0 +1,60 @@
+"""Prometheus metrics of the server; other modules (the LLM chain) increment the counters defined here."""
+
+from __future__ import annotations
+
+import time
+
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+REQUESTS = Counter("http_requests", "HTTP requests by route template, method and status.",
+                   ["route", "method", "status"])
+LATENCY = Histogram("http_request_duration_seconds", "Time to the end of the response, by route template.",
+                    ["route", "method"],
+                    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60))
+REFUSALS = Counter("refusals", "Questions answered with a refusal (answerable false), by endpoint.", ["endpoint"])
+LLM_FALLBACKS = Counter("llm_fallbacks", "LLM answers replaced by the extractive answer (error, timeout, "
+                                         "failed grounding check).")
+
+__all__ = ["CONTENT_TYPE_LATEST", "LATENCY", "LLM_FALLBACKS", "REFUSALS", "REQUESTS", "RequestMetrics",
+           "exposition"]
+
+
+def exposition() -> bytes:
+    return generate_latest()
+
+
+def _route_label(scope: Scope) -> str:
+    """The route template (/v1/clauses/{clause_id:path}), never the raw path, to keep label sets small."""
+    effective = (scope.get("fastapi") or {}).get("effective_route_context")  # routes of included routers
+    path = getattr(effective, "path", None) or getattr(scope.get("route"), "path", None)
+    if path is None:
+        return "unmatched"
+    return path or "/"
+
+
+class RequestMetrics:
+    """Counts every HTTP request and times it to the last byte, streamed responses included."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 500
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            route, method = _route_label(scope), scope["method"]
+            REQUESTS.labels(route, method, str(status)).inc()
+            LATENCY.labels(route, method).observe(time.perf_counter() - start)

@@ -1,0 +1,1 @@
+"""One router per resource: answers, search, documents, chat completions, admin, health, widget."""

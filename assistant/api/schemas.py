@@ -1,0 +1,202 @@
+"""Request and response models of the HTTP API; they are the contract and generate the OpenAPI docs."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from ..models import Answer, Citation, Clause, DocumentMeta, SearchHit
+
+Filter = str | list[str] | None
+MAX_HISTORY_TURNS = 20
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable machine-readable code, e.g. invalid_question, unauthorized.")
+    message: str = Field(description="Message for end users, in Chinese.")
+    details: list[dict[str, str]] | None = Field(None, description="Per-field problems of a malformed request.")
+
+
+class ErrorBody(BaseModel):
+    """Every error response has this shape, whatever the status."""
+
+    error: ErrorDetail
+
+
+class ChatTurn(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=20_000)
+
+
+class AskRequest(BaseModel):
+    question: str = Field(description="The question, in Chinese or English.",
+                          examples=["湖南省到2020年工程项目一次性验收合格率要达到多少？"])
+    province: Filter = Field(None, description="Only these provinces (湖南, 湖南省, Hunan or 湘).")
+    doc_id: Filter = Field(None, description="Only these documents (see GET /v1/documents).")
+    top_k: int | None = Field(None, ge=1, le=50, description="Clauses considered; default from settings.")
+    history: list[ChatTurn] = Field(default_factory=list, max_length=MAX_HISTORY_TURNS,
+                                    description="Earlier turns of the conversation, oldest first.")
+
+
+class AskResponse(BaseModel):
+    """The same JSON object as `assistant ask --json`."""
+
+    answer: str
+    answerable: bool
+    citations: list[Citation]
+    mode: Literal["extractive", "llm"]
+
+    @classmethod
+    def of(cls, answer: Answer) -> AskResponse:
+        return cls.model_validate(answer.contract())
+
+
+class SearchRequest(BaseModel):
+    query: str = Field(examples=["首席质量官"])
+    province: Filter = None
+    doc_id: Filter = None
+    top_k: int | None = Field(None, ge=1, le=50)
+
+
+class SearchHitOut(BaseModel):
+    clause_id: str
+    doc_id: str
+    title: str
+    province: str
+    section: str
+    section_path: list[str]
+    text: str
+    score: float = Field(description="Fused score, 1.0 = best possible.")
+    dense_score: float
+    keyword_score: float
+
+    @classmethod
+    def of(cls, hit: SearchHit, meta: DocumentMeta) -> SearchHitOut:
+        c = hit.clause
+        return cls(clause_id=c.clause_id, doc_id=c.doc_id, title=meta.title, province=meta.province,
+                   section=c.section, section_path=c.section_path, text=c.text, score=hit.score,
+                   dense_score=hit.dense_score, keyword_score=hit.keyword_score)
+
+
+class SearchResponse(BaseModel):
+    query: str
+    hits: list[SearchHitOut]
+
+
+class DocumentSummary(DocumentMeta):
+    clause_count: int
+
+
+class DocumentList(BaseModel):
+    documents: list[DocumentSummary]
+
+
+class ClauseOut(BaseModel):
+    clause_id: str
+    doc_id: str
+    section_path: list[str]
+    section: str
+    text: str
+    order: int
+
+    @classmethod
+    def of(cls, clause: Clause) -> ClauseOut:
+        return cls(clause_id=clause.clause_id, doc_id=clause.doc_id, section_path=clause.section_path,
+                   section=clause.section, text=clause.text, order=clause.order)
+
+
+class SectionNode(BaseModel):
+    """One heading of a document with the clauses directly under it and its sub-headings."""
+
+    heading: str
+    path: list[str]
+    clause_ids: list[str] = Field(default_factory=list)
+    children: list[SectionNode] = Field(default_factory=list)
+
+
+class DocumentDetail(BaseModel):
+    document: DocumentMeta
+    clauses: list[ClauseOut] = Field(description="Every clause in document order, with its heading path.")
+    sections: list[SectionNode] = Field(description="The same clauses as a heading tree.")
+
+
+class ClauseDetail(ClauseOut):
+    title: str
+    province: str
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class Readiness(BaseModel):
+    status: Literal["ready"] = "ready"
+    documents: int
+    clauses: int
+    index_built_at: str
+
+
+class ReindexResult(BaseModel):
+    documents: int
+    clauses: int
+    built_at: str
+    build_seconds: float
+
+
+# -- OpenAI-compatible chat completions ------------------------------------------------------------
+
+class ContentPart(BaseModel):
+    type: str
+    text: str | None = None
+
+
+class ChatMessage(BaseModel):
+    role: Literal["system", "developer", "user", "assistant", "tool"]
+    content: str | list[ContentPart] | None = None
+
+    def text(self) -> str:
+        if isinstance(self.content, list):
+            return "".join(part.text or "" for part in self.content if part.type == "text")
+        return self.content or ""
+
+
+class ChatCompletionRequest(BaseModel):
+    """The subset of OpenAI's request that matters here; other fields (temperature…) are accepted and ignored."""
+
+    model: str | None = None
+    messages: list[ChatMessage] = Field(min_length=1, max_length=100)
+    stream: bool = False
+    province: Filter = Field(None, description="Extension: only these provinces.")
+    doc_id: Filter = Field(None, description="Extension: only these documents.")
+
+
+class ChatCompletionMessage(BaseModel):
+    role: Literal["assistant"] = "assistant"
+    content: str
+
+
+class ChatCompletionChoice(BaseModel):
+    index: int = 0
+    message: ChatCompletionMessage
+    finish_reason: Literal["stop"] = "stop"
+
+
+class Usage(BaseModel):
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+
+
+class ChatCompletion(BaseModel):
+    id: str
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int
+    model: str
+    choices: list[ChatCompletionChoice]
+    usage: Usage
+    citations: list[Citation] = Field(description="Extension: the clauses the answer cites, numbered as in [n].")
+    answerable: bool = Field(description="Extension: false when the corpus does not support an answer.")
+
+
+ChatCompletionChunk = dict[str, Any]
