@@ -17,7 +17,7 @@ from ..assistant import Assistant
 from ..settings import Settings, get_settings
 from .errors import UnhandledErrors, install_error_handlers
 from .limits import BodySizeLimit
-from .metrics import RequestMetrics
+from .metrics import RequestMetrics, register_llm_metrics
 from .routers import admin, ask, chat, documents, health, search, widget
 from .security import AccessPolicy, admin_client, authenticated_client
 
@@ -51,6 +51,7 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
         log.warning("No API keys and open mode off: every /v1 request will be refused (set POLICYQA_API_KEYS)")
 
     install_error_handlers(app)
+    register_llm_metrics()
 
     v1 = APIRouter(prefix="/v1", dependencies=[Depends(authenticated_client)])
     for module in (ask, search, documents, chat):

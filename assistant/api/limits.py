@@ -8,6 +8,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import error_response
 
+DRAIN_LIMIT = 4 * 1024 * 1024  # over-long bodies up to this size are read and discarded before the 413
+
 
 class BodyTooLarge(HTTPException):
     """An HTTPException, so that FastAPI passes it through while reading the body instead of turning it into 400."""
@@ -31,7 +33,8 @@ class BodySizeLimit:
             return
         declared = Headers(scope=scope).get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._reject(scope, receive, send)
+            drained = int(declared) <= DRAIN_LIMIT and await _drain(receive, 0)
+            await self._reject(scope, receive, send, keep_alive=drained)
             return
 
         received = 0
@@ -43,6 +46,8 @@ class BodySizeLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.limit:
+                    if message.get("more_body", False):
+                        await _drain(receive, received)
                     raise BodyTooLarge(self.limit)
             return message
 
@@ -56,9 +61,23 @@ class BodySizeLimit:
         except BodyTooLarge:
             if started:
                 raise
-            await self._reject(scope, receive, send)
+            await self._reject(scope, receive, send, keep_alive=False)
 
-    async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _reject(self, scope: Scope, receive: Receive, send: Send, *, keep_alive: bool) -> None:
         response = error_response(413, "payload_too_large", BodyTooLarge(self.limit).message,
-                                  headers={"Connection": "close"})
+                                  headers=None if keep_alive else {"Connection": "close"})
         await response(scope, receive, send)
+
+
+async def _drain(receive: Receive, already: int) -> bool:
+    """Read and discard the rest of a refused body, so the client gets to read the 413 instead of a connection
+    reset while it is still sending; True if the whole body was read."""
+    total = already
+    while total <= DRAIN_LIMIT:
+        message = await receive()
+        if message["type"] != "http.request":
+            return False
+        total += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return True
+    return False

@@ -1,8 +1,14 @@
-"""Prometheus metrics of the server; other modules (the LLM chain) increment the counters defined here."""
+"""Prometheus metrics of the server, all in the default registry that /metrics exposes.
+
+The LLM chain keeps its own fallback counter (`policyqa_llm_fallbacks_total{reason}` in answering/llm.py);
+`register_llm_metrics` imports it at startup so it is scraped from the first request, LLM configured or not.
+"""
 
 from __future__ import annotations
 
+import logging
 import time
+from importlib import import_module
 
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -13,11 +19,18 @@ LATENCY = Histogram("http_request_duration_seconds", "Time to the end of the res
                     ["route", "method"],
                     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60))
 REFUSALS = Counter("refusals", "Questions answered with a refusal (answerable false), by endpoint.", ["endpoint"])
-LLM_FALLBACKS = Counter("llm_fallbacks", "LLM answers replaced by the extractive answer (error, timeout, "
-                                         "failed grounding check).")
 
-__all__ = ["CONTENT_TYPE_LATEST", "LATENCY", "LLM_FALLBACKS", "REFUSALS", "REQUESTS", "RequestMetrics",
-           "exposition"]
+__all__ = ["CONTENT_TYPE_LATEST", "LATENCY", "REFUSALS", "REQUESTS", "RequestMetrics", "exposition",
+           "register_llm_metrics"]
+
+log = logging.getLogger(__name__)
+
+
+def register_llm_metrics() -> None:
+    try:
+        import_module("assistant.answering.llm")
+    except ImportError as error:
+        log.info("LLM chain not importable (%s): no llm_fallbacks metric", error)
 
 
 def exposition() -> bytes:

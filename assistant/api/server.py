@@ -31,8 +31,7 @@ def build_app(assistant: Assistant | None = None, settings: Settings | None = No
     settings = settings or (assistant.settings if assistant is not None else get_settings())
     assistant = assistant or Assistant(settings, show_progress=True)
     app = create_app(assistant, settings)
-    if ui:
-        mount_ui(app, assistant)
+    app.state.ui_mounted = ui and mount_ui(app, assistant)
     return app
 
 
@@ -42,9 +41,11 @@ def serve(settings: Settings | None = None, *, ui: bool = True) -> int:
 
     settings = settings or get_settings()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("assistant").setLevel(logging.INFO)  # also when the CLI configured logging already
     logging.getLogger("faiss").setLevel(logging.WARNING)
     app = build_app(settings=settings, ui=ui)
     url = f"http://{settings.host}:{settings.port}"
-    log.info("政策问答助手：%s/ （聊天界面） · %s/docs （API 文档） · %s/widget.js （嵌入组件）", url, url, url)
+    chat = f"{url}/ （聊天界面） · " if app.state.ui_mounted else ""
+    log.info("政策问答助手：%s%s/docs （API 文档） · %s/widget.js （嵌入组件）", chat, url, url)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
     return 0
