@@ -17,7 +17,8 @@ from .question import QuestionAnalysis
 Analyse = Callable[[str], QuestionAnalysis]
 
 # Words that point back at the previous answer: 「这条」「该项」「上述要求」.
-_REFERENCE = re.compile(r"这一?条|该条|此条|这一?项|该项|此项|上述|以上|这些(?:要求|措施|任务|内容|工作)?|这方面|该措施|这个措施")
+_REFERENCE = re.compile(
+    r"这一?条|该条|此条|这一?项|该项|此项|上述|以上|这些(?:要求|措施|任务|内容|工作)?|这方面|该措施|这个措施")
 # A question that opens or ends like a continuation.
 _LEAD = re.compile(r"^\s*(?:那么?|那个|还有|另外|再看看?|再问一下|同样地?|又)")
 _TRAIL = re.compile(r"(?:呢|怎么样|如何|又如何|又怎样)\s*[？?！!。.]*\s*$")

@@ -39,7 +39,8 @@ def test_ask_stream_is_used_when_the_api_offers_it():
 
 
 def test_history_passes_questions_as_understood():
-    first = Turn("湖南省到2020年工程项目一次性验收合格率要达到多少？", Answer(answer="…99.3%", answerable=True, citations=[]))
+    first = Turn("湖南省到2020年工程项目一次性验收合格率要达到多少？",
+                 Answer(answer="…99.3%", answerable=True, citations=[]))
     second = Turn("那四川呢？", Answer(answer="…100%", answerable=True, citations=[],
                                       rewritten_question="四川省到2020年工程项目一次性验收合格率要达到多少？"))
     assert _history([None, first, None, None, second]) == [

@@ -14,8 +14,12 @@ META = DocumentMeta(doc_id="yunnan-2023", title=TITLE, province="云南", issuer
                     date="2023-03-07", source_file="001.txt")
 
 
-def _citation(n: int = 1, section: str = "二、主要任务 > （三）推动新技术新产品新业态高质量发展 > 6.加强计量",
-              text: str = "6.加强计量。完善计量体系。推进计量服务中小企业行。", doc_id: str = "yunnan-2023") -> Citation:
+SECTION = "二、主要任务 > （三）推动新技术新产品新业态高质量发展 > 6.加强计量"
+
+
+def _citation(n: int = 1, section: str = SECTION,
+              text: str = "6.加强计量。完善计量体系。推进计量服务中小企业行。",
+              doc_id: str = "yunnan-2023") -> Citation:
     return Citation(n=n, doc_id=doc_id, title=TITLE, province="云南", section=section,
                     clause_id=f"{doc_id}#2.3.{n}", text=text, score=0.8)
 
@@ -104,7 +108,7 @@ def test_report_text_is_ready_to_paste():
 def test_copy_button_carries_the_report_text_escaped():
     answer = Answer(answer="答<案>[1]", answerable=True, citations=[_citation()])
     html = fmt.answer_html("问题", answer, {"yunnan-2023": META}, turn=1)
-    report = re.search(r'<pre class="pq-report" hidden>(.*?)</pre>', html, re.S).group(1)
+    report = re.search(r'<pre class="pq-report" hidden>(.*?)</pre>', html, re.DOTALL).group(1)
     assert "答：答&lt;案&gt;[1]" in report and "第二部分（三）6." in report and 'class="pq-copy"' in html
 
 
@@ -125,7 +129,8 @@ def test_documents_table_lists_metadata_and_clause_counts():
 def test_clause_tree_nests_sections_and_keeps_every_clause():
     clauses = [
         Clause(clause_id="d#0", doc_id="d", section_path=["前言"], text="前言正文", order=0),
-        Clause(clause_id="d#1.1", doc_id="d", section_path=["一、总体要求", "（一）指导思想"], text="指导<思想>", order=1),
+        Clause(clause_id="d#1.1", doc_id="d", section_path=["一、总体要求", "（一）指导思想"], text="指导<思想>",
+               order=1),
         Clause(clause_id="d#1.2.b1", doc_id="d", section_path=["一、总体要求", "（二）基本原则", "--质量第一"],
                text="--质量第一。", order=2),
     ]

@@ -6,23 +6,19 @@ results to `formatting`; they hold no retrieval or answering logic.
 
 from __future__ import annotations
 
-import os
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+import gradio as gr
 
-import logging  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import TYPE_CHECKING, Any  # noqa: E402
-
-import gradio as gr  # noqa: E402
-
-from ..errors import AssistantError  # noqa: E402
-from ..feedback import FeedbackStore  # noqa: E402
-from ..models import Answer, DocumentMeta  # noqa: E402
-from . import formatting as fmt  # noqa: E402
+from ..errors import AssistantError
+from ..feedback import FeedbackStore
+from ..models import Answer, DocumentMeta
+from . import formatting as fmt
 
 if TYPE_CHECKING:
     from ..assistant import Assistant
@@ -71,8 +67,7 @@ def _stream(assistant: Assistant, question: str, **kwargs: Any) -> Iterator[str 
     """Pieces of the answer text, then the complete Answer; `ask_stream` is used where the API offers it."""
     ask_stream = getattr(assistant, "ask_stream", None)
     if callable(ask_stream):
-        for item in ask_stream(question, **kwargs):
-            yield item
+        yield from ask_stream(question, **kwargs)
         return
     answer = assistant.ask(question, **kwargs)
     for end in range(STREAM_CHUNK, len(answer.answer), STREAM_CHUNK):
@@ -128,9 +123,10 @@ def build_ui(assistant: Assistant | None, error_message: str | None = None, *,
             chat[-1] = {"role": "assistant", "content": fmt.notice_html(error.message)}
             yield chat, turns + [None], ""
             return
-        except Exception:  # noqa: BLE001 - the page must survive any failure of one question
+        except Exception:  # the page must survive any failure of one question
             log.exception("answering failed")
-            chat[-1] = {"role": "assistant", "content": fmt.notice_html("系统处理该问题时出错，请稍后重试或换一种问法。")}
+            failure = fmt.notice_html("系统处理该问题时出错，请稍后重试或换一种问法。")
+            chat[-1] = {"role": "assistant", "content": failure}
             yield chat, turns + [None], ""
             return
         if answer is None:
@@ -151,7 +147,7 @@ def build_ui(assistant: Assistant | None, error_message: str | None = None, *,
                 store.set_rating(rated[index], rating)
             else:
                 rated = {**rated, index: store.add(rating, turn.question, turn.answer)}
-        except Exception:  # noqa: BLE001 - feedback must never break the chat
+        except Exception:  # feedback must never break the chat
             log.exception("feedback not stored")
             gr.Warning("评价未能保存，请稍后重试。")
             return rated, gr.skip(), gr.skip(), gr.skip()

@@ -125,7 +125,8 @@ def notice_html(message: str) -> str:
 
 def streaming_html(partial: str) -> str:
     """The answer while it is being written out."""
-    return f'<div class="pq-answer pq-streaming"><div class="pq-text">{_escape(partial)}<span class="pq-caret"></span></div></div>'
+    caret = '<span class="pq-caret"></span>'
+    return f'<div class="pq-answer pq-streaming"><div class="pq-text">{_escape(partial)}{caret}</div></div>'
 
 
 def _answer_text_html(answer: Answer, turn: int) -> str:
@@ -206,7 +207,8 @@ def header_html(documents: Sequence[DocumentMeta]) -> str:
 def banner_html(message: str) -> str:
     """A page-wide banner for a knowledge base that could not be loaded."""
     return (f'<div class="pq-banner" role="alert"><strong>知识库暂不可用</strong>'
-            f'<span>{_escape(message)}</span><span>请联系管理员重建索引（assistant index build）后刷新页面。</span></div>')
+            f'<span>{_escape(message)}</span>'
+            '<span>请联系管理员重建索引（assistant index build）后刷新页面。</span></div>')
 
 
 def footer_html() -> str:
