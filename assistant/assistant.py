@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .answering.citations import pieces
 from .answering.evidence import TermWeights, select
 from .answering.extractive import ScopeResult, compose, refusal_reason
 from .answering.refusal import min_strength
@@ -106,7 +108,27 @@ class Assistant:
             evidence = select(analysis, hits, loaded.weights) if hits else None
             supported = evidence is not None and evidence.strength >= min_strength()
             results.append(ScopeResult(label=label, evidence=evidence, supported=supported, hits=hits))
-        return compose(analysis, results, retriever.documents, reason)
+        answer = compose(analysis, results, retriever.documents, reason)
+        if self.settings.llm_base_url and self.settings.llm_model:
+            from .answering.llm import llm_answer  # LangChain is imported only when an LLM is configured
+
+            answer = llm_answer(question, analysis, results, answer, retriever.documents, self.settings)
+        return answer
+
+    def ask_stream(self, question: str, **kwargs) -> Iterator[str | Answer]:
+        """Text pieces, then the final Answer; same arguments as `ask`.
+
+        The answer is generated and grounding-checked in full before the first piece is sent (the check
+        needs the whole text), so a client never sees text that is later withdrawn. Invalid questions and
+        filters raise here, at the call, before any piece is produced.
+        """
+        answer = self.ask(question, **kwargs)
+
+        def produce() -> Iterator[str | Answer]:
+            yield from pieces(answer.answer)
+            yield answer
+
+        return produce()
 
     def _scopes(self, analysis: QuestionAnalysis, provinces: list[str], doc_ids: list[str]
                 ) -> list[tuple[str | None, list[DocumentMeta]]]:

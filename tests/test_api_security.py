@@ -118,6 +118,8 @@ def test_rate_limit_is_429_per_key_with_retry_after(assistant, serve_app):
         assert error["code"] == "rate_limited" and 1 <= int(limited.headers["retry-after"]) <= 60
         assert http.get("/v1/documents", headers={"X-API-Key": "other"}).status_code == 200  # per key
         assert http.get("/healthz").status_code == 200  # probes are not limited
+        guesses = [http.get("/v1/documents", headers={"X-API-Key": f"guess-{i}"}).status_code for i in range(4)]
+        assert guesses == [401, 401, 401, 429]  # failed attempts are limited per address
 
 
 def test_sliding_window_frees_slots_as_time_passes():

@@ -83,7 +83,12 @@ def authenticated_client(
 ) -> Client:
     """The caller, authenticated and counted against the rate limit."""
     presented = api_key or (bearer.credentials if bearer else None)
-    client = policy.authenticate(presented, request.client.host if request.client else "unknown")
+    address = request.client.host if request.client else "unknown"
+    try:
+        client = policy.authenticate(presented, address)
+    except Unauthorized:
+        policy.check_rate(Client(None, address))  # failed attempts count against the address: no key guessing
+        raise
     policy.check_rate(client)
     return client
 

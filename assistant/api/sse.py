@@ -43,4 +43,4 @@ async def event_response(stream: Iterator[str | Answer], render: Render,
         for event in closing:
             yield event
 
-    return EventSourceResponse(events(), sep="\n", headers={"Cache-Control": "no-cache"})
+    return EventSourceResponse(events(), sep="\n")
