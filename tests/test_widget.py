@@ -1,4 +1,5 @@
-"""The embeddable widget in a real headless Chromium, on a page served from another origin than the API."""
+"""The embeddable widget in a real headless Chromium, on a page served from another origin than the API;
+and the API docs rendered without internet access."""
 
 from __future__ import annotations
 
@@ -87,3 +88,15 @@ def test_widget_shows_the_server_message_on_refusal(page):
     message = page.locator(".pqa-refusal").last
     message.wait_for(timeout=30_000)
     assert message.inner_text().strip()
+
+
+def test_api_docs_render_without_internet(browser, server_url):
+    context = browser.new_context()
+    tab = context.new_page()
+    outside: list[str] = []
+    tab.on("request", lambda r: None if r.url.startswith(server_url) else outside.append(r.url))
+    tab.goto(f"{server_url}/docs")
+    tab.locator(".opblock-summary-path", has_text="/v1/ask").first.wait_for(timeout=30_000)
+    assert "/v1/chat/completions" in tab.content()
+    context.close()
+    assert not outside, outside

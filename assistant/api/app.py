@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 
 from ..assistant import Assistant
 from ..settings import Settings, get_settings
+from .docs import install_offline_docs, swagger_assets
 from .errors import UnhandledErrors, install_error_handlers
 from .limits import BodySizeLimit
 from .metrics import RequestMetrics, register_llm_metrics
@@ -42,7 +43,11 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
             app.state.assistant = await run_in_threadpool(Assistant, settings)
         yield
 
-    app = FastAPI(title="政策问答助手 API", version="1", description=DESCRIPTION, lifespan=lifespan)
+    docs_assets = swagger_assets()
+    app = FastAPI(title="政策问答助手 API", version="1", description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None if docs_assets else "/docs", redoc_url=None)
+    if docs_assets:
+        install_offline_docs(app, docs_assets)
     app.state.assistant = assistant
     app.state.settings = settings
     app.state.policy = AccessPolicy(settings)
