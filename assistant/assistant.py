@@ -76,7 +76,7 @@ class Assistant:
         analysis = loaded.retriever.analyse(query)
         provinces, doc_ids = loaded.retriever.resolve_filters(province, doc_id)
         docs = loaded.retriever.scope(analysis, provinces, doc_ids)
-        return loaded.retriever.rank(analysis.search_text, docs, analysis.years, top_k or self.settings.top_k)
+        return loaded.retriever.rank_for(analysis, docs, top_k or self.settings.top_k)
 
     def analyse(self, question: str) -> QuestionAnalysis:
         return self._loaded.retriever.analyse(self.validate(question))
@@ -104,7 +104,7 @@ class Assistant:
 
         results = []
         for label, docs in self._scopes(analysis, provinces, doc_ids):
-            hits = retriever.rank(analysis.search_text, docs, analysis.years, pool)
+            hits = retriever.rank_for(analysis, docs, pool)
             evidence = select(analysis, hits, loaded.weights) if hits else None
             supported = evidence is not None and evidence.strength >= min_strength()
             results.append(ScopeResult(label=label, evidence=evidence, supported=supported, hits=hits))

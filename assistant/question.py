@@ -46,10 +46,20 @@ class QuestionAnalysis:
     which: bool  # 哪个省: one province expected, to be named in the answer
     expansion: str = ""  # glossary terms for English questions
     unsupported_years: list[int] = field(default_factory=list)
+    scope_names: list[str] = field(default_factory=list)
 
     @property
     def search_text(self) -> str:
         return f"{self.text} {self.expansion}".strip()
+
+    @property
+    def topic_text(self) -> str:
+        """The question without the words that only name its scope (document titles and aliases), which
+        would otherwise match every clause that repeats the document's name."""
+        text = self.search_text
+        for name in self.scope_names:
+            text = text.replace(name, " ")
+        return text
 
 
 def analyse(question: str, documents: list[DocumentMeta], corpus_years: dict[str, set[int]]) -> QuestionAnalysis:
@@ -60,6 +70,8 @@ def analyse(question: str, documents: list[DocumentMeta], corpus_years: dict[str
     provinces = [p for p in named if p in covered]
     missing = [p for p in named if p not in covered]
     doc_ids = [d.doc_id for d in documents if _names_document(text, d)]
+    scope_names = sorted({name for d in documents for name in [d.title, *d.aliases] if name and name in text},
+                         key=len, reverse=True)
     years = sorted({int(y) for y in _YEAR.findall(text)})
     english = is_english(text)
     expansion = " ".join(zh for en, zh in GLOSSARY.items() if en in text.lower()) if english else ""
@@ -71,6 +83,7 @@ def analyse(question: str, documents: list[DocumentMeta], corpus_years: dict[str
         original=question, text=text, english=english, provinces=provinces, missing_provinces=missing,
         doc_ids=doc_ids, years=years, multi=bool(_MULTI.search(text)) or len(provinces) > 1,
         which=bool(_WHICH.search(text)), expansion=expansion, unsupported_years=unsupported,
+        scope_names=scope_names,
     )
 
 

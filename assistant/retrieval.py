@@ -45,6 +45,9 @@ class Retriever:
     def analyse(self, question: str) -> QuestionAnalysis:
         return analyse(question, self.index.documents, self.document_years)
 
+    def rank_for(self, analysis: QuestionAnalysis, docs: list[DocumentMeta], limit: int) -> list[SearchHit]:
+        return self.rank(analysis.search_text, docs, analysis.years, limit, keyword_query=analysis.topic_text)
+
     def resolve_filters(self, province: str | list[str] | None, doc_id: str | list[str] | None
                         ) -> tuple[list[str], list[str]]:
         """Validate explicit filters; province names may be given in any recognisable form (湘, Hunan, 湖南省)."""
@@ -70,13 +73,14 @@ class Retriever:
         return docs
 
     def rank(self, query: str, docs: list[DocumentMeta], years: list[int] | None = None,
-             limit: int = 10) -> list[SearchHit]:
-        """Clauses of `docs` best matching `query`, fused from both rankers."""
+             limit: int = 10, keyword_query: str | None = None) -> list[SearchHit]:
+        """Clauses of `docs` best matching `query` (for the keyword ranker, `keyword_query` if given),
+        fused from both rankers."""
         allowed = np.isin(self._doc_of, [d.doc_id for d in docs])
         if not allowed.any():
             return []
         dense = self.index.vectors.scores(self.embedder.embed_queries([query])[0])
-        keyword = self.index.keywords.scores(query)
+        keyword = self.index.keywords.scores(keyword_query or query)
         fused = np.zeros(len(dense), dtype=np.float64)
         for scores in (dense, keyword):
             masked = np.where(allowed, scores, -np.inf)

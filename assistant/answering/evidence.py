@@ -54,7 +54,7 @@ class TermWeights:
 
 
 def question_terms(analysis: QuestionAnalysis) -> list[str]:
-    return [t for t in content_terms(analysis.search_text)
+    return [t for t in content_terms(analysis.topic_text)
             if t not in _PLACE_WORDS and not _YEAR_WORD.match(t) and not t.isascii()]
 
 
