@@ -56,6 +56,11 @@ def test_numbers_are_tokens_with_their_sign_and_list_numbering_is_ignored():
     assert numbers("1. 到2020年达到９９．３％[1]\n2、覆盖率6.28%以上（3）共1,000家") == ["2020", "99.3%", "6.28%", "1000"]
 
 
+def test_dates_match_however_they_are_written():
+    assert numbers("2017-06-19") == numbers("2017年6月19日") == ["2017", "6", "19"]
+    assert verdict("该意见于2017年6月19日印发[1]。").ok
+
+
 # -- grounding ----------------------------------------------------------------------------------------
 def test_grounded_answer_passes():
     result = verdict("湖南省工程项目一次性验收合格率要达到99.3%[1]，目标年份为2020年[2]。")

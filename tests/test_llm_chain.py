@@ -20,8 +20,14 @@ from langchain_core.documents import Document
 from langchain_core.runnables import RunnableLambda
 
 from assistant.answering.citations import ParsedAnswer
-from assistant.answering.llm import PromptError, answer_chain, fallback_count, format_clauses, load_prompt, \
-    retrieval_chain
+from assistant.answering.llm import (
+    PromptError,
+    answer_chain,
+    fallback_count,
+    format_clauses,
+    load_prompt,
+    retrieval_chain,
+)
 from assistant.errors import InvalidQuestion
 from assistant.langchain_retriever import PolicyRetriever
 from assistant.models import Answer
@@ -58,7 +64,7 @@ class StubLLM:
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
                 stub.requests.append(body)
                 status, payload, *delay = stub.reply(body)

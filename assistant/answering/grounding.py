@@ -51,7 +51,10 @@ def numbers(text: str, enumeration: bool = False) -> list[str]:
         text = _ENUMERATION.sub(" ", text)
     found: dict[str, None] = {}
     for value, sign in _NUMBER.findall(text):
-        found.setdefault(value.replace(",", "") + (sign or ""), None)
+        value = value.replace(",", "")
+        if "." not in value:
+            value = str(int(value))  # 06 in 2017-06-19 is the 6 of 2017年6月19日
+        found.setdefault(value + (sign or ""), None)
     return list(found)
 
 

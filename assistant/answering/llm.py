@@ -108,13 +108,14 @@ def chat_model(settings: Settings) -> ChatOpenAI:
     if not (settings.llm_base_url and settings.llm_model):
         raise ValueError("LLM mode needs POLICYQA_LLM_BASE_URL and POLICYQA_LLM_MODEL")
     return _chat_model(settings.llm_base_url, settings.llm_model, settings.llm_api_key or "not-needed",
-                       settings.llm_timeout_s, settings.llm_max_retries)
+                       settings.llm_timeout_s, settings.llm_max_retries, MAX_TOKENS)
 
 
 @lru_cache(maxsize=8)
-def _chat_model(base_url: str, model: str, api_key: str, timeout: float, retries: int) -> ChatOpenAI:
+def _chat_model(base_url: str, model: str, api_key: str, timeout: float, retries: int, max_tokens: int
+                ) -> ChatOpenAI:
     return ChatOpenAI(base_url=base_url, model=model, api_key=api_key, timeout=timeout, max_retries=retries,
-                      temperature=0, extra_body={"max_tokens": MAX_TOKENS})
+                      temperature=0, extra_body={"max_tokens": max_tokens})
 
 
 def prompt_for(settings: Settings) -> Runnable:
