@@ -105,7 +105,9 @@ class Assistant:
         results = []
         for label, docs in self._scopes(analysis, provinces, doc_ids):
             hits = retriever.rank_for(analysis, docs, pool)
-            evidence = select(analysis, hits, loaded.weights) if hits else None
+            evidence = select(analysis, hits, loaded.weights,
+                              similarity=lambda hit: retriever.sentence_similarity(analysis.search_text, hit.clause)
+                              ) if hits else None
             supported = evidence is not None and evidence.strength >= min_strength()
             results.append(ScopeResult(label=label, evidence=evidence, supported=supported, hits=hits))
         answer = compose(analysis, results, retriever.documents, reason)

@@ -40,6 +40,8 @@ _CLOSING = re.compile(
     r"^(?:\d{4}年\d{1,2}月\d{1,2}日|附件[:：]?.{0,40}|.{2,30}(?:人民政府|办公厅|委员会)(?:\s*\d{4}年\d{1,2}月\d{1,2}日)?)$"
 )
 _SHORT_LINE = 40
+_METADATA_LINE = re.compile(r"^(发布日期|成文日期|来源|发文字号|索引号|发文机关|主题分类)[:：]")
+_TITLE_LINE = re.compile(r"^.{6,80}(通知|意见|方案|办法|规划|纲要|决定|规定|细则|措施)$")
 
 
 def chinese_number(text: str) -> int:
@@ -89,6 +91,8 @@ def join_lines(text: str) -> list[str]:
 
 def _continues(previous: str, line: str) -> bool:
     if _start_marker(line) or _ends_sentence(previous) or _is_heading_only(previous):
+        return False
+    if _TITLE_LINE.match(previous) or _METADATA_LINE.match(line) or _METADATA_LINE.match(previous):
         return False
     # A long line cut off mid-sentence, or a number split across lines (`5` / `0%`, `94%以` / `上`).
     return len(previous) >= _SHORT_LINE or previous[-1].isdigit() or not _is_cjk_start(line)

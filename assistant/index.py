@@ -21,17 +21,18 @@ from pydantic import BaseModel
 from tqdm import tqdm
 
 from .chunking import chunk_document
-from .corpus import Corpus, load_corpus
+from .corpus import load_corpus
 from .embeddings import Embedder, get_embedder
 from .errors import IndexUnavailable
 from .models import Clause, DocumentMeta
 from .settings import Settings
 from .stores.faiss_store import FaissStore
 from .stores.keyword import KeywordIndex
+from .text import sentences
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 POINTER = "CURRENT"
 _PIPELINE_SOURCES = ("chunking.py", "text.py", "corpus/__init__.py", "corpus/metadata.py", "corpus/loaders.py")
 EMBED_BATCH = 16
@@ -67,6 +68,11 @@ class ClauseIndex:
     vectors: FaissStore
     keywords: KeywordIndex
     directory: Path
+    sentence_vectors: np.ndarray  # one row per sentence of every clause, in clause order
+    sentence_offsets: np.ndarray  # clause i owns rows sentence_offsets[i]:sentence_offsets[i + 1]
+
+    def clause_sentence_vectors(self, position: int) -> np.ndarray:
+        return self.sentence_vectors[self.sentence_offsets[position] : self.sentence_offsets[position + 1]]
 
 
 def embedding_text(clause: Clause, meta: DocumentMeta) -> str:
@@ -87,13 +93,12 @@ def build_index(settings: Settings, embedder: Embedder | None = None, show_progr
     metas = {doc.meta.doc_id: doc.meta for doc in corpus.documents}
     for doc in corpus.documents:
         clauses.extend(chunk_document(doc.meta.doc_id, doc.text, settings.max_clause_chars).clauses)
-    texts = [embedding_text(c, metas[c.doc_id]) for c in clauses]
-    batches = []
-    with tqdm(total=len(texts), desc="嵌入条款", unit="条", disable=not show_progress) as bar:
-        for start in range(0, len(texts), EMBED_BATCH):
-            batches.append(embedder.embed_passages(texts[start : start + EMBED_BATCH]))
-            bar.update(len(texts[start : start + EMBED_BATCH]))
-    vectors = np.vstack(batches)
+    vectors = _embed(embedder, [embedding_text(c, metas[c.doc_id]) for c in clauses], "嵌入条款", show_progress)
+    # Sentence vectors let the answerer find the sentence that answers a paraphrased or English question
+    # without embedding anything but the question at query time.
+    split = [sentences(c.text) for c in clauses]
+    sentence_offsets = np.cumsum([0] + [len(group) for group in split])
+    sentence_vectors = _embed(embedder, [s for group in split for s in group], "嵌入句子", show_progress)
     manifest = IndexManifest(
         format_version=FORMAT_VERSION,
         pipeline_version=pipeline_version(),
@@ -109,25 +114,37 @@ def build_index(settings: Settings, embedder: Embedder | None = None, show_progr
     store = FaissStore.from_vectors(vectors)
     keywords = KeywordIndex.build([keyword_text(c, metas[c.doc_id]) for c in clauses])
     manifest.build_seconds = round(time.perf_counter() - started, 2)
-    directory = _write(settings.index_dir, manifest, corpus, clauses, store, keywords)
+    index = ClauseIndex(manifest, [d.meta for d in corpus.documents], clauses, store, keywords, Path(),
+                        sentence_vectors, sentence_offsets)
+    index.directory = _write(settings.index_dir, index)
     log.info("索引已建立：%d 份文档，%d 个条款，用时 %.1f 秒", manifest.documents, manifest.clauses,
              manifest.build_seconds)
-    return ClauseIndex(manifest, [d.meta for d in corpus.documents], clauses, store, keywords, directory)
+    return index
 
 
-def _write(root: Path, manifest: IndexManifest, corpus: Corpus, clauses: list[Clause], store: FaissStore,
-           keywords: KeywordIndex) -> Path:
+def _embed(embedder: Embedder, texts: list[str], label: str, show_progress: bool) -> np.ndarray:
+    batches = [np.zeros((0, embedder.dim), dtype=np.float32)]
+    with tqdm(total=len(texts), desc=label, unit="条", disable=not show_progress) as bar:
+        for start in range(0, len(texts), EMBED_BATCH):
+            batches.append(embedder.embed_passages(texts[start : start + EMBED_BATCH]))
+            bar.update(len(texts[start : start + EMBED_BATCH]))
+    return np.vstack(batches)
+
+
+def _write(root: Path, index: ClauseIndex) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     directory = root / f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.perf_counter_ns() % 10**6}"
     directory.mkdir()
-    store.save(directory)
-    keywords.save(directory)
+    index.vectors.save(directory)
+    index.keywords.save(directory)
+    np.save(directory / "sentence_vectors.npy", index.sentence_vectors)
+    np.save(directory / "sentence_offsets.npy", index.sentence_offsets)
     (directory / "documents.json").write_text(
-        json.dumps([d.meta.model_dump() for d in corpus.documents], ensure_ascii=False, indent=1), encoding="utf-8")
+        json.dumps([d.model_dump() for d in index.documents], ensure_ascii=False, indent=1), encoding="utf-8")
     with open(directory / "clauses.jsonl", "w", encoding="utf-8") as out:
-        for clause in clauses:
+        for clause in index.clauses:
             out.write(clause.model_dump_json() + "\n")
-    (directory / "manifest.json").write_text(manifest.model_dump_json(indent=1), encoding="utf-8")
+    (directory / "manifest.json").write_text(index.manifest.model_dump_json(indent=1), encoding="utf-8")
     pointer_tmp = root / f".{POINTER}.{os.getpid()}.tmp"
     pointer_tmp.write_text(directory.name, encoding="utf-8")
     os.replace(pointer_tmp, root / POINTER)  # the atomic switch
@@ -156,11 +173,14 @@ def read_index(root: Path) -> ClauseIndex:
             clauses = [Clause.model_validate_json(line) for line in lines if line.strip()]
         store = FaissStore.load(directory)
         keywords = KeywordIndex.load(directory)
+        sentence_vectors = np.load(directory / "sentence_vectors.npy")
+        sentence_offsets = np.load(directory / "sentence_offsets.npy")
     except Exception as exc:  # missing file, truncated JSON, unreadable FAISS data: all mean "corrupt"
         raise IndexUnavailable(f"索引文件损坏或不完整（{type(exc).__name__}）。") from exc
-    if len(clauses) != len(store) or len(clauses) != manifest.clauses:
+    if (len(clauses) != len(store) or len(clauses) != manifest.clauses or len(sentence_offsets) != len(clauses) + 1
+            or sentence_offsets[-1] != len(sentence_vectors)):
         raise IndexUnavailable("索引文件损坏：条款数与向量数不一致。")
-    return ClauseIndex(manifest, documents, clauses, store, keywords, directory)
+    return ClauseIndex(manifest, documents, clauses, store, keywords, directory, sentence_vectors, sentence_offsets)
 
 
 def staleness(index: ClauseIndex, settings: Settings, embedder_name: str) -> str | None:

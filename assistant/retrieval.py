@@ -16,7 +16,7 @@ from .errors import UnknownFilter
 from .index import ClauseIndex
 from .models import Clause, DocumentMeta, SearchHit
 from .provinces import find_provinces, province_named
-from .question import QuestionAnalysis, analyse
+from .question import FULL_DATE, QuestionAnalysis, analyse
 from .text import normalise
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
@@ -30,6 +30,7 @@ class Retriever:
         self.rrf_k = rrf_k
         self.documents = {d.doc_id: d for d in index.documents}
         self._doc_of = np.array([c.doc_id for c in index.clauses])
+        self._last_query: tuple[str, np.ndarray] | None = None  # one tuple, swapped whole: thread-safe
 
     @cached_property
     def document_years(self) -> dict[str, set[int]]:
@@ -46,7 +47,15 @@ class Retriever:
         return analyse(question, self.index.documents, self.document_years)
 
     def rank_for(self, analysis: QuestionAnalysis, docs: list[DocumentMeta], limit: int) -> list[SearchHit]:
-        return self.rank(analysis.search_text, docs, analysis.years, limit, keyword_query=analysis.topic_text)
+        """Ranking for an analysed question; a question about the issue date puts the dated clauses first."""
+        hits = self.rank(analysis.search_text, docs, analysis.years, limit, keyword_query=analysis.topic_text)
+        if not analysis.asks_issue_date:
+            return hits
+        wanted = {d.doc_id for d in docs}
+        dated = [SearchHit(clause=c, score=hits[0].score if hits else 0.0) for c in self.index.clauses
+                 if c.doc_id in wanted and FULL_DATE.search(c.text) and c.clause_id.endswith(("#0", "#end"))]
+        seen = {h.clause.clause_id for h in dated}
+        return (dated + [h for h in hits if h.clause.clause_id not in seen])[:limit]
 
     def resolve_filters(self, province: str | list[str] | None, doc_id: str | list[str] | None
                         ) -> tuple[list[str], list[str]]:
@@ -65,12 +74,16 @@ class Retriever:
         return list(dict.fromkeys(provinces)), doc_ids
 
     def scope(self, analysis: QuestionAnalysis, provinces: list[str], doc_ids: list[str]) -> list[DocumentMeta]:
-        """Documents to search: explicit filters win, then what the question names, then everything."""
+        """Documents to search: explicit filters win, then what the question names, then everything.
+        A document named in the question narrows its own province only: 「云南三年行动方案和湖南…」 keeps
+        all of 湖南."""
         provinces = provinces or analysis.provinces
-        doc_ids = doc_ids or analysis.doc_ids
-        docs = [d for d in self.documents.values()
-                if (not provinces or d.province in provinces) and (not doc_ids or d.doc_id in doc_ids)]
-        return docs
+        docs = [d for d in self.documents.values() if not provinces or d.province in provinces]
+        if doc_ids:
+            return [d for d in docs if d.doc_id in doc_ids]
+        named = [self.documents[i] for i in analysis.doc_ids]
+        narrowed = {d.province for d in named}
+        return [d for d in docs if d.province not in narrowed or d in named]
 
     def rank(self, query: str, docs: list[DocumentMeta], years: list[int] | None = None,
              limit: int = 10, keyword_query: str | None = None) -> list[SearchHit]:
@@ -79,7 +92,7 @@ class Retriever:
         allowed = np.isin(self._doc_of, [d.doc_id for d in docs])
         if not allowed.any():
             return []
-        dense = self.index.vectors.scores(self.embedder.embed_queries([query])[0])
+        dense = self.index.vectors.scores(self.query_vector(query))
         keyword = self.index.keywords.scores(keyword_query or query)
         fused = np.zeros(len(dense), dtype=np.float64)
         for scores in (dense, keyword):
@@ -102,6 +115,23 @@ class Retriever:
                       dense_score=round(float(dense[i]), 4), keyword_score=round(float(keyword[i] / keyword_max), 4))
             for i in top
         ]
+
+    def query_vector(self, text: str) -> np.ndarray:
+        """The question's embedding, computed once per question however many scopes and steps use it."""
+        cached = self._last_query
+        if cached is not None and cached[0] == text:
+            return cached[1]
+        vector = self.embedder.embed_queries([text])[0]
+        self._last_query = (text, vector)
+        return vector
+
+    def sentence_similarity(self, query: str, clause: Clause) -> np.ndarray:
+        """Cosine of the question to each sentence of `clause` (in text.sentences order)."""
+        return self.index.clause_sentence_vectors(self._positions[clause.clause_id]) @ self.query_vector(query)
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {c.clause_id: i for i, c in enumerate(self.index.clauses)}
 
     def clause(self, clause_id: str) -> Clause | None:
         return self._clauses_by_id.get(clause_id)

@@ -8,22 +8,27 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
+
 from ..models import SearchHit
 from ..provinces import PROVINCES
-from ..question import QuestionAnalysis
+from ..question import FULL_DATE, QuestionAnalysis
 from ..text import content_terms, normalise, sentences
 
-_QUANTITY = re.compile(r"多少|几|比例|比率|百分|率|%|数量|how much|how many|percentage|rate|what share|target",
-                       re.IGNORECASE)
-_LIST = re.compile(r"哪些|有哪|包括|包含|几项|几个方面|列举|what are|list", re.IGNORECASE)
+_QUANTITY = re.compile(r"多少|几|比例|比率|百分|率|%|数量|哪一年|哪年|何时|什么时候|how much|how many|percentage|rate|"
+                       r"what share|target|which year|when", re.IGNORECASE)
+_LIST = re.compile(r"哪些|有哪|包括|包含|几项|几个方面|列举|哪[几两一二三四五六七八九十]+[个项条类大方]|what are|list",
+                   re.IGNORECASE)
 _DUTY_QUESTION = re.compile(r"责任单位|哪些单位|哪些部门|负责|牵头|responsible|in charge", re.IGNORECASE)
 _DUTY_NOTE = re.compile(r"^（责任单位")
 _PLACE_WORDS = {w for p in PROVINCES for w in (p.name, p.full, p.english.lower())}
 _YEAR_WORD = re.compile(r"^20\d{2}年?$")
 MAX_QUOTES = 3
+CANDIDATES = 5
 
 
 @dataclass
@@ -81,6 +86,8 @@ def term_match(terms: list[str], weights: TermWeights, text: str) -> float:
 
 def _sentence_score(sentence: str, terms: list[str], weights: TermWeights, analysis: QuestionAnalysis) -> float:
     score = term_match(terms, weights, sentence)
+    if analysis.asks_issue_date and FULL_DATE.search(sentence):
+        score += 0.6
     if _QUANTITY.search(analysis.search_text) and re.search(r"\d", sentence):
         score += 0.15
     if analysis.years and any(str(y) in sentence for y in analysis.years):
@@ -88,32 +95,61 @@ def _sentence_score(sentence: str, terms: list[str], weights: TermWeights, analy
     return score
 
 
-def select(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermWeights, candidates: int = 3
-           ) -> Evidence | None:
-    """The best-supported clause among the first `candidates` hits, with the sentences to quote."""
+SentenceSimilarity = Callable[[SearchHit], np.ndarray]  # question-to-sentence cosine for one clause
+SEMANTIC_WEIGHT = 0.6
+
+
+def select(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermWeights,
+           candidates: int = CANDIDATES, similarity: SentenceSimilarity | None = None) -> Evidence | None:
+    """The best-supported clause among the first `candidates` hits, with the sentences to quote.
+
+    `similarity` (question-to-sentence cosine from the embedding model) adds meaning where words cannot
+    match, as for English questions over Chinese text. The signature and attachment lines (#end) only
+    answer questions about when a document was issued."""
     terms = question_terms(analysis)
+    pool = [h for h in hits if analysis.asks_issue_date or not h.clause.clause_id.endswith("#end")][:candidates]
+    split = [sentences(hit.clause.text) for hit in pool]
+    semantic = _semantic_bonus(pool, similarity)
+    wants_duty = _DUTY_QUESTION.search(analysis.search_text) is not None
     best: tuple[float, Evidence] | None = None
-    for rank, hit in enumerate(hits[:candidates]):
-        scored = [(s, _sentence_score(s, terms, weights, analysis)) for s in sentences(hit.clause.text)]
+    offset = 0
+    for rank, (hit, group) in enumerate(zip(pool, split)):
+        scored = [(s, _sentence_score(s, terms, weights, analysis) + semantic[offset + i])
+                  for i, s in enumerate(group)]
+        offset += len(group)
         if not scored:
             continue
         top_sentence = max(score for _, score in scored)
         coverage = term_match(terms, weights, f"{hit.clause.section} {hit.clause.text}")
-        evidence = Evidence(hit=hit, quotes=_quotes(scored, _DUTY_QUESTION.search(analysis.search_text) is not None),
-                            sentence_match=min(top_sentence, 1.0), coverage=coverage)
-        rank_prior = 1.0 - 0.12 * rank
+        if analysis.asks_issue_date and FULL_DATE.search(hit.clause.text):
+            coverage = max(coverage, 0.8)  # the document is identified; its date is what was asked
+        evidence = Evidence(hit=hit, quotes=_quotes(scored, wants_duty), sentence_match=min(top_sentence, 1.0),
+                            coverage=coverage)
+        rank_prior = 1.0 - 0.08 * rank
         value = (0.45 * coverage + 0.35 * min(top_sentence, 1.2) + 0.2 * hit.score) * rank_prior
         if best is None or value > best[0]:
             best = (value, evidence)
     if best is None:
         return None
     evidence = best[1]
-    if _LIST.search(analysis.search_text) and not _DUTY_QUESTION.search(analysis.search_text) and not analysis.multi:
-        evidence.siblings = _bullet_siblings(evidence.hit, hits)
+    if _LIST.search(analysis.search_text) and not wants_duty and not analysis.multi:
+        evidence.siblings = _list_siblings(evidence.hit, hits, terms, weights)
         if evidence.siblings:
             items = sorted([evidence.hit, *evidence.siblings], key=lambda h: h.clause.order)
             evidence.quotes = [h.clause.text.split("。")[0] + "。" for h in items]
     return evidence
+
+
+def _semantic_bonus(pool: list[SearchHit], similarity: SentenceSimilarity | None) -> list[float]:
+    """Up to SEMANTIC_WEIGHT for the sentences closest in meaning, scaled within this question's candidates."""
+    count = sum(len(sentences(hit.clause.text)) for hit in pool)
+    if similarity is None or not count:
+        return [0.0] * count
+    scores = np.concatenate([np.asarray(similarity(hit), dtype=np.float64) for hit in pool])
+    low, high = float(scores.min()), float(scores.max())
+    if high - low < 1e-6:
+        return [0.0] * count
+    return list(SEMANTIC_WEIGHT * (scores - low) / (high - low))
 
 
 def _quotes(scored: list[tuple[str, float]], wants_duty: bool) -> list[str]:
@@ -123,7 +159,7 @@ def _quotes(scored: list[tuple[str, float]], wants_duty: bool) -> list[str]:
     top = scored[order[0]][1]
     chosen = {order[0]}
     for i in order[1:MAX_QUOTES]:
-        if scored[i][1] >= max(0.75 * top, 0.3):
+        if scored[i][1] >= max(0.6 * top, 0.3):
             chosen.add(i)
     first = order[0]
     if len(scored[first][0]) < 16 and first + 1 < len(scored):
@@ -135,11 +171,23 @@ def _quotes(scored: list[tuple[str, float]], wants_duty: bool) -> list[str]:
     return quotes
 
 
-def _bullet_siblings(hit: SearchHit, hits: list[SearchHit]) -> list[SearchHit]:
-    """The other bullets under the same heading (基本原则, 工作方针…), when the question asks for the list."""
-    clause_id = hit.clause.clause_id
-    if ".b" not in clause_id:
+def _item_number(clause_id: str) -> str:
+    return clause_id.rsplit(".", 1)[-1]
+
+
+def _list_siblings(hit: SearchHit, hits: list[SearchHit], terms: list[str], weights: TermWeights
+                   ) -> list[SearchHit]:
+    """The other items under the same heading, when the question asks for the list itself: always for
+    bullets (基本原则, 工作方针…), and for numbered items when the question matches their common heading
+    (「三大战略是哪三个」) better than the item found."""
+    clause = hit.clause
+    if "." not in clause.clause_id.split("#", 1)[1] or "~" in clause.clause_id:
         return []
-    parent = clause_id.rsplit(".", 1)[0]
-    return [h for h in hits if h is not hit and ".b" in h.clause.clause_id and "~" not in h.clause.clause_id
-            and h.clause.clause_id.rsplit(".", 1)[0] == parent and h.clause.doc_id == hit.clause.doc_id]
+    parent = clause.clause_id.rsplit(".", 1)[0]
+    bullet = _item_number(clause.clause_id).startswith("b")
+    if not bullet and (len(clause.section_path) < 2 or term_match(terms, weights, clause.section_path[-2])
+                       <= term_match(terms, weights, clause.section_path[-1])):
+        return []
+    return [h for h in hits if h is not hit and "~" not in h.clause.clause_id and h.clause.doc_id == clause.doc_id
+            and h.clause.clause_id.rsplit(".", 1)[0] == parent
+            and _item_number(h.clause.clause_id).startswith("b") == bullet]

@@ -50,10 +50,19 @@ def _quote_block(evidence: Evidence, citations: CitationList, english: bool) -> 
     if evidence.siblings:
         return _list_block(evidence, citations, meta, english)
     n = citations.cite(evidence.hit)
-    quote = "".join(evidence.quotes)
+    quote = join_quotes(evidence.quotes, evidence.hit.clause.text)
     if english:
         return f"According to {_source(meta, True)}, section “{evidence.hit.clause.section}”: “{quote}” [{n}]"
     return f"根据{_source(meta, False)}“{evidence.hit.clause.section}”：“{quote}”[{n}]"
+
+
+def join_quotes(quotes: list[str], clause_text: str) -> str:
+    """Sentences quoted from one clause; where the clause has text between two of them, an ellipsis says so."""
+    text = quotes[0] if quotes else ""
+    flat = clause_text.replace("\n", "")
+    for previous, sentence in zip(quotes, quotes[1:]):
+        text += sentence if previous + sentence in flat else "……" + sentence
+    return text
 
 
 def _list_block(evidence: Evidence, citations: CitationList, meta: DocumentMeta, english: bool) -> str:
