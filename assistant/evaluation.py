@@ -241,7 +241,7 @@ def write_report(name: str, ours: list[Outcome], baseline: list[Outcome] | None,
 def calibrate(assistant, items: list[EvalItem]) -> refusal.RefusalThreshold:
     """The threshold that best separates answerable from unanswerable dev questions (balanced accuracy),
     ties broken by key accuracy; the middle of the best plateau is kept, away from either edge."""
-    grid = [round(x, 3) for x in np.arange(0.20, 0.80, 0.01)]
+    grid = [round(x, 3) for x in np.arange(0.0, 1.0, 0.01)]
     scored = []
     for value in tqdm(grid, desc="校准拒答阈值"):
         with refusal.trial(value):

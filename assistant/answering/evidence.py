@@ -28,6 +28,7 @@ _DUTY_NOTE = re.compile(r"^（责任单位")
 _PLACE_WORDS = {w for p in PROVINCES for w in (p.name, p.full, p.english.lower())}
 _YEAR_WORD = re.compile(r"^20\d{2}年?$")
 MAX_QUOTES = 3
+SEMANTIC_FLOOR = 0.85  # cosine of unrelated sentences with the default model (multilingual-e5-small)
 CANDIDATES = 5
 
 
@@ -37,11 +38,15 @@ class Evidence:
     quotes: list[str]
     sentence_match: float  # weighted share of the question's terms in the best sentence
     coverage: float  # weighted share of the question's terms anywhere in the clause
+    semantic: float = 0.0  # cosine of the question to the closest sentence of the clause
     siblings: list[SearchHit] = field(default_factory=list)  # other items of a list, cited too
 
     @property
     def strength(self) -> float:
-        return 0.5 * self.coverage + 0.3 * self.sentence_match + 0.2 * self.hit.dense_score
+        """How well the clause supports an answer: words shared with the question, and closeness in meaning
+        of its best sentence (cosines of unrelated text sit near SEMANTIC_FLOOR with the default model).
+        The refusal threshold on this value is calibrated on the evaluation set's dev split."""
+        return 0.4 * self.coverage + 0.2 * self.sentence_match + 4.0 * (self.semantic - SEMANTIC_FLOOR)
 
 
 class TermWeights:
@@ -109,13 +114,15 @@ def select(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermWeigh
     terms = question_terms(analysis)
     pool = [h for h in hits if analysis.asks_issue_date or not h.clause.clause_id.endswith("#end")][:candidates]
     split = [sentences(hit.clause.text) for hit in pool]
-    semantic = _semantic_bonus(pool, similarity)
+    raw = [np.asarray(similarity(hit), dtype=np.float64) if similarity else np.zeros(len(group))
+           for hit, group in zip(pool, split)]
+    semantic = _semantic_bonus(raw)
     wants_duty = _DUTY_QUESTION.search(analysis.search_text) is not None
     best: tuple[float, Evidence] | None = None
     offset = 0
     for rank, (hit, group) in enumerate(zip(pool, split)):
-        scored = [(s, _sentence_score(s, terms, weights, analysis) + semantic[offset + i])
-                  for i, s in enumerate(group)]
+        lexical = [_sentence_score(s, terms, weights, analysis) for s in group]
+        scored = [(s, lexical[i] + semantic[offset + i]) for i, s in enumerate(group)]
         offset += len(group)
         if not scored:
             continue
@@ -123,8 +130,8 @@ def select(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermWeigh
         coverage = term_match(terms, weights, f"{hit.clause.section} {hit.clause.text}")
         if analysis.asks_issue_date and FULL_DATE.search(hit.clause.text):
             coverage = max(coverage, 0.8)  # the document is identified; its date is what was asked
-        evidence = Evidence(hit=hit, quotes=_quotes(scored, wants_duty), sentence_match=min(top_sentence, 1.0),
-                            coverage=coverage)
+        evidence = Evidence(hit=hit, quotes=_quotes(scored, wants_duty), sentence_match=min(max(lexical), 1.0),
+                            coverage=coverage, semantic=float(raw[rank].max()) if len(raw[rank]) else 0.0)
         rank_prior = 1.0 - 0.08 * rank
         value = (0.45 * coverage + 0.35 * min(top_sentence, 1.2) + 0.2 * hit.score) * rank_prior
         if best is None or value > best[0]:
@@ -140,12 +147,12 @@ def select(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermWeigh
     return evidence
 
 
-def _semantic_bonus(pool: list[SearchHit], similarity: SentenceSimilarity | None) -> list[float]:
+def _semantic_bonus(raw: list[np.ndarray]) -> list[float]:
     """Up to SEMANTIC_WEIGHT for the sentences closest in meaning, scaled within this question's candidates."""
-    count = sum(len(sentences(hit.clause.text)) for hit in pool)
-    if similarity is None or not count:
-        return [0.0] * count
-    scores = np.concatenate([np.asarray(similarity(hit), dtype=np.float64) for hit in pool])
+    scores = np.concatenate(raw) if raw else np.zeros(0)
+    count = len(scores)
+    if not count:
+        return []
     low, high = float(scores.min()), float(scores.max())
     if high - low < 1e-6:
         return [0.0] * count
