@@ -21,11 +21,13 @@ run: $(STAMP) index/CURRENT
 index: $(STAMP)
 	$(BIN)/assistant index build
 
-# Debian's chromium for the browser tests; skipped quietly where apt is not available.
+# Debian's chromium and a CJK font for the browser tests (screenshots need the font to show Chinese);
+# where apt cannot install them, the browser tests skip themselves.
 browser:
-	@command -v chromium >/dev/null 2>&1 || (command -v apt-get >/dev/null 2>&1 && \
-	  (apt-get update -qq >/dev/null 2>&1; apt-get install -y -qq chromium >/dev/null 2>&1) || \
-	  echo "chromium not installed: browser tests will be skipped")
+	@(command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "noto sans cjk") || \
+	  (command -v apt-get >/dev/null 2>&1 && apt-get update -qq >/dev/null 2>&1 && \
+	   apt-get install -y -qq chromium fonts-noto-cjk >/dev/null 2>&1) || \
+	  echo "chromium not installed: browser tests will be skipped"
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
