@@ -32,13 +32,15 @@ DESCRIPTION = """政策问答助手的 HTTP 接口：回答关于各省质量强
 """
 
 
-def create_app(assistant: Assistant | None = None, settings: Settings | None = None) -> FastAPI:
-    """One app around one shared Assistant; without one, the index is loaded at startup."""
+def create_app(assistant: Assistant | None = None, settings: Settings | None = None,
+               load_error: str | None = None) -> FastAPI:
+    """One app around one shared Assistant; without one, the index is loaded at startup. With `load_error`
+    (the index could not be built), the app stays up and every question gets that message with a 503."""
     settings = settings or (assistant.settings if assistant is not None else get_settings())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if app.state.assistant is None:
+        if app.state.assistant is None and app.state.load_error is None:
             log.info("Loading the index")
             app.state.assistant = await run_in_threadpool(Assistant, settings)
         yield
@@ -49,6 +51,7 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
     if docs_assets:
         install_offline_docs(app, docs_assets)
     app.state.assistant = assistant
+    app.state.load_error = load_error
     app.state.settings = settings
     app.state.policy = AccessPolicy(settings)
     app.state.reindex_lock = threading.Lock()

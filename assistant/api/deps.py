@@ -14,8 +14,12 @@ from .schemas import ErrorBody
 def get_assistant(request: Request) -> Assistant:
     assistant = request.app.state.assistant
     if assistant is None:
-        raise IndexUnavailable("索引尚未加载完成，请稍后再试。")
+        raise IndexUnavailable(not_ready_message(request))
     return assistant
+
+
+def not_ready_message(request: Request) -> str:
+    return getattr(request.app.state, "load_error", None) or "索引尚未加载完成，请稍后再试。"
 
 
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]

@@ -7,14 +7,16 @@ import logging
 from fastapi import FastAPI
 
 from ..assistant import Assistant
+from ..errors import AssistantError
 from ..settings import Settings, get_settings
 from .app import create_app
 
 log = logging.getLogger(__name__)
 
 
-def mount_ui(app: FastAPI, assistant: Assistant) -> bool:
-    """Mount the chat UI at /, registered last so it never shadows the API; skipped if the UI is missing."""
+def mount_ui(app: FastAPI, assistant: Assistant | None, error_message: str | None = None) -> bool:
+    """Mount the chat UI at /, registered last so it never shadows the API; skipped if the UI is missing.
+    Without an assistant the UI shows `error_message` as a banner instead of a chat."""
     try:
         from ..ui import build_ui
     except ImportError as error:
@@ -22,16 +24,22 @@ def mount_ui(app: FastAPI, assistant: Assistant) -> bool:
         return False
     import gradio as gr
 
-    gr.mount_gradio_app(app, build_ui(assistant), path="/", footer_links=[])
+    gr.mount_gradio_app(app, build_ui(assistant, error_message), path="/", footer_links=[])
     return True
 
 
 def build_app(assistant: Assistant | None = None, settings: Settings | None = None, *, ui: bool = True) -> FastAPI:
     """The full application; usable as `uvicorn --factory assistant.api.server:build_app`."""
     settings = settings or (assistant.settings if assistant is not None else get_settings())
-    assistant = assistant or Assistant(settings, show_progress=True)
-    app = create_app(assistant, settings)
-    app.state.ui_mounted = ui and mount_ui(app, assistant)
+    load_error = None
+    if assistant is None:
+        try:
+            assistant = Assistant(settings, show_progress=True)
+        except AssistantError as error:  # a broken corpus or index: stay up and say why, never crash
+            log.error("索引无法加载：%s", error.message)
+            load_error = f"索引无法加载：{error.message}"
+    app = create_app(assistant, settings, load_error=load_error)
+    app.state.ui_mounted = ui and mount_ui(app, assistant, load_error)
     return app
 
 

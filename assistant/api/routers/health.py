@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from ...errors import IndexUnavailable
-from ..deps import errors
+from ..deps import errors, not_ready_message
 from ..metrics import CONTENT_TYPE_LATEST, exposition
 from ..schemas import Health, Readiness
 
@@ -23,7 +23,7 @@ def readyz(request: Request) -> Readiness:
     """The index is loaded and questions can be answered."""
     assistant = request.app.state.assistant
     if assistant is None or not assistant.index.clauses:
-        raise IndexUnavailable("索引尚未加载完成，请稍后再试。")
+        raise IndexUnavailable(not_ready_message(request))
     index = assistant.index
     return Readiness(documents=len(index.documents), clauses=len(index.clauses),
                      index_built_at=index.manifest.built_at)
