@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -63,3 +64,14 @@ def test_bad_question_in_a_batch_does_not_stop_the_others(assistant):
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert result.returncode == 1 and len(rows) == 2
     assert "error" in rows[0] and rows[1]["answerable"] is True
+
+
+def test_unreadable_corpus_file_is_one_clear_line(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "broken.pdf").write_bytes(b"%PDF-1.7 garbage")
+    env = {**os.environ, "POLICYQA_CORPUS_DIR": str(corpus), "POLICYQA_INDEX_DIR": str(tmp_path / "index")}
+    result = subprocess.run([sys.executable, "-m", "assistant", "ask", "湖南省的目标是什么？"], capture_output=True,
+                            text=True, cwd=PROJECT_ROOT, timeout=300, env=env)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == "错误：文件无法读取或已损坏：broken.pdf"
