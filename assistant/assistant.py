@@ -112,7 +112,9 @@ class Assistant:
             results.append(ScopeResult(label=label, evidence=evidence, supported=supported, hits=hits))
         answer = compose(analysis, results, retriever.documents, reason)
         if self.settings.llm_base_url and self.settings.llm_model:
-            from .answering.llm import llm_answer  # LangChain is imported only when an LLM is configured
+            from .answering.llm import (
+                llm_answer,  # LangChain is imported only when an LLM is configured
+            )
 
             answer = llm_answer(question, analysis, results, answer, retriever.documents, self.settings)
         return answer

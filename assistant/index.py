@@ -142,8 +142,7 @@ def _write(root: Path, index: ClauseIndex) -> Path:
     (directory / "documents.json").write_text(
         json.dumps([d.model_dump() for d in index.documents], ensure_ascii=False, indent=1), encoding="utf-8")
     with open(directory / "clauses.jsonl", "w", encoding="utf-8") as out:
-        for clause in index.clauses:
-            out.write(clause.model_dump_json() + "\n")
+        out.writelines(clause.model_dump_json() + "\n" for clause in index.clauses)
     (directory / "manifest.json").write_text(index.manifest.model_dump_json(indent=1), encoding="utf-8")
     pointer_tmp = root / f".{POINTER}.{os.getpid()}.tmp"
     pointer_tmp.write_text(directory.name, encoding="utf-8")

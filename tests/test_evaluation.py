@@ -8,7 +8,13 @@ from collections import Counter
 import pytest
 
 from assistant.chunking import chunk_document
-from assistant.evaluation import QUESTIONS, THRESHOLDS, contains_evidence, evaluate, load_items
+from assistant.evaluation import (
+    QUESTIONS,
+    THRESHOLDS,
+    contains_evidence,
+    evaluate,
+    load_items,
+)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,12 @@ import threading
 import pytest
 
 from assistant.errors import NotFound
-from assistant.feedback import DB_NAME, MAX_COMMENT_CHARS, FeedbackStore, InvalidFeedback
+from assistant.feedback import (
+    DB_NAME,
+    MAX_COMMENT_CHARS,
+    FeedbackStore,
+    InvalidFeedback,
+)
 from assistant.models import Answer, Citation
 from assistant.settings import Settings
 

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.citations import ParsedAnswer, parse_citations, pieces, renumber
+from assistant.answering.citations import (
+    ParsedAnswer,
+    parse_citations,
+    pieces,
+    renumber,
+)
 from assistant.answering.grounding import check, is_refusal, numbers
 
 HUNAN_TARGETS = ("《湖南省人民政府关于加快质量发展建设质量强省的实施意见》（湖南，2017-06-19） 一、总体要求 > （四）主要目标\n"

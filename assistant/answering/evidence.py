@@ -10,7 +10,6 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
@@ -56,11 +55,13 @@ class TermWeights:
     def __init__(self, texts: list[str]):
         self._texts = [normalise(t) for t in texts]
         self._n = len(texts)
+        self._cache: dict[str, float] = {}
 
-    @lru_cache(maxsize=4096)
     def weight(self, term: str) -> float:
-        df = sum(term in text for text in self._texts)
-        return math.log(1 + (self._n + 1) / (df + 0.5))
+        if term not in self._cache:
+            df = sum(term in text for text in self._texts)
+            self._cache[term] = math.log(1 + (self._n + 1) / (df + 0.5))
+        return self._cache[term]
 
 
 def question_terms(analysis: QuestionAnalysis) -> list[str]:

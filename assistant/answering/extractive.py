@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ..models import Answer, Citation, DocumentMeta, SearchHit
 from ..provinces import BY_NAME
@@ -60,7 +61,7 @@ def join_quotes(quotes: list[str], clause_text: str) -> str:
     """Sentences quoted from one clause; where the clause has text between two of them, an ellipsis says so."""
     text = quotes[0] if quotes else ""
     flat = clause_text.replace("\n", "")
-    for previous, sentence in zip(quotes, quotes[1:]):
+    for previous, sentence in pairwise(quotes):
         text += sentence if previous + sentence in flat else "……" + sentence
     return text
 

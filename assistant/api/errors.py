@@ -14,9 +14,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..errors import AssistantError
+from .asgi import ResponseTracker
 
 log = logging.getLogger(__name__)
 
@@ -164,18 +165,12 @@ class UnhandledErrors:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        tracker = ResponseTracker(send)
         try:
-            await self.app(scope, receive, tracking_send)
+            await self.app(scope, receive, tracker)
         except Exception as error:
             log.error("Unhandled error on %s %s", scope.get("method"), scope.get("path"), exc_info=error)
-            if not started:
+            if not tracker.started:
                 await error_response(500, "internal_error", INTERNAL_MESSAGE)(scope, receive, send)
 
 

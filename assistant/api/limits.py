@@ -6,6 +6,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .asgi import ResponseTracker
 from .errors import error_response
 
 DRAIN_LIMIT = 4 * 1024 * 1024  # over-long bodies up to this size are read and discarded before the 413
@@ -38,7 +39,7 @@ class BodySizeLimit:
             return
 
         received = 0
-        started = False
+        tracker = ResponseTracker(send)
 
         async def limited_receive() -> Message:
             nonlocal received
@@ -51,15 +52,10 @@ class BodySizeLimit:
                     raise BodyTooLarge(self.limit)
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
         try:
-            await self.app(scope, limited_receive, tracking_send)
+            await self.app(scope, limited_receive, tracker)
         except BodyTooLarge:
-            if started:
+            if tracker.started:
                 raise
             await self._reject(scope, receive, send, keep_alive=False)
 

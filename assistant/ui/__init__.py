@@ -4,6 +4,6 @@ import os
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is imported: no calls home
 
-from .app import build_ui  # noqa: E402
+from .app import build_ui
 
 __all__ = ["build_ui"]

@@ -8,7 +8,14 @@ from fastapi import APIRouter
 
 from ...models import Clause
 from ..deps import AssistantDep, errors
-from ..schemas import ClauseDetail, ClauseOut, DocumentDetail, DocumentList, DocumentSummary, SectionNode
+from ..schemas import (
+    ClauseDetail,
+    ClauseOut,
+    DocumentDetail,
+    DocumentList,
+    DocumentSummary,
+    SectionNode,
+)
 
 router = APIRouter(tags=["documents"])
 
