@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from starlette.types import Message, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 class ResponseTracker:
@@ -15,3 +15,19 @@ class ResponseTracker:
     async def __call__(self, message: Message) -> None:
         self.started = self.started or message["type"] == "http.response.start"
         await self._send(message)
+
+
+class HttpMiddleware:
+    """ASGI middleware that acts on HTTP requests only; lifespan and websocket traffic pass straight through."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        await self.handle(scope, receive, send)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError

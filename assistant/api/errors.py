@@ -14,10 +14,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from ..errors import AssistantError
-from .asgi import ResponseTracker
+from .asgi import HttpMiddleware, ResponseTracker
 
 log = logging.getLogger(__name__)
 
@@ -151,20 +151,14 @@ async def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
     return error_response(500, "internal_error", INTERNAL_MESSAGE)
 
 
-class UnhandledErrors:
+class UnhandledErrors(HttpMiddleware):
     """Turns unexpected exceptions into the generic 500 here, instead of letting them reach the server.
 
     Starlette's own last-resort handler answers too, but re-raises, and uvicorn then drops the connection
     under a keep-alive client. A failure after the response has started can only be logged.
     """
 
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         tracker = ResponseTracker(send)
         try:
             await self.app(scope, receive, tracker)

@@ -11,7 +11,9 @@ import time
 from importlib import import_module
 
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from .asgi import HttpMiddleware
 
 REQUESTS = Counter("http_requests", "HTTP requests by route template, method and status.",
                    ["route", "method", "status"])
@@ -46,16 +48,10 @@ def _route_label(scope: Scope) -> str:
     return path or "/"
 
 
-class RequestMetrics:
+class RequestMetrics(HttpMiddleware):
     """Counts every HTTP request and times it to the last byte, streamed responses included."""
 
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         start = time.perf_counter()
         status = 500
 
