@@ -103,7 +103,7 @@ class Assistant:
         reason = None if (provinces or doc_ids) else refusal_reason(analysis, retriever.documents)
 
         results = []
-        for label, docs in self._scopes(analysis, provinces, doc_ids):
+        for label, docs in _scopes(retriever, analysis, provinces, doc_ids):
             hits = retriever.rank_for(analysis, docs, pool)
             evidence = select(analysis, hits, loaded.weights,
                               similarity=lambda hit: retriever.sentence_similarity(analysis.search_text, hit.clause)
@@ -112,9 +112,8 @@ class Assistant:
             results.append(ScopeResult(label=label, evidence=evidence, supported=supported, hits=hits))
         answer = compose(analysis, results, retriever.documents, reason)
         if self.settings.llm_base_url and self.settings.llm_model:
-            from .answering.llm import (
-                llm_answer,  # LangChain is imported only when an LLM is configured
-            )
+            # LangChain is imported only when an LLM is configured.
+            from .answering.llm import llm_answer
 
             answer = llm_answer(question, analysis, results, answer, retriever.documents, self.settings)
         return answer
@@ -133,16 +132,6 @@ class Assistant:
             yield answer
 
         return produce()
-
-    def _scopes(self, analysis: QuestionAnalysis, provinces: list[str], doc_ids: list[str]
-                ) -> list[tuple[str | None, list[DocumentMeta]]]:
-        """One scope per province for comparisons and 哪些省份 questions; otherwise a single scope."""
-        retriever = self._loaded.retriever
-        docs = retriever.scope(analysis, provinces, doc_ids)
-        if not analysis.multi or analysis.which or doc_ids:
-            return [(provinces[0] if len(provinces) == 1 else None, docs)]
-        wanted = provinces or analysis.provinces or retriever.provinces
-        return [(p, [d for d in docs if d.province == p]) for p in wanted if any(d.province == p for d in docs)]
 
     # -- documents ----------------------------------------------------------------------------
     def documents(self) -> list[DocumentMeta]:
@@ -163,3 +152,13 @@ class Assistant:
         if clause is None:
             raise NotFound(f"未找到条款：{clause_id}")
         return clause
+
+
+def _scopes(retriever: Retriever, analysis: QuestionAnalysis, provinces: list[str], doc_ids: list[str]
+            ) -> list[tuple[str | None, list[DocumentMeta]]]:
+    """One scope per province for comparisons and 哪些省份 questions; otherwise a single scope."""
+    docs = retriever.scope(analysis, provinces, doc_ids)
+    if not analysis.multi or analysis.which or doc_ids:
+        return [(provinces[0] if len(provinces) == 1 else None, docs)]
+    wanted = provinces or analysis.provinces or retriever.provinces
+    return [(p, [d for d in docs if d.province == p]) for p in wanted if any(d.province == p for d in docs)]
