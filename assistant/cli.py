@@ -27,16 +27,16 @@ def _filters(args: argparse.Namespace) -> dict:
     return {"province": args.province or None, "doc_id": args.doc or None}
 
 
-def format_answer(answer: Answer, english: bool = False) -> str:
-    """Readable answer for a terminal: the text, then the cited clauses."""
-    lines = [answer.answer, ""]
+def format_citations(answer: Answer, english: bool = False) -> str:
+    """The cited clauses under a readable answer."""
+    lines = []
     if answer.citations:
         labels = ("Cited clauses:", "Possibly related clauses:") if english else ("引用条款：", "可能相关的条款：")
         lines.append(labels[0] if answer.answerable else labels[1])
         for c in answer.citations:
             lines.append(f"[{c.n}] {c.clause_id}  《{c.title}》 {c.section}  (score {c.score:.3f})")
             lines.append(f"    {c.text[:160]}{'…' if len(c.text) > 160 else ''}")
-    return "\n".join(lines).rstrip()
+    return "\n".join(lines)
 
 
 def _questions(args: argparse.Namespace) -> Iterable[str]:
@@ -52,20 +52,27 @@ def cmd_ask(args: argparse.Namespace) -> int:
     assistant = _assistant()
     failed = False
     for question in _questions(args):
+        if not args.json:
+            _print_streamed(assistant.ask_stream(question, **_filters(args)), is_english(question))
+            continue
         try:
             answer = assistant.ask(question, **_filters(args))
         except AssistantError as error:
             failed = True
-            if not args.json:
-                raise
             print(json.dumps({"answer": error.message, "answerable": False, "citations": [],
                               "error": error.message}, ensure_ascii=False), flush=True)
             continue
-        if args.json:
-            print(json.dumps(answer.contract(), ensure_ascii=False), flush=True)
-        else:
-            print(format_answer(answer, english=is_english(question)), flush=True)
+        print(json.dumps(answer.contract(), ensure_ascii=False), flush=True)
     return 1 if failed else 0
+
+
+def _print_streamed(stream: Iterable[str | Answer], english: bool) -> None:
+    """The answer text as it arrives, then its citations."""
+    for item in stream:
+        if isinstance(item, Answer):
+            print("\n\n" + format_citations(item, english) if item.citations else "", flush=True)
+        else:
+            print(item, end="", flush=True)
 
 
 def cmd_search(args: argparse.Namespace) -> int:
