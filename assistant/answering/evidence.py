@@ -117,22 +117,20 @@ def select(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermWeigh
     split = [sentences(hit.clause.text) for hit in pool]
     raw = [np.asarray(similarity(hit), dtype=np.float64) if similarity else np.zeros(len(group))
            for hit, group in zip(pool, split)]
-    semantic = _semantic_bonus(raw)
+    bonuses = _semantic_bonus(raw)
     wants_duty = _DUTY_QUESTION.search(analysis.search_text) is not None
     best: tuple[float, Evidence] | None = None
-    offset = 0
-    for rank, (hit, group) in enumerate(zip(pool, split)):
-        lexical = [_sentence_score(s, terms, weights, analysis) for s in group]
-        scored = [(s, lexical[i] + semantic[offset + i]) for i, s in enumerate(group)]
-        offset += len(group)
-        if not scored:
+    for rank, (hit, group, bonus) in enumerate(zip(pool, split, bonuses)):
+        if not group:
             continue
+        lexical = [_sentence_score(s, terms, weights, analysis) for s in group]
+        scored = [(s, lexical[i] + float(bonus[i])) for i, s in enumerate(group)]
         top_sentence = max(score for _, score in scored)
         coverage = term_match(terms, weights, f"{hit.clause.section} {hit.clause.text}")
         if analysis.asks_issue_date and FULL_DATE.search(hit.clause.text):
             coverage = max(coverage, 0.8)  # the document is identified; its date is what was asked
         evidence = Evidence(hit=hit, quotes=_quotes(scored, wants_duty), sentence_match=min(max(lexical), 1.0),
-                            coverage=coverage, semantic=float(raw[rank].max()) if len(raw[rank]) else 0.0)
+                            coverage=coverage, semantic=float(raw[rank].max()))
         rank_prior = 1.0 - 0.08 * rank
         value = (0.45 * coverage + 0.35 * min(top_sentence, 1.2) + 0.2 * hit.score) * rank_prior
         if best is None or value > best[0]:
@@ -148,16 +146,14 @@ def select(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermWeigh
     return evidence
 
 
-def _semantic_bonus(raw: list[np.ndarray]) -> list[float]:
-    """Up to SEMANTIC_WEIGHT for the sentences closest in meaning, scaled within this question's candidates."""
-    scores = np.concatenate(raw) if raw else np.zeros(0)
-    count = len(scores)
-    if not count:
-        return []
-    low, high = float(scores.min()), float(scores.max())
-    if high - low < 1e-6:
-        return [0.0] * count
-    return list(SEMANTIC_WEIGHT * (scores - low) / (high - low))
+def _semantic_bonus(raw: list[np.ndarray]) -> list[np.ndarray]:
+    """Up to SEMANTIC_WEIGHT for the sentences closest in meaning, scaled across all of this question's
+    candidate sentences (one array per clause, like `raw`)."""
+    everything = np.concatenate(raw) if raw else np.zeros(0)
+    if len(everything) == 0 or float(everything.max() - everything.min()) < 1e-6:
+        return [np.zeros(len(r)) for r in raw]
+    low, span = float(everything.min()), float(everything.max() - everything.min())
+    return [SEMANTIC_WEIGHT * (r - low) / span for r in raw]
 
 
 def _quotes(scored: list[tuple[str, float]], wants_duty: bool) -> list[str]:
