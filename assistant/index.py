@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from tqdm import tqdm
 
 from .chunking import chunk_document
-from .corpus import load_corpus
+from .corpus import corpus_fingerprint, load_corpus
 from .embeddings import Embedder, get_embedder
 from .errors import IndexUnavailable
 from .models import Clause, DocumentMeta
@@ -191,7 +191,7 @@ def staleness(index: ClauseIndex, settings: Settings, embedder_name: str) -> str
         return f"嵌入模型已更换（索引：{manifest.embedding_model}，当前：{embedder_name}）"
     if manifest.max_clause_chars != settings.max_clause_chars:
         return "条款切分设置已更改"
-    if manifest.corpus_fingerprint != load_corpus(settings.corpus_dir).fingerprint:
+    if manifest.corpus_fingerprint != corpus_fingerprint(settings.corpus_dir):
         return "文档库已变化"
     return None
 

@@ -52,16 +52,23 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
                   and p.name.lower() != "readme.md")
 
 
-def load_corpus(corpus_dir: Path) -> Corpus:
-    """Read every document; a file that cannot be read stops the load with a message naming it."""
-    manifest = _read_manifest(corpus_dir)
+def corpus_fingerprint(corpus_dir: Path) -> str:
+    """A hash of the manifest and every document's name and bytes: cheap, no parsing, so a start-up can
+    tell whether the index is stale without extracting text from every PDF and docx."""
     digest = hashlib.sha256()
     if (corpus_dir / MANIFEST_NAME).exists():
         digest.update((corpus_dir / MANIFEST_NAME).read_bytes())
+    for path in corpus_files(corpus_dir):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def load_corpus(corpus_dir: Path) -> Corpus:
+    """Read every document; a file that cannot be read stops the load with a message naming it."""
+    manifest = _read_manifest(corpus_dir)
     documents: list[SourceDocument] = []
     seen_ids: set[str] = set()
     for path in corpus_files(corpus_dir):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
         text = load_text(path)
         fields: dict = {"doc_id": slug(path), "title": path.stem, "province": "未知"}
         fields.update(detect_metadata(path, text))
@@ -76,4 +83,4 @@ def load_corpus(corpus_dir: Path) -> Corpus:
     if not documents:
         raise CorpusError(f"文档目录中没有可用的文档：{corpus_dir}")
     log.info("loaded %d documents from %s", len(documents), corpus_dir)
-    return Corpus(documents=documents, fingerprint=digest.hexdigest())
+    return Corpus(documents=documents, fingerprint=corpus_fingerprint(corpus_dir))
