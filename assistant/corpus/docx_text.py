@@ -24,7 +24,7 @@ _CELL_SEPARATOR = " | "
 _BULLET = "--"
 
 # Digits and place units of the numeral systems Word's numFmt values name.
-_CN_DIGITS = "〇一二三四五六七八九"
+_CN_DIGITS = "零一二三四五六七八九"  # 零 inside counted numbers (一百零五); 〇 for digit-by-digit numbers
 _CN_UNITS = ("", "十", "百", "千")
 _LEGAL_SIMPLIFIED_DIGITS, _LEGAL_SIMPLIFIED_UNITS = "零壹贰叁肆伍陆柒捌玖", ("", "拾", "佰", "仟")
 _LEGAL_TRADITIONAL_DIGITS, _LEGAL_TRADITIONAL_UNITS = "零壹貳參肆伍陸柒捌玖", ("", "拾", "佰", "仟")
@@ -81,7 +81,7 @@ def format_number(n: int, num_fmt: str) -> str:
         "taiwaneseCounting": lambda: _chinese(n),
         "taiwaneseCountingThousand": lambda: _chinese(n),
         "japaneseCounting": lambda: _chinese(n),
-        "ideographDigital": lambda: "".join(_CN_DIGITS[int(d)] for d in str(n)),
+        "ideographDigital": lambda: "".join("〇" if d == "0" else _CN_DIGITS[int(d)] for d in str(n)),
         "chineseLegalSimplified": lambda: _chinese(n, _LEGAL_SIMPLIFIED_DIGITS, _LEGAL_SIMPLIFIED_UNITS, False),
         "ideographLegalTraditional": lambda: _chinese(n, _LEGAL_TRADITIONAL_DIGITS, _LEGAL_TRADITIONAL_UNITS,
                                                       False),
@@ -265,15 +265,19 @@ def _block_lines(container: etree._Element, numbering: Numbering) -> Iterator[st
 
 
 def _table_lines(table: etree._Element, numbering: Numbering) -> Iterator[str]:
-    """One line per row, the cells' text separated by ` | `; a merged cell is counted once."""
+    """One line per row, the cells' text separated by ` | `. A cell merged across columns counts once; one
+    merged down repeats its text on every row it spans, so each row reads whole (task and 责任单位 together)."""
+    above: dict[int, str] = {}  # grid column → text of the cell a downward merge started from
     for row in table.iterfind(qn("w:tr")):
-        cells = []
+        cells, column = [], 0
         for cell in row.iterfind(qn("w:tc")):
             merge = cell.find("w:tcPr/w:vMerge", nsmap)
             if merge is not None and merge.get(qn("w:val"), "continue") == "continue":
-                continue  # a cell merged down: its text is in the row where the merge starts
-            text = " ".join(_block_lines(cell, numbering))
+                text = above.get(column, "")
+            else:
+                text = above[column] = " ".join(_block_lines(cell, numbering))
             cells.append(text)
+            column += int(_val(cell, "w:tcPr/w:gridSpan") or 1)
         if any(cells):
             yield _CELL_SEPARATOR.join(cells)
 
