@@ -14,10 +14,10 @@ from pathlib import Path
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import nsmap, qn
-from docx.oxml.text.run import CT_R
 from lxml import etree
 
 _W_P, _W_TBL, _W_SDT, _W_R, _W_DEL = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:r"), qn("w:del")
+_W_TXBX = qn("w:txbxContent")
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _CELL_SEPARATOR = " | "
 # Word's bullets are glyphs from symbol fonts; written as the bullet plain-text policy documents use.
@@ -161,16 +161,14 @@ class Numbering:
                       legal=legal is not None and legal.get(qn("w:val"), "1") not in ("0", "false"),
                       style_id=_val(lvl, "w:pStyle"))
 
-    def _abstract_of(self, num_id: str) -> tuple[str, _Abstract] | None:
+    def _abstract_of(self, num_id: str) -> _Abstract | None:
         abstract_id = self._nums.get(num_id, (None, {}))[0]
         seen: set[str] = set()
         while abstract_id in self._links and abstract_id not in seen:  # follow numStyleLink to the real levels
             seen.add(abstract_id)
             linked_num = self._style_numbering(self._links[abstract_id])[0]
             abstract_id = self._nums.get(linked_num or "", (None, {}))[0]
-        if abstract_id not in self._abstracts:
-            return None
-        return abstract_id, self._abstracts[abstract_id]
+        return self._abstracts.get(abstract_id or "")
 
     def _style_numbering(self, style_id: str | None) -> tuple[str | None, int | None]:
         """numId and ilvl a paragraph style gives, following w:basedOn."""
@@ -196,10 +194,9 @@ class Numbering:
             ilvl = style_ilvl if ilvl is None else ilvl
         if num_id is None or num_id == "0":  # numId 0 removes numbering a style would give
             return None
-        found = self._abstract_of(num_id)
-        if found is None:
+        abstract = self._abstract_of(num_id)
+        if abstract is None:
             return None
-        abstract_id, abstract = found
         if ilvl is None:  # a heading style bound to a level through that level's w:pStyle
             ilvl = next((i for i, lvl in abstract.levels.items() if lvl.style_id == style_id), 0)
         level = abstract.levels.get(ilvl)
@@ -232,20 +229,20 @@ class Numbering:
                 del abstract.counters[deeper]
 
 
+def _belongs_to(node: etree._Element, paragraph: etree._Element) -> bool:
+    """Whether `node` is content of `paragraph` itself: not deleted (tracked change), not in a text box (a
+    paragraph of its own) and not in the fallback copy Word stores beside newer drawing markup."""
+    parent = node.getparent()
+    while parent is not None and parent is not paragraph:
+        if parent.tag in (_W_DEL, _W_P, _W_TXBX, _MC_FALLBACK):
+            return False
+        parent = parent.getparent()
+    return True
+
+
 def _paragraph_text(paragraph: etree._Element) -> str:
-    """Visible text of a paragraph: its runs, also inside hyperlinks, fields and tracked insertions, but not
-    deleted runs, nor text boxes (paragraphs of their own) or the fallback copy of drawing content."""
-    parts = []
-    for run in paragraph.iter(_W_R):
-        node, inside = run.getparent(), True
-        while node is not None and node is not paragraph:
-            if node.tag in (_W_DEL, _W_P, _MC_FALLBACK):
-                inside = False
-                break
-            node = node.getparent()
-        if inside and isinstance(run, CT_R):
-            parts.append(run.text)
-    return "".join(parts)
+    """Visible text of a paragraph: its runs, also inside hyperlinks, fields and tracked insertions."""
+    return "".join(run.text for run in paragraph.iter(_W_R) if _belongs_to(run, paragraph))
 
 
 def _block_lines(container: etree._Element, numbering: Numbering) -> Iterator[str]:
@@ -256,6 +253,9 @@ def _block_lines(container: etree._Element, numbering: Numbering) -> Iterator[st
             text = _paragraph_text(child).strip()
             if text:
                 yield f"{label}{text}" if label else text
+            for textbox in child.iter(_W_TXBX):  # e.g. the red header of an official document
+                if _belongs_to(textbox, child):
+                    yield from _block_lines(textbox, numbering)
         elif child.tag == _W_TBL:
             yield from _table_lines(child, numbering)
         elif child.tag == _W_SDT:

@@ -119,7 +119,7 @@ def _strip_running_lines(pages: list[list[str]]) -> list[list[str]]:
 
 def _load_pdf(path: Path) -> str:
     from pypdf import PdfReader
-    from pypdf.errors import FileNotDecryptedError, PdfReadError
+    from pypdf.errors import FileNotDecryptedError
 
     try:
         reader = PdfReader(str(path))
@@ -129,8 +129,6 @@ def _load_pdf(path: Path) -> str:
                  for page in reader.pages]
     except FileNotDecryptedError as exc:
         raise CorpusError(f"PDF 文件已加密，需要密码才能读取，请先解除密码保护：{path.name}") from exc
-    except PdfReadError as exc:
-        raise CorpusError(f"PDF 文件已损坏或格式不正确：{path.name}") from exc
     if not any(pages):
         raise CorpusError(f"PDF 文件没有文字层（可能是扫描件），需要先进行文字识别（OCR）后再导入：{path.name}")
     blank = [str(i + 1) for i, page in enumerate(pages) if not page]
