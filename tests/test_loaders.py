@@ -214,7 +214,7 @@ PDF_PAGES = [
 ]
 
 
-def _write_pdf(path: Path, pages: list[list[str]]) -> None:
+def _write_pdf(path: Path, pages: list[list[str]], page_number: str = "— {n} —") -> None:
     pdf = _cjk_canvas(path)
     for number, lines in enumerate(pages, start=1):
         pdf.setFont("STSong-Light", 12)
@@ -222,14 +222,16 @@ def _write_pdf(path: Path, pages: list[list[str]]) -> None:
             pdf.drawString(60, 810, "质量强省实施意见")  # running header
         for i, line in enumerate(lines):
             pdf.drawString(60, 770 - 24 * i, line)
-        pdf.drawString(280, 40, f"— {number} —")  # page number in the official-document style
+        pdf.drawString(60, 60, "某省人民政府办公厅印发")  # running footer above the page number
+        pdf.drawString(280, 40, page_number.format(n=number, total=len(pages)))
         pdf.showPage()
     pdf.save()
 
 
-def test_pdf_pages_are_separated_by_form_feeds(tmp_path):
+@pytest.mark.parametrize("page_number", ["— {n} —", "第 {n} 页 共 {total} 页", "{n}", "{n}/{total}"])
+def test_pdf_pages_are_separated_by_form_feeds(tmp_path, page_number):
     path = tmp_path / "意见.pdf"
-    _write_pdf(path, PDF_PAGES)
+    _write_pdf(path, PDF_PAGES, page_number)
     text = load_text(path)
     pages = text.split(PAGE_BREAK)
     assert len(pages) == 3
@@ -243,7 +245,7 @@ def test_pdf_sentence_across_a_page_break_stays_one_clause(tmp_path):
     result = chunk_document("pdf-test", load_text(path))
     goal = next(c for c in result.clauses if c.section_path[-1] == "（二）主要目标")
     assert "产品质量合格率达到95%以上，工程项目一次性验收合格率达到99%。" in goal.text
-    assert not any("—" in c.text or "质量强省实施意见" in c.text for c in result.clauses)
+    assert not any("—" in c.text or "质量强省实施意见" in c.text or "印发" in c.text for c in result.clauses)
 
 
 def test_scanned_pdf_asks_for_ocr(tmp_path):
@@ -432,6 +434,11 @@ def test_empty_file_is_refused_by_name(tmp_path):
     path.write_bytes(b"")
     with pytest.raises(CorpusError, match=r"文件是空的：空白\.txt"):
         load_text(path)
+
+
+def test_missing_file_is_named(tmp_path):
+    with pytest.raises(CorpusError, match=r"找不到文件或无权读取：不存在\.txt"):
+        load_text(tmp_path / "不存在.txt")
 
 
 def test_unsupported_type_lists_the_supported_ones(tmp_path):

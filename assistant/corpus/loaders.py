@@ -92,29 +92,33 @@ def _load_docx(path: Path) -> str:
 
 
 # A page number standing alone: 「— 3 —」, 「- 3 -」, 「3」, 「第3页」, 「第 3 页 共 12 页」, 「3/12」.
-_PAGE_NUMBER = re.compile(r"^[-－—–\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*(?:/|／|共)\s*\d{1,4}\s*页?)?[-－—–\s]*$")
+_PAGE_NUMBER = re.compile(r"^[-－—–\s]*(?:第\s*)?\d{1,3}(?:\s*页)?(?:\s*(?:/|／|共)\s*\d{1,3}\s*页?)?[-－—–\s]*$")
 _DIGITS = re.compile(r"\d+")
 
 
+def _trim(lines: list[str], drop: Callable[[int, str], bool], keep_first: bool) -> list[str]:
+    """Remove lines from the top (position 0) and bottom (-1) of a page while `drop(position, line)` holds."""
+    lines = list(lines)
+    for position in (0, -1):
+        while lines and drop(position, lines[position]) and not (keep_first and position == 0):
+            lines.pop(position)
+    return lines
+
+
 def _strip_running_lines(pages: list[list[str]]) -> list[list[str]]:
-    """Drop page numbers and running headers/footers: a page's first or last line that, digits aside, recurs
+    """Drop page numbers and running headers/footers: a page's first or last lines that, digits aside, recur
     in the same place on at least half of the pages (two at least). They would otherwise land inside sentences
     that run across a page break. The first page's first line stays: there the running header is the title."""
-    if len(pages) < 2:
-        return [[line for line in page if not _PAGE_NUMBER.match(line)] for page in pages]
+    pages = [_trim(page, lambda _, line: bool(_PAGE_NUMBER.match(line)), False) for page in pages]
     running: set[tuple[int, str]] = set()
     for position in (0, -1):
         counts = Counter(_DIGITS.sub("#", page[position]) for page in pages if page)
         running |= {(position, key) for key, n in counts.items() if n >= max(2, len(pages) / 2)}
-    cleaned = []
-    for number, page in enumerate(pages):
-        lines = list(page)
-        for position in (0, -1):
-            if lines and (((position, _DIGITS.sub("#", lines[position])) in running and (number, position) != (0, 0))
-                          or _PAGE_NUMBER.match(lines[position])):
-                lines.pop(position)
-        cleaned.append(lines)
-    return cleaned
+
+    def drop(position: int, line: str) -> bool:
+        return bool(_PAGE_NUMBER.match(line)) or (position, _DIGITS.sub("#", line)) in running
+
+    return [_trim(page, drop, keep_first=number == 0) for number, page in enumerate(pages)]
 
 
 def _load_pdf(path: Path) -> str:
@@ -213,7 +217,10 @@ def load_text(path: Path, max_bytes: int | None = None) -> str:
     if loader is None:
         raise CorpusError(f"不支持的文件格式：{path.name}（支持 {', '.join(sorted(LOADERS))}）")
     limit = get_settings().max_document_bytes if max_bytes is None else max_bytes
-    size = path.stat().st_size
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise CorpusError(f"找不到文件或无权读取：{path.name}") from exc
     if size == 0:
         raise CorpusError(f"文件是空的：{path.name}")
     if size > limit:
