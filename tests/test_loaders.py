@@ -248,6 +248,15 @@ def test_pdf_sentence_across_a_page_break_stays_one_clause(tmp_path):
     assert not any("—" in c.text or "质量强省实施意见" in c.text or "印发" in c.text for c in result.clauses)
 
 
+def test_pdf_radical_code_points_become_ordinary_characters(tmp_path):
+    """PDF fonts often map 一 / 二 / 大 to Kangxi radicals (U+2F00…): same look, but no heading or search match."""
+    path = tmp_path / "radicals.pdf"
+    _write_pdf(path, [["\u2f00、总体要求", "（\u2f06）主要目标。到2025年，质量\u2f24幅提升。"]])
+    lines = load_text(path).splitlines()
+    assert lines[:2] == ["一、总体要求", "（二）主要目标。到2025年，质量大幅提升。"]
+    assert chunk_document("radicals", "\n".join(lines)).clauses[0].section_path[0] == "一、总体要求"
+
+
 def test_scanned_pdf_asks_for_ocr(tmp_path):
     from PIL import Image, ImageDraw
     from reportlab.lib.utils import ImageReader
@@ -263,6 +272,15 @@ def test_scanned_pdf_asks_for_ocr(tmp_path):
         pdf.showPage()
     pdf.save()
     with pytest.raises(CorpusError, match=r"扫描件\.pdf") as error:
+        load_text(path)
+    assert "需要先进行文字识别（OCR）" in str(error.value)
+
+
+def test_pdf_with_an_unmapped_font_asks_for_ocr(tmp_path):
+    """A text layer of private-use glyph codes (a font without a Unicode map) is as good as none."""
+    path = tmp_path / "乱码.pdf"
+    _write_pdf(path, [["".join(chr(0xE000 + i) for i in range(start, start + 30))] for start in (0, 30)])
+    with pytest.raises(CorpusError, match=r"乱码\.pdf") as error:
         load_text(path)
     assert "需要先进行文字识别（OCR）" in str(error.value)
 

@@ -28,6 +28,10 @@ _BOMS = [  # UTF-32 first: its little-endian BOM starts with UTF-16's
 ]
 # Legacy Chinese encodings decoded with their superset, as browsers do: files labelled GB2312 hold GBK characters.
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs", "cp950": "big5hkscs"}
+# Kangxi and supplementary radicals (U+2E80–U+2FDF) look like ordinary characters but are other code points; PDF
+# fonts often map 一 / 二 / 大 to them, hiding 一、 headings and words from search. NFKC gives the usual character.
+_RADICALS = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2E80, 0x2FE0)
+             if unicodedata.normalize("NFKC", chr(cp)) != chr(cp)}
 # Share of characters that cannot be text (controls, private-use glyphs, U+FFFD) above which a file is garbage.
 _MAX_GARBAGE_SHARE = 0.05
 
@@ -135,6 +139,8 @@ def _load_pdf(path: Path) -> str:
         raise CorpusError(f"PDF 文件已加密，需要密码才能读取，请先解除密码保护：{path.name}") from exc
     if not any(pages):
         raise CorpusError(f"PDF 文件没有文字层（可能是扫描件），需要先进行文字识别（OCR）后再导入：{path.name}")
+    if _garbage_share("".join(line for page in pages for line in page)) > _MAX_GARBAGE_SHARE:
+        raise CorpusError(f"PDF 的文字层无法解析（乱码），需要先进行文字识别（OCR）后再导入：{path.name}")
     blank = [str(i + 1) for i, page in enumerate(pages) if not page]
     if blank:
         log.warning("%s: pages without text (scanned?), their content is missing: %s", path.name, ", ".join(blank))
@@ -209,6 +215,10 @@ LOADERS: dict[str, Callable[[Path], str]] = {
 }
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:.2f} MB"
+
+
 def load_text(path: Path, max_bytes: int | None = None) -> str:
     """Read a document as plain text, or raise CorpusError with a message naming the file.
 
@@ -224,7 +234,7 @@ def load_text(path: Path, max_bytes: int | None = None) -> str:
     if size == 0:
         raise CorpusError(f"文件是空的：{path.name}")
     if size > limit:
-        raise CorpusError(f"文件过大（{size / 1e6:.1f} MB，上限 {limit / 1e6:.1f} MB）：{path.name}")
+        raise CorpusError(f"文件过大（{_megabytes(size)}，上限 {_megabytes(limit)}）：{path.name}")
     try:
         text = loader(path)
     except CorpusError:
@@ -235,7 +245,5 @@ def load_text(path: Path, max_bytes: int | None = None) -> str:
     if not text.strip():
         raise CorpusError(f"文件没有可读取的文字：{path.name}")
     if _garbage_share(text) > _MAX_GARBAGE_SHARE:
-        if path.suffix.lower() == ".pdf":
-            raise CorpusError(f"PDF 的文字层无法解析（乱码），需要先进行文字识别（OCR）后再导入：{path.name}")
         raise CorpusError(f"文件内容是乱码或二进制数据，无法作为文本读取：{path.name}")
-    return text
+    return text.translate(_RADICALS)
