@@ -488,6 +488,13 @@ def test_size_limit_comes_from_the_setting(tmp_path, monkeypatch):
     assert get_settings().max_document_bytes == 20_000_000
 
 
+def test_old_word_or_password_protected_docx_says_how_to_fix_it(tmp_path):
+    path = tmp_path / "旧版.docx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096))  # an OLE compound file, as Word 97 writes
+    with pytest.raises(CorpusError, match=r"另存为不加密的 \.docx.*旧版\.docx"):
+        load_text(path)
+
+
 def test_docx_renamed_from_another_format_is_reported(tmp_path):
     path = tmp_path / "改名.docx"
     buffer = io.BytesIO()

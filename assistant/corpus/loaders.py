@@ -89,9 +89,16 @@ def _load_markdown(path: Path) -> str:
     return "\n".join(lines)
 
 
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: Word 97-2003, or a password-protected .docx
+
+
 def _load_docx(path: Path) -> str:
     from .docx_text import load_docx
 
+    with path.open("rb") as file:
+        if file.read(len(_OLE_MAGIC)) == _OLE_MAGIC:
+            raise CorpusError(f"文件不是 .docx 格式（可能是旧版 .doc 文件或设置了打开密码），"
+                              f"请用 Word 或 WPS 另存为不加密的 .docx 后再导入：{path.name}")
     return load_docx(path)
 
 
