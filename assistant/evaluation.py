@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from tqdm import tqdm
 
 from .answering import refusal
-from .answering.evidence import ClauseFeatures, SentenceFeatures
+from .answering.evidence import ClauseFeatures, SentenceFeatures, answerable_names, answerable_row
 from .errors import CorpusError
 from .models import Answer
 from .settings import PROJECT_ROOT, Settings, get_settings
@@ -274,33 +274,40 @@ def _states_answer(sentence: str, item: EvalItem) -> bool:
 
 
 def fit_models(assistant, items: list[EvalItem], progress: bool = True) -> refusal.EvidenceModels:
-    """Fit the clause and sentence models on `items` (the dev split) and choose the refusal threshold.
+    """Fit the three evidence models on `items` (the dev split) and choose the refusal threshold.
 
-    Clause label: the clause holds a gold evidence span. Sentence label (within such clauses): the sentence
-    states an answer key. Threshold: best balanced accuracy of answerable vs unanswerable questions, with
-    each question's best clause probability."""
-    clause_rows, clause_labels, owners = [], [], []
-    sentence_rows, sentence_labels = [], []
-    for number, item in enumerate(tqdm(items, desc="拟合证据模型", disable=not progress)):
-        for group in assistant.candidates(item.question):
-            for candidate in group:
-                positive = item.answerable and contains_evidence(candidate.hit.clause.text, item)
-                clause_rows.append(candidate.features.row())
-                clause_labels.append(positive)
-                owners.append(number)
-                if positive:
-                    for sentence, features in zip(candidate.sentences, candidate.sentence_features):
-                        sentence_rows.append(features.row())
-                        sentence_labels.append(_states_answer(sentence, item))
-    rows, labels = np.array(clause_rows), np.array(clause_labels)
-    clause = refusal.fit_linear(ClauseFeatures.names(), rows, labels)
+    Clause label: the clause holds a gold evidence span. Answerable label: the question's gold
+    `answerable`, seen through the clause the clause model picks in each scope. Sentence label (within
+    clauses holding evidence): the sentence states an answer key. Threshold: best balanced accuracy."""
+    described = [(item, assistant.candidates(item.question))
+                 for item in tqdm(items, desc="拟合证据模型", disable=not progress)]
+    clause_rows, clause_labels, sentence_rows, sentence_labels = [], [], [], []
+    for item, scopes in described:
+        for candidate in (c for group in scopes for c in group):
+            positive = item.answerable and contains_evidence(candidate.hit.clause.text, item)
+            clause_rows.append(candidate.features.row())
+            clause_labels.append(positive)
+            if positive:
+                for sentence, features in zip(candidate.sentences, candidate.sentence_features):
+                    sentence_rows.append(features.row())
+                    sentence_labels.append(_states_answer(sentence, item))
+    clause = refusal.fit_linear(ClauseFeatures.names(), np.array(clause_rows), np.array(clause_labels))
     sentence = refusal.fit_linear(SentenceFeatures.names(), np.array(sentence_rows), np.array(sentence_labels))
-    probability = clause.probability(rows)
+
+    answer_rows, answer_labels, owners = [], [], []
+    for number, (item, scopes) in enumerate(described):
+        for group in (g for g in scopes if g):
+            p = clause.probability(np.array([c.features.row() for c in group]))
+            answer_rows.append(answerable_row(group[int(np.argmax(p))].features, float(p.max())))
+            answer_labels.append(item.answerable)
+            owners.append(number)
+    rows = np.array(answer_rows)
+    answerable = refusal.fit_linear(answerable_names(), rows, np.array(answer_labels))
     best = np.zeros(len(items))
-    for owner, p in zip(owners, probability):
+    for owner, p in zip(owners, answerable.probability(rows)):
         best[owner] = max(best[owner], p)
     threshold, balanced = refusal.best_threshold(best, np.array([i.answerable for i in items]))
-    return refusal.EvidenceModels(clause=clause, sentence=sentence, threshold=threshold,
+    return refusal.EvidenceModels(clause=clause, answerable=answerable, sentence=sentence, threshold=threshold,
                                   fitted_on=f"dev split, {len(items)} questions", fitted_at=refusal.stamp(),
                                   dev_balanced_accuracy=balanced)
 

@@ -66,6 +66,7 @@ class Citation(BaseModel):
     clause_id: str
     text: str
     score: float
+    page: int | None = Field(None, description="PDF page the clause starts on (第N页).")
 
 
 class Answer(BaseModel):

@@ -85,11 +85,20 @@ class Candidate:
     sentence_features: list[SentenceFeatures]
 
 
+def answerable_row(features: ClauseFeatures, clause_probability: float) -> list[float]:
+    """What the `answerable` model sees: the chosen clause's features and how sure the choice was."""
+    return [*features.row(), clause_probability]
+
+
+def answerable_names() -> list[str]:
+    return [*ClauseFeatures.names(), "clause_probability"]
+
+
 @dataclass
 class Evidence:
     hit: SearchHit
     quotes: list[str]
-    probability: float  # P(the clause answers the question), from the clause model
+    probability: float  # P(the corpus answers the question), from the answerable model
     siblings: list[SearchHit] = field(default_factory=list)  # other items of a list, cited too
 
 
@@ -200,8 +209,8 @@ def select(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermWeigh
         return None
     probabilities = fitted.clause.probability(np.array([c.features.row() for c in found]))
     best = found[int(np.argmax(probabilities))]
-    evidence = Evidence(hit=best.hit, quotes=_quotes(best, fitted, analysis),
-                        probability=float(probabilities.max()))
+    answerable = fitted.answerable.probability(np.array([answerable_row(best.features, probabilities.max())]))
+    evidence = Evidence(hit=best.hit, quotes=_quotes(best, fitted, analysis), probability=float(answerable[0]))
     wants_duty = _DUTY_QUESTION.search(analysis.text) is not None
     if _LIST.search(analysis.text) and not wants_duty and not analysis.multi:
         terms = question_terms(analysis)

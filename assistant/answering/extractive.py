@@ -35,7 +35,8 @@ class CitationList:
         meta = self.documents[hit.clause.doc_id]
         self.items.append(Citation(
             n=len(self.items) + 1, doc_id=meta.doc_id, title=meta.title, province=meta.province,
-            section=hit.clause.section, clause_id=hit.clause.clause_id, text=hit.clause.text, score=hit.score))
+            section=hit.clause.section, clause_id=hit.clause.clause_id, text=hit.clause.text, score=hit.score,
+            page=hit.clause.page))
         return len(self.items)
 
 
@@ -52,9 +53,12 @@ def _quote_block(evidence: Evidence, citations: CitationList, english: bool) -> 
         return _list_block(evidence, citations, meta, english)
     n = citations.cite(evidence.hit)
     quote = join_quotes(evidence.quotes, evidence.hit.clause.text)
+    page = evidence.hit.clause.page
     if english:
-        return f"According to {_source(meta, True)}, section “{evidence.hit.clause.section}”: “{quote}” [{n}]"
-    return f"根据{_source(meta, False)}“{evidence.hit.clause.section}”：“{quote}”[{n}]"
+        where = f", page {page}" if page else ""
+        return f"According to {_source(meta, True)}, section “{evidence.hit.clause.section}”{where}: “{quote}” [{n}]"
+    where = f"（第{page}页）" if page else ""
+    return f"根据{_source(meta, False)}“{evidence.hit.clause.section}”{where}：“{quote}”[{n}]"
 
 
 def join_quotes(quotes: list[str], clause_text: str) -> str:

@@ -1,8 +1,10 @@
 """Whether a clause answers the question: small logistic models fitted on the dev split, saved as data.
 
-Two models share one file (`evidence_model.json`, written by `assistant eval --calibrate`):
-- `clause`: P(this retrieved clause holds the answer), from general features (features.py). The best clause
-  is the one cited; when even its probability is under the fitted threshold, the question is refused.
+Three models share one file (`evidence_model.json`, written by `assistant eval --calibrate`):
+- `clause`: P(this retrieved clause holds the answer), from general features (evidence.py); the most
+  probable clause is the one cited.
+- `answerable`: P(the corpus answers the question at all), from the chosen clause's features and its
+  `clause` probability; under the fitted threshold the question is refused.
 - `sentence`: P(this sentence of the chosen clause states the answer), which picks the sentences quoted.
 Fitting uses scikit-learn; answering only needs the coefficients (numpy), so no fit happens at query time.
 """
@@ -37,8 +39,9 @@ class LinearModel(BaseModel):
 
 class EvidenceModels(BaseModel):
     clause: LinearModel
+    answerable: LinearModel
     sentence: LinearModel
-    threshold: float  # the clause probability under which a question is refused
+    threshold: float  # the `answerable` probability under which a question is refused
     fitted_on: str
     fitted_at: str
     dev_balanced_accuracy: float
@@ -58,7 +61,7 @@ def fit_linear(names: Sequence[str], rows: np.ndarray, labels: np.ndarray) -> Li
 
 
 def best_threshold(best_probability: np.ndarray, answerable: np.ndarray) -> tuple[float, float]:
-    """The refusal threshold with the best balanced accuracy on (best clause probability, gold answerable);
+    """The refusal threshold with the best balanced accuracy on (P(answerable), gold answerable);
     the middle of the best plateau, away from either edge. Returns (threshold, balanced accuracy)."""
     grid = np.round(np.arange(0.02, 0.99, 0.01), 2)
     scores = []
