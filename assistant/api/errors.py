@@ -15,6 +15,7 @@ import re
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Receive, Scope, Send
 
@@ -139,8 +140,9 @@ def _field(loc: tuple) -> str:
     return ".".join(parts) or "请求体"
 
 
-def validation_details(error: RequestValidationError) -> tuple[str, str, list[dict[str, str]]]:
-    """(code, message, details) for a request FastAPI could not parse or validate."""
+def validation_details(error: RequestValidationError | ValidationError) -> tuple[str, str, list[dict[str, str]]]:
+    """(code, message, details) for a request FastAPI (or the Gradio API, with the same models) could not
+    parse or validate."""
     details: list[dict[str, str]] = []
     for item in error.errors():
         kind = item.get("type", "")
