@@ -124,7 +124,7 @@ class _StrictPortalHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def strict_portal(assistant, serve_app, tmp_path_factory):
     """(portal origin, API origin): a portal whose CSP allows no inline script or style and names our origin
-    only in script-src and connect-src, exactly the lines the README tells portals to add."""
+    only in script-src and connect-src, the two additions the README tells portals to make."""
     directory = tmp_path_factory.mktemp("portal")
     handler = type("Handler", (_StrictPortalHandler,), {})
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
