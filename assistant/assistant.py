@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .answering.citations import pieces
-from .answering.evidence import TermWeights, select
+from .answering.evidence import Candidate, TermWeights, candidates, select
 from .answering.extractive import ScopeResult, compose, refusal_reason
-from .answering.refusal import min_strength
+from .answering.refusal import models
 from .embeddings import Embedder, get_embedder
 from .errors import InvalidQuestion, NotFound
 from .followup import resolve_followup
@@ -99,16 +99,13 @@ class Assistant:
             return answer.model_copy(update={"rewritten_question": rewritten})
         analysis = retriever.analyse(question)
         provinces, doc_ids = retriever.resolve_filters(province, doc_id)
-        pool = max(top_k or self.settings.top_k, SEARCH_POOL)
         reason = None if (provinces or doc_ids) else refusal_reason(analysis, retriever.documents)
 
         results = []
-        for label, docs in _scopes(retriever, analysis, provinces, doc_ids):
-            hits = retriever.rank_for(analysis, docs, pool)
-            evidence = select(analysis, hits, loaded.weights,
-                              similarity=lambda hit: retriever.sentence_similarity(analysis.search_text, hit.clause)
+        for label, hits in self._ranked_scopes(loaded, analysis, provinces, doc_ids, top_k):
+            evidence = select(analysis, hits, loaded.weights, similarity=self._similarity(loaded, analysis)
                               ) if hits else None
-            supported = evidence is not None and evidence.strength >= min_strength()
+            supported = evidence is not None and evidence.probability >= models().threshold
             results.append(ScopeResult(label=label, evidence=evidence, supported=supported, hits=hits))
         answer = compose(analysis, results, retriever.documents, reason)
         if self.settings.llm_base_url and self.settings.llm_model:
@@ -117,6 +114,23 @@ class Assistant:
 
             answer = llm_answer(question, analysis, results, answer, retriever.documents, self.settings)
         return answer
+
+    def candidates(self, question: str) -> list[list[Candidate]]:
+        """The described candidate clauses of each scope, as the evidence models see them (for fitting)."""
+        loaded = self._loaded
+        analysis = loaded.retriever.analyse(self.validate(question))
+        return [candidates(analysis, hits, loaded.weights, self._similarity(loaded, analysis))
+                for _, hits in self._ranked_scopes(loaded, analysis, [], [], None)]
+
+    def _ranked_scopes(self, loaded: _Loaded, analysis: QuestionAnalysis, provinces: list[str],
+                       doc_ids: list[str], top_k: int | None) -> list[tuple[str | None, list[SearchHit]]]:
+        pool = max(top_k or self.settings.top_k, SEARCH_POOL)
+        return [(label, loaded.retriever.rank_for(analysis, docs, pool))
+                for label, docs in _scopes(loaded.retriever, analysis, provinces, doc_ids)]
+
+    @staticmethod
+    def _similarity(loaded: _Loaded, analysis: QuestionAnalysis):
+        return lambda hit: loaded.retriever.sentence_similarity(analysis.search_text, hit.clause)
 
     def ask_stream(self, question: str, **kwargs) -> Iterator[str | Answer]:
         """Text pieces, then the final Answer; same arguments as `ask`.

@@ -16,7 +16,8 @@ from .errors import UnknownFilter
 from .index import ClauseIndex
 from .models import Clause, DocumentMeta, SearchHit
 from .provinces import find_provinces, province_named
-from .question import FULL_DATE, QuestionAnalysis, analyse
+from .places import find_places
+from .question import FULL_DATE, CorpusFacts, QuestionAnalysis, analyse
 from .text import normalise
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
@@ -33,18 +34,22 @@ class Retriever:
         self._last_query: tuple[str, np.ndarray] | None = None  # one tuple, swapped whole: thread-safe
 
     @cached_property
-    def document_years(self) -> dict[str, set[int]]:
+    def facts(self) -> CorpusFacts:
+        """Years and places each document's text mentions, read once per index build."""
         years: dict[str, set[int]] = {doc_id: set() for doc_id in self.documents}
+        places: dict[str, set[str]] = {doc_id: set() for doc_id in self.documents}
         for clause in self.index.clauses:
-            years[clause.doc_id].update(int(y) for y in _YEAR.findall(clause.text))
-        return years
+            text = normalise(clause.text)
+            years[clause.doc_id].update(int(y) for y in _YEAR.findall(text))
+            places[clause.doc_id].update(p.name for p in find_places(text))
+        return CorpusFacts(documents=list(self.index.documents), years=years, places=places)
 
     @property
     def provinces(self) -> list[str]:
         return list(dict.fromkeys(d.province for d in self.index.documents))
 
     def analyse(self, question: str) -> QuestionAnalysis:
-        return analyse(question, self.index.documents, self.document_years)
+        return analyse(question, self.facts)
 
     def rank_for(self, analysis: QuestionAnalysis, docs: list[DocumentMeta], limit: int) -> list[SearchHit]:
         """Ranking for an analysed question; a question about the issue date puts the dated clauses first."""
@@ -53,7 +58,7 @@ class Retriever:
             return hits
         wanted = {d.doc_id for d in docs}
         dated = [SearchHit(clause=c, score=hits[0].score if hits else 0.0) for c in self.index.clauses
-                 if c.doc_id in wanted and FULL_DATE.search(c.text) and c.clause_id.endswith(("#0", "#end"))]
+                 if c.doc_id in wanted and c.kind in ("preamble", "closing") and FULL_DATE.search(c.text)]
         seen = {h.clause.clause_id for h in dated}
         return (dated + [h for h in hits if h.clause.clause_id not in seen])[:limit]
 
@@ -104,7 +109,7 @@ class Retriever:
             fused += weight / (self.rrf_k + ranks)
         fused = np.where(allowed, fused, 0.0)
         if years:
-            boosted = [d.doc_id for d in docs if self.document_years[d.doc_id] & set(years)]
+            boosted = [d.doc_id for d in docs if self.facts.years[d.doc_id] & set(years)]
             if boosted and len(boosted) < len(docs):
                 fused += np.isin(self._doc_of, boosted) * fused.max() * YEAR_BOOST
         best_possible = 2.0 / (self.rrf_k + 1) * (1 + YEAR_BOOST)

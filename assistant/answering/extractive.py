@@ -121,11 +121,11 @@ def _covered_provinces(documents: dict[str, DocumentMeta]) -> str:
 
 
 def _not_covered(analysis: QuestionAnalysis, documents: dict[str, DocumentMeta]) -> str:
-    missing = "、".join(analysis.missing_provinces)
+    missing = analysis.missing_provinces + analysis.missing_places
     if analysis.english:
-        names = ", ".join(BY_NAME[p].english for p in analysis.missing_provinces if p in BY_NAME)
+        names = ", ".join(BY_NAME[p].english if p in BY_NAME else p for p in missing)
         return f"The knowledge base holds no documents of {names}."
-    return f"知识库未收录{missing}的文件（已收录：{_covered_provinces(documents)}）。"
+    return f"知识库未收录{'、'.join(missing)}的文件（已收录：{_covered_provinces(documents)}）。"
 
 
 def _refusal(analysis: QuestionAnalysis, results: list[ScopeResult], citations: CitationList,
@@ -135,7 +135,7 @@ def _refusal(analysis: QuestionAnalysis, results: list[ScopeResult], citations: 
             else "知识库中未找到该问题的答案。")
     if reason:
         text += f" {reason.strip()}" if english else reason
-    offered = [] if analysis.missing_provinces and not analysis.provinces else [
+    offered = [] if (analysis.missing_provinces or analysis.missing_places) and not analysis.provinces else [
         hit for r in results for hit in r.hits[:RELATED_OFFERED]][:RELATED_OFFERED]
     if offered:
         text += "\nPossibly related:" if english else "\n可能相关："
@@ -148,7 +148,7 @@ def _refusal(analysis: QuestionAnalysis, results: list[ScopeResult], citations: 
 
 def refusal_reason(analysis: QuestionAnalysis, documents: dict[str, DocumentMeta]) -> str | None:
     """A reason to refuse that needs no retrieval: a province or a year the corpus does not cover."""
-    if analysis.missing_provinces and not analysis.provinces:
+    if (analysis.missing_provinces or analysis.missing_places) and not analysis.provinces:
         return _not_covered(analysis, documents)
     if analysis.unsupported_years:
         years = "、".join(str(y) for y in analysis.unsupported_years)
