@@ -18,7 +18,7 @@ from langchain_core.callbacks import AsyncCallbackManagerForRetrieverRun, Callba
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables.config import run_in_executor
-from pydantic import AliasChoices, ConfigDict, Field
+from pydantic import AliasChoices, Field
 
 from .models import DocumentMeta, SearchHit
 
@@ -36,8 +36,6 @@ def hit_to_document(hit: SearchHit, meta: DocumentMeta) -> Document:
 
 class PolicyRetriever(BaseRetriever):
     """Hybrid (dense + keyword) clause retrieval of an `Assistant`, within optional province/doc filters."""
-
-    model_config = ConfigDict(populate_by_name=True)
 
     assistant: Any  # assistant.Assistant; typed loosely so pydantic does not need to validate it
     province: str | list[str] | None = None

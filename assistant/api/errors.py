@@ -64,6 +64,8 @@ class UnsupportedParameter(AssistantError):
 
 
 class ModelNotFound(AssistantError):
+    """A model id other than ours: OpenAI's 404 `model_not_found`."""
+
     http_status = 404
 
     def __init__(self, message: str, param: str = "model"):
@@ -102,7 +104,7 @@ def error_response(status: int, code: str, message: str, *, param: str | None = 
 def error_payload(error: Exception) -> dict:
     """The error object for channels that cannot change the status any more (a stream already started)."""
     if isinstance(error, AssistantError):
-        return error_body(getattr(error, "http_status", 400), error_code(error), error.message,
+        return error_body(error.http_status, error_code(error), error.message,
                           param=getattr(error, "param", None))
     return error_body(500, "internal_error", INTERNAL_MESSAGE)
 
