@@ -14,7 +14,7 @@ from schemathesis import GenerationMode
 OPERATIONS = [
     ("POST", "/v1/ask"), ("POST", "/v1/ask/stream"), ("POST", "/v1/search"), ("GET", "/v1/documents"),
     ("GET", "/v1/documents/{doc_id}"), ("GET", "/v1/clauses/{clause_id}"), ("POST", "/v1/chat/completions"),
-    ("GET", "/healthz"), ("GET", "/readyz"),
+    ("GET", "/v1/models"), ("GET", "/v1/models/{model_id}"), ("GET", "/healthz"), ("GET", "/readyz"),
 ]
 NOT_FUZZED = {("POST", "/v1/admin/reindex")}  # rebuilds the index: covered by the security tests
 
@@ -41,6 +41,6 @@ def test_no_request_gets_a_server_error(api_schema, server_url, method, path):
         response = case.call(base_url=server_url, timeout=30)
         assert response.status_code < 500, f"{case.method} {case.formatted_path} {case.body!r}: {response.text}"
         if response.status_code >= 400:
-            assert set(response.json()["error"]) >= {"code", "message"}
+            assert set(response.json()["error"]) >= {"code", "message", "type"}
 
     check()
