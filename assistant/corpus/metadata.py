@@ -1,59 +1,347 @@
-"""Document metadata: read from the text itself (标题, 发布日期, 成文日期), then overridden by the manifest."""
+"""Document metadata read from the text (title, issuer, 文号, date, place, type); the manifest overrides it.
+
+Places come from jionlp's dictionary of administrative divisions (扬州市 → 江苏), Chinese numerals from cn2an,
+script from opencc (assistant.text): the only word lists here are general ones (all document types, all
+organ-name endings). Which date counts, in order: the 成文日期 row, the signature date, the 发布日期 row of a
+metadata table, and last a web page's posting time (a date on a line with a visit counter, a font switch, 来源
+or a 发布时间 label), which says when the page went up, not when the document was written.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import datetime
+import hashlib
+import io
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from ..provinces import find_provinces
+from ..models import DocumentMeta
+from ..provinces import PROVINCES, province_named
+from ..text import normalise, to_simplified
+from .cleaning import (ISSUER_LABELS, NUMBER_LABELS, PAGE_TIME_LABELS, PUBLISHED_DATE_LABELS, TITLE_LABELS,
+                       WRITTEN_DATE_LABELS, CleanedText, MetaRow)
 
-_TITLE_ENDINGS = ("通知", "意见", "方案", "办法", "规划", "纲要", "决定", "规定", "细则", "措施")
-_PUBLISHED = re.compile(r"发布日期[:：]\s*(\d{4})[-年.](\d{1,2})[-月.](\d{1,2})")
-_WRITTEN = re.compile(r"成文日期[:：]\s*(\d{4})[-年.](\d{1,2})[-月.](\d{1,2})")
-_SIGNED = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+# General: the 15 kinds of 党政机关公文 (决议…纪要) plus the names normative documents carry (规划, 方案, 办法…).
+DOC_TYPES = ("决议", "决定", "命令", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复", "议案",
+             "函", "纪要", "规划", "纲要", "方案", "计划", "办法", "规定", "细则", "措施", "条例", "规则", "规程",
+             "要点", "指南", "指引", "守则", "制度", "章程", "清单", "目录", "名单", "公约", "标准", "若干政策")
+# General: how the names of Chinese public bodies end (人民政府, 办公厅, 委员会, 局, 厅…).
+_ORGAN_END = re.compile(r"(人民政府|政府|办公厅|办公室|委员会|管委会|领导小组|局|厅|委|部|署|院|办|中心|会|所|处|站|"
+                        r"队|公司|集团|学校|大学|学院)$")
+_SENTENCE_PUNCT = re.compile(r"[，,。；;！？!?：:“”\"《》]")
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|"
+                        r"第[一二三四五六七八九十百]+[章节条部分])")
+_TRAILING_NOTE = re.compile(r"\s*[（(][^（）()]*[)）]$")
+_HEAD_LINES = 25
+
+_YEAR_CN = "〇○零OoＯ0一二三四五六七八九"
+_DATE = re.compile(
+    r"(?<!\d)(?P<y>(?:1[89]|20)\d{2})\s*(?:年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
+    r"|(?P<sep>[-/.])(?P<m2>\d{1,2})(?P=sep)(?P<d2>\d{1,2})(?!\d))"
+    rf"|(?P<cy>[{_YEAR_CN}]{{4}})\s*年\s*(?P<cm>[一二三四五六七八九十]{{1,2}})\s*月\s*(?P<cd>[一二三四五六七八九十]{{1,3}})\s*日")
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*[\u4e00-\u9fff]{0,3}\s*"
+                         r"\d{1,5}\s*号")
+_SIGNATURE_TAIL = re.compile(r"[)）]?\s*(?:[（(][^（）()]{1,20}[)）])?")
+
+DateSource = Literal["written", "signature", "published", "page"]
 
 
-def _iso(match: re.Match[str]) -> str:
-    year, month, day = match.groups()
-    return f"{year}-{int(month):02d}-{int(day):02d}"
+@dataclass(frozen=True)
+class Place:
+    province: str  # short name, as in assistant.provinces: 江苏
+    city: str | None  # prefecture-level: 扬州市 (None for a province-level issuer or a municipality)
+    county: str | None
 
 
-def detect_title(text: str) -> str | None:
-    """The first short line that reads like a document title (ends in 通知, 意见, 方案…)."""
-    for line in text.splitlines()[:8]:
-        line = line.strip()
-        if 6 <= len(line) <= 80 and line.endswith(_TITLE_ENDINGS) and "：" not in line:
-            return line
+@dataclass(frozen=True)
+class ExtractedMeta:
+    title: str | None = None
+    issuer: str | None = None
+    doc_number: str | None = None
+    doc_type: str | None = None
+    date: str | None = None
+    date_source: DateSource | None = None
+    place: Place | None = None
+    place_from_issuer: bool = False
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A line as printed (`orig`) and as the patterns read it (`simp`: simplified, half-width digits)."""
+
+    orig: str
+    simp: str
+
+    @classmethod
+    def of(cls, text: str) -> _Line:
+        text = re.sub(r"\s+", " ", text).strip()
+        if re.fullmatch(r"(?:\S )+\S", text):  # letter-spaced, as in 泉 州 市 人 民 政 府
+            text = text.replace(" ", "")
+        return cls(text, normalise(text))
+
+    def cut(self, start: int, end: int) -> str:
+        """The printed characters of a span found in `simp` (script conversion rarely changes lengths)."""
+        return (self.orig if len(self.orig) == len(self.simp) else self.simp)[start:end].strip()
+
+
+# -- dates ----------------------------------------------------------------------------------------------------
+def _cn_number(text: str) -> int:
+    import cn2an
+
+    return int(cn2an.cn2an(text, "smart"))
+
+
+def _iso(match: re.Match[str]) -> str | None:
+    try:
+        if match.group("cy"):
+            year = _cn_number(re.sub(r"[○零OoＯ0]", "〇", match.group("cy")))
+            month, day = _cn_number(match.group("cm")), _cn_number(match.group("cd"))
+        else:
+            year = int(match.group("y"))
+            month, day = int(match.group("m") or match.group("m2")), int(match.group("d") or match.group("d2"))
+        return datetime.date(year, month, day).isoformat()
+    except ValueError:  # 2023年2月30日, or numerals cn2an cannot read
+        return None
+
+
+def parse_date(text: str) -> str | None:
+    """The first valid date in `text`, as YYYY-MM-DD: 2023年3月10日, 2023-10-13, 2024/3/11, 二〇一七年三月十日."""
+    for match in _DATE.finditer(normalise(text)):
+        if iso := _iso(match):
+            return iso
     return None
 
 
-def detect_date(text: str) -> str | None:
-    """发布日期, else 成文日期, else a signature date on one of the last lines."""
-    for pattern in (_PUBLISHED, _WRITTEN):
-        if match := pattern.search(text):
-            return _iso(match)
-    for line in reversed([line.strip() for line in text.splitlines() if line.strip()][-4:]):
-        if (match := _SIGNED.fullmatch(line)) is not None:
-            return _iso(match)
+def _signature(lines: list[_Line]) -> tuple[str | None, str | None]:
+    """(date, signing organ) of the first line that is only a date, maybe after the organ's name."""
+    for i, line in enumerate(lines):
+        match = _DATE.search(line.simp)
+        if not match or not (iso := _iso(match)):
+            continue
+        prefix = line.simp[: match.start()].rstrip(" （(")
+        if not _SIGNATURE_TAIL.fullmatch(line.simp[match.end():]) or (prefix and not _is_organ(prefix)):
+            continue
+        if prefix:
+            return iso, line.cut(0, len(prefix)).replace(" ", "")
+        previous = lines[i - 1] if i else None
+        return iso, previous.orig.replace(" ", "") if previous and _is_organ(previous.simp) else None
+    return None, None
+
+
+# -- titles, types, numbers, organs -------------------------------------------------------------------------
+def title_type(title: str) -> str | None:
+    """The document type a title ends with (通知, 实施意见 → 意见, …（试行） → its type), or None."""
+    core = normalise(title)
+    while (stripped := _TRAILING_NOTE.sub("", core)) != core:
+        core = stripped
+    return next((kind for kind in DOC_TYPES if core.endswith(kind)), None)
+
+
+def _is_title(simp: str) -> bool:
+    if not 4 <= len(simp) <= 120 or _NUMBERING.match(simp) or simp.startswith(("附件", "附：", "附:")):
+        return False
+    if re.search(r"[。；;！？!?]|[：:，,]$", simp) or re.search(r"[，,]", simp):
+        return False
+    return title_type(simp) is not None
+
+
+def _is_organ(simp: str) -> bool:
+    compact = simp.replace(" ", "")
+    return 2 <= len(compact) <= 40 and not _SENTENCE_PUNCT.search(compact) and bool(_ORGAN_END.search(compact))
+
+
+def _title_candidates(lines: list[_Line]) -> list[str]:
+    """Title lines of the opening, in order; an organ line above a 关于… line, or a title broken over two
+    lines, is joined to it."""
+    found = []
+    for i, line in enumerate(lines):
+        below = lines[i + 1] if i + 1 < len(lines) else None
+        if below and _is_title(below.simp) and below.simp.startswith("关于") and _is_organ(line.simp):
+            found.append(line.orig.replace(" ", "") + below.orig)
+        elif below and "关于" in line.simp and not _is_title(line.simp) and _is_title(line.simp + below.simp):
+            found.append(line.orig + below.orig)
+        if _is_title(line.simp):
+            found.append(line.orig)
+        elif (quoted := re.fullmatch(r"《([^《》]+)》", line.simp)) and title_type(quoted.group(1)):
+            found.append(line.cut(1, len(line.simp) - 1))
+    return found
+
+
+def detect_title(lines: list[_Line], rows: list[MetaRow]) -> str | None:
+    """A 标题 row, else the first title line; then the longest title line ending with it, because a site's
+    heading often drops the issuer (关于… vs 某市人民政府关于…)."""
+    candidates = _title_candidates(lines[:_HEAD_LINES])
+    title = next((row.value for row in rows if row.label in TITLE_LABELS and row.value), None)
+    title = title or (candidates[0] if candidates else None)
+    if title is None:
+        return None
+    key = normalise(title)
+    return max((c for c in candidates if normalise(c).endswith(key)), key=len, default=title)
+
+
+def _doc_number_in(line: _Line) -> str | None:
+    match = _DOC_NUMBER.search(line.simp)
+    return line.cut(match.start(), match.end()).replace(" ", "") if match else None
+
+
+def detect_doc_number(lines: list[_Line], rows: list[MetaRow], title: str | None) -> str | None:
+    """A 文号 row, a line that is only a 文号 (maybe in brackets), or one in brackets after the title. 文号 inside
+    sentences are other documents' (根据…（国发〔2012〕9号）)."""
+    for row in rows:
+        if row.label in NUMBER_LABELS and (number := _doc_number_in(_Line.of(row.value))):
+            return number
+    for line in lines[:_HEAD_LINES]:
+        match = _DOC_NUMBER.search(line.simp)
+        if match and re.fullmatch(r"[（(]?\s*", line.simp[: match.start()]) and re.fullmatch(
+                r"\s*[)）]?(?:\s*签发人.*)?", line.simp[match.end():]):
+            return line.cut(match.start(), match.end()).replace(" ", "")
+    note = _TRAILING_NOTE.search(title or "")
+    return _doc_number_in(_Line.of(note.group())) if note else None
+
+
+def _strip_number_note(title: str) -> str:
+    note = _TRAILING_NOTE.search(title)
+    return title[: note.start()] if note and _DOC_NUMBER.search(normalise(note.group())) else title
+
+
+def _title_organ(title: str | None) -> str | None:
+    line = _Line.of(title or "")
+    at = line.simp.find("关于")
+    return line.cut(0, at) if at > 0 and _is_organ(line.simp[:at]) else None
+
+
+def _header_organ(lines: list[_Line]) -> str | None:
+    """The red-header line 某某人民政府文件."""
+    for line in lines[:_HEAD_LINES]:
+        if line.simp.endswith("文件") and _is_organ(line.simp[:-2]):
+            return line.cut(0, len(line.simp) - 2).replace(" ", "")
     return None
 
 
-def detect_province(text: str) -> str | None:
-    """The province named most often in the opening of the text (the issuer usually names its own)."""
-    head = text[:3000]
-    counts = {name: head.count(name) for name in find_provinces(head)}
-    return max(counts, key=counts.__getitem__) if counts else None
+# -- places ---------------------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _location_parser():
+    with contextlib.redirect_stdout(io.StringIO()):  # jionlp and jiojio print a banner on import
+        import jionlp
+    return jionlp.parse_location
 
 
-def detect_metadata(path: Path, text: str) -> dict[str, str]:
-    found = {
-        "title": detect_title(text),
-        "date": detect_date(text),
-        "province": detect_province(text),
-    }
-    if found["title"] and found["title"].startswith(found.get("province") or "\0"):
-        found["issuer"] = re.split(r"关于", found["title"])[0] or None
-    return {key: value for key, value in found.items() if value}
+@lru_cache(maxsize=4096)
+def locate(name: str) -> Place | None:
+    """Province, city and county of a place or organ name (扬州市 → 江苏, 扬州市), from jionlp's dictionary.
+
+    Names of bodies and places start with the place (中共 aside), so a match further in is jionlp reading a
+    place into ordinary words (中华人民共和国 → 共和县) and is ignored."""
+    name = to_simplified(name).replace(" ", "")
+    result = _location_parser()(name)
+    province = province_named(result.get("province") or "")
+    found = [result.get(level) for level in ("province", "city", "county") if result.get(level)]
+    if province is None or not any(place[:2] in name[:4] for place in found):
+        return None
+    city = result.get("city")
+    same = city and province_named(city) == province  # a municipality (天津市) or 香港: the province is the city
+    return Place(province, None if same else city, result.get("county"))
+
+
+def _addressee(lines: list[_Line]) -> str | None:
+    """The 主送 line (各县（市）、区人民政府……：) that opens a document's body."""
+    return next((line.simp for line in lines[:_HEAD_LINES] if re.search(r"[：:]$", line.simp)
+                 and re.search(r"政府|各|委员会|局|区|县", line.simp)), None)
+
+
+def _most_named_province(text: str) -> str | None:
+    head = normalise(text[:3000])
+    counts = {p.name: head.count(p.name) for p in PROVINCES if p.name in head}
+    return max(counts, key=lambda name: (counts[name], -head.find(name))) if counts else None
+
+
+def _place(issuer: str | None, title: str | None, lines: list[_Line], text: str) -> tuple[Place | None, bool]:
+    """(place, from the issuer or title?): the issuer, then the title, then the addressees, then the province
+    the text names most; only the issuer or title tell the city and county."""
+    for name in (issuer, title):
+        if name and (place := locate(name)):
+            return place, True
+    if (addressee := _addressee(lines)) and (place := locate(addressee)):
+        return Place(place.province, None, None), False
+    province = _most_named_province(text)
+    return (Place(province, None, None), False) if province else (None, False)
+
+
+# -- everything -----------------------------------------------------------------------------------------------
+def _date(rows: list[MetaRow], signature_date: str | None) -> tuple[str | None, DateSource | None]:
+    ranked: list[tuple[str | None, DateSource]] = [
+        (next((d for r in rows if r.label in WRITTEN_DATE_LABELS and (d := parse_date(r.value))), None), "written"),
+        (signature_date, "signature"),
+        (next((d for r in rows if r.label in PUBLISHED_DATE_LABELS and not r.page and (d := parse_date(r.value))),
+              None), "published"),
+        (next((d for r in rows if (r.label in PUBLISHED_DATE_LABELS + PAGE_TIME_LABELS or r.page)
+               and (d := parse_date(r.value))), None), "page"),
+    ]
+    return next(((date, source) for date, source in ranked if date), (None, None))
+
+
+def extract_metadata(cleaned: CleanedText) -> ExtractedMeta:
+    """Everything the text itself says about the document; fields it does not state stay None."""
+    lines = [_Line.of(line) for line in cleaned.text.splitlines() if line.strip()]
+    rows = cleaned.rows
+    title = detect_title(lines, rows)
+    doc_number = detect_doc_number(lines, rows, title)
+    title = _strip_number_note(title) if title else None
+    signature_date, signer = _signature(lines)
+    row_issuers = [row.value.replace(" ", "") for row in rows if row.label in ISSUER_LABELS and row.value]
+    candidates = ([name for name in row_issuers if locate(name)]
+                  + [signer, _title_organ(title), _header_organ(lines)] + row_issuers)
+    issuer = next((name for name in candidates if name), None)
+    date, date_source = _date(rows, signature_date)
+    place, from_issuer = _place(issuer, title, lines, cleaned.text)
+    return ExtractedMeta(title=title, issuer=issuer, doc_number=doc_number, doc_type=title_type(title or ""),
+                         date=date, date_source=date_source, place=place, place_from_issuer=from_issuer)
+
+
+def content_hash(text: str) -> str:
+    """The same for a traditional and a simplified copy, whatever their spacing."""
+    return hashlib.sha256(re.sub(r"\s+", "", normalise(text)).encode()).hexdigest()
+
+
+def _untitled(fields: dict) -> str:
+    """A label that cannot pass for an official title: who issued it, its 文号 or date, and 未识别标题."""
+    who = fields.get("issuer") or "".join(
+        part for part in (fields.get("province"), fields.get("city"), fields.get("county")) if part) or "来源不明"
+    details = [part for part in (fields.get("doc_number"), fields.get("date")) if part]
+    return f"{who}文件（{'，'.join(details + ['未识别标题'])}）"
+
+
+def document_meta(doc_id: str, path: Path, found: ExtractedMeta, overrides: dict, text_hash: str) -> DocumentMeta:
+    """Extracted values, overridden by the manifest entry; what is still missing gets a Chinese warning."""
+    fields: dict = {"doc_id": doc_id, "title": found.title, "issuer": found.issuer, "doc_number": found.doc_number,
+                    "date": found.date}
+    if found.place:
+        fields.update(province=found.place.province, city=found.place.city, county=found.place.county)
+    fields.update({key: value for key, value in overrides.items() if value is not None and key != "file"})
+    if "province" in overrides and found.place and overrides["province"] != found.place.province:
+        fields.update(city=None, county=None)  # the manifest moved the document: the extracted city is wrong
+    fields["date"] = str(fields["date"]) if fields.get("date") else None
+    warnings = []
+    if not fields.get("province"):
+        fields["province"] = "未知"
+        warnings.append("未识别到省份")
+    if not fields["date"]:
+        warnings.append("未识别到日期")
+    elif "date" not in overrides and found.date_source == "page":
+        warnings.append("日期取自网页发布时间，文件本身未写明日期")
+    if not fields.get("title"):
+        fields["title"] = _untitled(fields)
+        warnings.append("未识别到标题")
+    else:
+        fields.setdefault("doc_type", title_type(fields["title"]))
+    if not fields.get("issuer"):
+        warnings.append("未识别到发文机关")
+    fields.update(source_file=path.name, content_hash=text_hash, warnings=warnings)
+    return DocumentMeta(**fields)
 
 
 def slug(path: Path) -> str:
