@@ -11,43 +11,59 @@ import html
 import re
 from dataclasses import dataclass, field
 
-# Labels of document facts in the metadata tables of government sites (general, not from one site).
-TITLE_LABELS = ("文件名称", "文件标题", "标题")
-ISSUER_LABELS = ("发布机构", "发文机关", "发文单位", "发布单位", "发文机构", "制发机关", "发布部门", "成文机关")
-NUMBER_LABELS = ("发文字号", "发文编号", "文号")
-WRITTEN_DATE_LABELS = ("成文日期", "发文日期", "签发日期", "印发日期")
+from ..text import to_simplified
+
+# Labels of document facts in the metadata tables of government sites and law databases (general, not from one
+# site); 【发布文号】-style brackets and traditional characters are read too.
+TITLE_LABELS = ("文件名称", "文件标题", "标题", "名称")
+ISSUER_LABELS = ("发布机构", "发文机关", "发文单位", "发布单位", "发文机构", "制发机关", "发布部门", "发文部门",
+                 "成文机关", "颁布单位", "制定机关")
+NUMBER_LABELS = ("发文字号", "发文编号", "发布文号", "文件编号", "文号")
+WRITTEN_DATE_LABELS = ("成文日期", "发文日期", "签发日期", "印发日期", "颁布日期")
 PUBLISHED_DATE_LABELS = ("发布日期", "公布日期", "公开日期")
 PAGE_TIME_LABELS = ("发布时间", "更新时间", "发表时间")
+SOURCE_LABELS = ("信息来源", "文章来源", "来源")  # the page's source: the issuer, when nothing better names it
 _OTHER_FACT_LABELS = ("信息索引号", "索引号", "统一编号", "公开方式", "公开范围", "公开形式", "有效性", "效力状态",
-                      "时效性", "主题分类", "体裁分类", "组配分类", "服务对象分类", "公文种类", "文件类型", "主题词",
-                      "生效日期", "废止日期", "失效日期", "登记号", "信息分类", "所属机构")
+                      "效力级别", "时效性", "主题分类", "体裁分类", "组配分类", "服务对象分类", "公文种类", "文件类型",
+                      "所属类别", "法规类别", "主题词", "实施日期", "施行日期", "生效日期", "废止日期", "失效日期",
+                      "登记号", "信息分类", "所属机构", "文件来源")
 FACT_LABELS = (TITLE_LABELS + ISSUER_LABELS + NUMBER_LABELS + WRITTEN_DATE_LABELS + PUBLISHED_DATE_LABELS
                + _OTHER_FACT_LABELS)
 # Page furniture: a line carrying one of these belongs to the web page, not to the document.
 FURNITURE_LABELS = ("浏览次数", "访问次数", "浏览量", "访问量", "点击数", "点击量", "阅读数", "阅读量", "字体大小",
                     "字体", "字号", "信息来源", "文章来源", "责任编辑", "分享到") + PAGE_TIME_LABELS
 # Labels that are everyday words too (a meeting notice says 时间：…): metadata only beside another label.
-_WEAK_LABELS = ("来源", "时间", "日期", "作者", "名称", "编辑", "分类")
+_WEAK_LABELS = ("来源", "时间", "日期", "作者", "编辑", "分类")
 
-_STRONG = sorted(FACT_LABELS + FURNITURE_LABELS, key=len, reverse=True)
-_ALL = sorted(_STRONG + list(_WEAK_LABELS), key=len, reverse=True)
-_LABEL = re.compile(rf"({'|'.join(_ALL)})\s*[:：]")
-_STARTS_WITH_STRONG = re.compile(rf"^(?:{'|'.join(_STRONG)})\s*[:：]")
-_STARTS_WITH_WEAK = re.compile(rf"^(?:{'|'.join(_WEAK_LABELS)})\s*[:：]")
-_CLOCK = re.compile(r"\d{1,2}:\d{2}")
+_STRONG = "|".join(sorted(FACT_LABELS + FURNITURE_LABELS, key=len, reverse=True))
+_WEAK = "|".join(_WEAK_LABELS)
+_ALL = frozenset(FACT_LABELS + FURNITURE_LABELS + _WEAK_LABELS)
+# 索引号：… / 【发布文号】… / 成文日期 2023-06-26 (a strong label may stand before a space instead of a colon)
+_LABEL = re.compile(rf"[【\[]({_STRONG}|{_WEAK})[】\]]\s*[:：]?|({_STRONG})(?:\s*[:：]|\s+(?=\S))|({_WEAK})\s*[:：]")
+_STARTS_WITH_STRONG = re.compile(rf"^(?:[【\[](?:{_STRONG}|{_WEAK})[】\]]|(?:{_STRONG})(?:\s*[:：]|\s+\S))")
+_STARTS_WITH_WEAK = re.compile(rf"^(?:{_WEAK})\s*[:：]")
+# A web page's posting time: a numeric date with a clock time (2024-05-11 10:23), or such a date alone on a line.
+_TIMESTAMP = re.compile(r"(?:19|20)\d{2}([-/.])\d{1,2}\1\d{1,2}\s*\d{1,2}:\d{2}")
+_LEADING_DATE = re.compile(r"(?:19|20)\d{2}(?:([-/.])\d{1,2}\1\d{1,2}|年\d{1,2}月\d{1,2}日)")
+_DATE_ONLY = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+_BARE_DATE = re.compile(r"(?:19|20)\d{2}([-/.])\d{1,2}\1\d{1,2}(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
 _BULLET = re.compile(r"^[\s•·●▪◆■◇□○*\-–]+")
 
 # Navigation ("breadcrumbs") and page controls, general across sites.
-_NAVIGATION = re.compile(r"当前位置|现在的位置|所在位置|您的位置|^首页\s*[>»＞›/]|^[>»＞›]")
+_NAVIGATION = re.compile(r"当前位置|现在的位置|所在位置|您的位置|^首页\s*[>»＞›/\-—|]|^[>»＞›]")
 _CONTROLS = re.compile(r"打印本页|打印|关闭窗口|关闭本页|关闭|分享到|分享|收藏本文|收藏|加入收藏|大中小|字号|字体|"
                        r"扫一扫|手机扫码|在手机上查看|返回顶部|返回|我要纠错|纠错|上一篇|下一篇|保存本页|微信|微博")
 _SYMBOLS_ONLY = re.compile(r"[\W_]*")  # no letter, digit or CJK character at all (|, ---|---, * * *)
 _CODE = re.compile(r"(?=.*[A-Z])(?=.*\d)[A-Z0-9]+(?:-[A-Z0-9]+)+")  # an identifier such as CDTD00-2017-0005
+_SCRIPT_LEFTOVER = re.compile(r"[{};=]")  # a line of script or style code with no Chinese in it
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 
-# A CJK character followed by its pinyin in brackets, as some mirror sites print: 當(dāng) → 當.
+# A CJK character followed by its pinyin in brackets, as some mirror sites print: 當(dāng) → 當. A gloss
+# needs a tone mark; in a text with several such glosses, unmarked (neutral-tone) ones go as well: 的(de).
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 PINYIN_GLOSS = re.compile(rf"(?<=[\u3400-\u9fff])[(（][a-zü{_TONED}]*[{_TONED}][a-zü{_TONED}]*[)）]")
+_NEUTRAL_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])[(（](?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?[aeiouü]{1,3}(?:n|ng|r)?[)）]")
 
 
 @dataclass(frozen=True)
@@ -67,36 +83,47 @@ class CleanedText:
 
 
 def strip_pinyin_glosses(text: str) -> str:
-    return PINYIN_GLOSS.sub("", text)
+    glossed, count = PINYIN_GLOSS.subn("", text)
+    return _NEUTRAL_GLOSS.sub("", glossed) if count >= 3 else glossed
 
 
-def _pairs(line: str, page: bool) -> list[MetaRow]:
-    """Every `label: value` on one line; a value runs to the next label."""
-    matches = list(_LABEL.finditer(line))
-    rows = []
+def _pairs(key: str, line: str, page: bool) -> list[MetaRow]:
+    """Every `label: value` on one line (found in `key`, its simplified form); a value runs to the next label."""
+    matches = list(_LABEL.finditer(key))
+    rows = [MetaRow("日期", line[: matches[0].start()].strip(), True)] if matches and matches[0].start() else []
     for match, following in zip(matches, matches[1:] + [None]):
         value = line[match.end(): following.start() if following else len(line)].strip(" \t|")
-        rows.append(MetaRow(match.group(1), value, page))
+        rows.append(MetaRow(next(label for label in match.groups() if label), value, page))
     return rows
 
 
-def _table_pairs(cells: list[str]) -> list[MetaRow]:
-    """A markdown-like table row: label | value | label | value."""
-    rows = []
-    for label, value in zip(cells, cells[1:] + [""]):
-        if label in _ALL:
-            rows.append(MetaRow(label, value, False))
-    return rows
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in re.split(r"\||\t", line.strip().strip("|"))]
+
+
+def _table_pairs(key: str, line: str) -> list[MetaRow]:
+    """A table row copied from a page: label | value | label | value (or tab-separated)."""
+    labels, values = _cells(key), _cells(line)
+    return [MetaRow(label.rstrip(":："), value, False)
+            for label, value in zip(labels, values[1:] + [""]) if label.rstrip(":：") in _ALL]
 
 
 def _is_page_line(line: str) -> bool:
-    return any(label in line for label in FURNITURE_LABELS) or bool(_CLOCK.search(line))
+    return (any(label in line for label in FURNITURE_LABELS) or bool(_TIMESTAMP.search(line))
+            or bool(re.search(r"来源\s*[:：]", line)) or line.startswith(("日期", "时间")))
 
 
 def _is_metadata_line(bare: str) -> bool:
+    """A line of labels: one that starts with a document-fact or furniture label, a weak label (来源, 时间…)
+    beside another label or a page timestamp, a 日期 or 时间 holding nothing but a numeric date, or a short
+    line of furniture led by the posting date (2023-03-10 来源：…)."""
     if _STARTS_WITH_STRONG.match(bare):
         return True
-    return bool(_STARTS_WITH_WEAK.match(bare)) and (len(_LABEL.findall(bare)) > 1 or bool(_CLOCK.search(bare)))
+    if weak := _STARTS_WITH_WEAK.match(bare):
+        value = bare[weak.end():].strip()
+        return (len(_LABEL.findall(bare)) > 1 or bool(_TIMESTAMP.search(bare)) or bool(_BARE_DATE.fullmatch(value))
+                or (bare.startswith("日期") and _DATE_ONLY.fullmatch(value) is not None))
+    return len(bare) <= 100 and bool(_LEADING_DATE.match(bare)) and _is_page_line(bare) and bool(_LABEL.search(bare))
 
 
 def _is_chrome(bare: str) -> bool:
@@ -105,6 +132,8 @@ def _is_chrome(bare: str) -> bool:
         return True
     if _SYMBOLS_ONLY.fullmatch(compact) or _CODE.fullmatch(compact):
         return True
+    if not _CJK.search(compact) and _SCRIPT_LEFTOVER.search(compact):
+        return True
     rest = _CONTROLS.sub("", compact)
     return len(compact) <= 40 and rest != compact and not re.search(r"[\w]", rest)
 
@@ -112,6 +141,15 @@ def _is_chrome(bare: str) -> bool:
 def _looks_like_value(bare: str) -> bool:
     """The value of a label printed alone on the line above (a bulleted metadata list)."""
     return len(bare) <= 30 and not re.search(r"[，,。；;：:]$", bare) and (bool(re.search(r"\d", bare)) or len(bare) <= 12)
+
+
+def _matchable(bare: str) -> str:
+    """What the patterns read: simplified characters, when conversion keeps the length (values are sliced from
+    it); short lines only, since a long line is always body text."""
+    if len(bare) > 200:
+        return ""
+    simplified = to_simplified(bare)
+    return simplified if len(simplified) == len(bare) else bare
 
 
 def clean_text(text: str) -> CleanedText:
@@ -123,25 +161,28 @@ def clean_text(text: str) -> CleanedText:
     for raw in text.splitlines():
         line = raw.replace("\xa0", " ").rstrip()
         bare = _BULLET.sub("", line).strip()
+        key = _matchable(bare)
         if not bare:
             kept.append("")
             continue
         if pending is not None:
             label, pending = pending, None
-            if _looks_like_value(bare) and not _LABEL.search(bare):
+            if key and _looks_like_value(key) and not _LABEL.match(key):
                 cleaned.rows.append(MetaRow(label, bare, False))
                 cleaned.removed.append(line)
                 continue
-        cells = [cell.strip() for cell in bare.strip("|").split("|")]
-        if len(cells) > 1 and cells[0] in _ALL:
-            cleaned.rows.extend(_table_pairs(cells))
-        elif _is_metadata_line(bare):
-            rows = _pairs(bare, _is_page_line(bare))
+        cells = _cells(key)
+        if len(cells) > 1 and cells[0].rstrip(":：") in _ALL:
+            cleaned.rows.extend(_table_pairs(key, bare))
+        elif key and _BARE_DATE.fullmatch(key):  # an unlabelled date line under a page heading
+            cleaned.rows.append(MetaRow("日期", bare, True))
+        elif key and _is_metadata_line(key):
+            rows = _pairs(key, bare, _is_page_line(key))
             cleaned.rows.extend(row for row in rows if row.value)
             if len(rows) == 1 and not rows[0].value and rows[0].label in FACT_LABELS:
                 pending = rows[0].label
-        elif _is_chrome(bare):
-            cleaned.rows.extend(row for row in _pairs(bare, True) if row.value)
+        elif key and _is_chrome(key):
+            cleaned.rows.extend(row for row in _pairs(key, bare, True) if row.value)
         else:
             kept.append(line)
             continue

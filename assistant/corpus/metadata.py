@@ -22,13 +22,14 @@ from typing import Literal
 from ..models import DocumentMeta
 from ..provinces import PROVINCES, province_named
 from ..text import normalise, to_simplified
-from .cleaning import (ISSUER_LABELS, NUMBER_LABELS, PAGE_TIME_LABELS, PUBLISHED_DATE_LABELS, TITLE_LABELS,
-                       WRITTEN_DATE_LABELS, CleanedText, MetaRow)
+from .cleaning import (ISSUER_LABELS, NUMBER_LABELS, PAGE_TIME_LABELS, PUBLISHED_DATE_LABELS, SOURCE_LABELS,
+                       TITLE_LABELS, WRITTEN_DATE_LABELS, CleanedText, MetaRow)
 
 # General: the 15 kinds of 党政机关公文 (决议…纪要) plus the names normative documents carry (规划, 方案, 办法…).
 DOC_TYPES = ("决议", "决定", "命令", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复", "议案",
              "函", "纪要", "规划", "纲要", "方案", "计划", "办法", "规定", "细则", "措施", "条例", "规则", "规程",
-             "要点", "指南", "指引", "守则", "制度", "章程", "清单", "目录", "名单", "公约", "标准", "若干政策")
+             "要点", "指南", "指引", "守则", "制度", "章程", "清单", "目录", "名单", "公约", "标准", "规范", "导则",
+             "公示", "倡议书", "公开信", "说明", "解读", "若干政策")
 # General: how the names of Chinese public bodies end (人民政府, 办公厅, 委员会, 局, 厅…).
 _ORGAN_END = re.compile(r"(人民政府|政府|办公厅|办公室|委员会|管委会|领导小组|局|厅|委|部|署|院|办|中心|会|所|处|站|"
                         r"队|公司|集团|学校|大学|学院)$")
@@ -45,7 +46,9 @@ _DATE = re.compile(
     rf"|(?P<cy>[{_YEAR_CN}]{{4}})\s*年\s*(?P<cm>[一二三四五六七八九十]{{1,2}})\s*月\s*(?P<cd>[一二三四五六七八九十]{{1,3}})\s*日")
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*[\u4e00-\u9fff]{0,3}\s*"
                          r"\d{1,5}\s*号")
-_SIGNATURE_TAIL = re.compile(r"[)）]?\s*(?:[（(][^（）()]{1,20}[)）])?")
+_SIGNATURE_TAIL = re.compile(r"[)）]?\s*(?:印发|发布|公布)?\s*(?:[（(][^（）()]{1,20}[)）])?")
+_DATING_NOTE = re.compile(r"[（(][^（）()]*[)）]")  # （2023年3月10日省人民政府第5次常务会议通过）
+_CLOSING = re.compile(r"^(?:特此|专此|此|现予|现将)")  # 特此通知, 此函: closing formulae, not titles
 
 DateSource = Literal["written", "signature", "published", "page"]
 
@@ -117,18 +120,24 @@ def parse_date(text: str) -> str | None:
 
 
 def _signature(lines: list[_Line]) -> tuple[str | None, str | None]:
-    """(date, signing organ) of the first line that is only a date, maybe after the organ's name."""
+    """(date, signing organs) of the first line that is only a date written with 年月日 (as official documents
+    print it; a bare 2023-10-30 line is a web page's), maybe after the organ's name, or of a bracketed dating
+    note such as （2023年3月10日省人民政府第5次常务会议通过）."""
     for i, line in enumerate(lines):
         match = _DATE.search(line.simp)
-        if not match or not (iso := _iso(match)):
+        if not match or "年" not in match.group() or not (iso := _iso(match)):
             continue
+        if _DATING_NOTE.fullmatch(line.simp):
+            return iso, None
         prefix = line.simp[: match.start()].rstrip(" （(")
         if not _SIGNATURE_TAIL.fullmatch(line.simp[match.end():]) or (prefix and not _is_organ(prefix)):
             continue
         if prefix:
-            return iso, line.cut(0, len(prefix)).replace(" ", "")
-        previous = lines[i - 1] if i else None
-        return iso, previous.orig.replace(" ", "") if previous and _is_organ(previous.simp) else None
+            return iso, line.cut(0, len(prefix))
+        signers = []  # joint documents are signed by several organs, one per line
+        while i - len(signers) > 0 and len(signers) < 4 and _is_organ(lines[i - len(signers) - 1].simp):
+            signers.insert(0, lines[i - len(signers) - 1].orig)
+        return iso, "、".join(signers) or None
     return None, None
 
 
@@ -142,7 +151,7 @@ def title_type(title: str) -> str | None:
 
 
 def _is_title(simp: str) -> bool:
-    if not 4 <= len(simp) <= 120 or _NUMBERING.match(simp) or simp.startswith(("附件", "附：", "附:")):
+    if not 5 <= len(simp) <= 120 or _NUMBERING.match(simp) or _CLOSING.match(simp) or simp.startswith("附"):
         return False
     if re.search(r"[。；;！？!?]|[：:，,]$", simp) or re.search(r"[，,]", simp):
         return False
@@ -171,12 +180,22 @@ def _title_candidates(lines: list[_Line]) -> list[str]:
     return found
 
 
+def _issued_document(lines: list[_Line]) -> str | None:
+    """A covering notice cut before its title: the document it issues (《…》已经…同意，现印发给你们)."""
+    for line in lines:
+        match = re.search(r"《([^《》]{4,80})》[^。《]*印发给你们", line.simp) or re.search(
+            r"现将《([^《》]{4,80})》印发", line.simp)
+        if match and title_type(match.group(1)):
+            return line.cut(match.start(1), match.end(1))
+    return None
+
+
 def detect_title(lines: list[_Line], rows: list[MetaRow]) -> str | None:
-    """A 标题 row, else the first title line; then the longest title line ending with it, because a site's
-    heading often drops the issuer (关于… vs 某市人民政府关于…)."""
+    """A 标题 row, else the first title line, else the document a covering notice issues; then the longest
+    title line ending with it, because a site's heading often drops the issuer (关于… vs 某市人民政府关于…)."""
     candidates = _title_candidates(lines[:_HEAD_LINES])
     title = next((row.value for row in rows if row.label in TITLE_LABELS and row.value), None)
-    title = title or (candidates[0] if candidates else None)
+    title = title or (candidates[0] if candidates else None) or _issued_document(lines[:_HEAD_LINES])
     if title is None:
         return None
     key = normalise(title)
@@ -293,8 +312,10 @@ def extract_metadata(cleaned: CleanedText) -> ExtractedMeta:
     title = _strip_number_note(title) if title else None
     signature_date, signer = _signature(lines)
     row_issuers = [row.value.replace(" ", "") for row in rows if row.label in ISSUER_LABELS and row.value]
+    sources = [row.value.replace(" ", "") for row in rows if row.label in SOURCE_LABELS and _is_organ(row.value)]
     candidates = ([name for name in row_issuers if locate(name)]
-                  + [signer, _title_organ(title), _header_organ(lines)] + row_issuers)
+                  + [signer, _title_organ(title), _header_organ(lines)] + row_issuers
+                  + [name for name in sources if locate(name)])
     issuer = next((name for name in candidates if name), None)
     date, date_source = _date(rows, signature_date)
     place, from_issuer = _place(issuer, title, lines, cleaned.text)
