@@ -2,10 +2,11 @@
 careful reader wrote down for them (`sources.jsonl`).
 
 Fair comparison: both sides are compared after simplified script, NFKC width folding, no whitespace or quote
-marks and one bracket style (〔2017〕 = [2017] = （2017）); a city matches with or without 市 and as city + county
-(温州市洞头区); a title within one slip per twenty characters matches (the pages carry transcription slips such
-as 脱固 for 巩固). Gold values are cut at a trailing ` (note…)`, and a gold value that is only a note
-(`not printed on page …`) counts as not stated. Only fields the gold states are scored.
+marks and one bracket style (〔2017〕 = [2017] = （2017）); a city matches with or without 市, as city + county
+(温州市洞头区), and a municipality's name as city agrees with it as province; a title within one slip per twenty
+characters matches (the pages carry transcription slips such as 脱固 for 巩固). Gold values are cut at a trailing
+` (note…)`, and a gold value that is only a note (`not printed on page …`) counts as not stated. Only fields the
+gold states are scored.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pydantic import BaseModel
 
 from .corpus import read_document
 from .models import DocumentMeta
-from .provinces import province_named
+from .provinces import BY_NAME, province_named
 from .settings import PROJECT_ROOT
 from .text import normalise
 
@@ -75,8 +76,13 @@ def _fold(text: str) -> str:
 
 
 def _same_city(gold: str, meta: DocumentMeta) -> bool:
+    """黄石 = 黄石市; 温州市洞头区 = city + county; in a municipality (天津) the city is the province."""
+    province = BY_NAME.get(meta.province)
+    if province and province_named(gold) == province.name:
+        return True
     gold = _fold(gold).removesuffix("市")
-    options = {meta.city or "", (meta.city or "") + (meta.county or ""), meta.county or ""}
+    options = {meta.city or "", (meta.city or "") + (meta.county or ""), meta.county or "",
+               f"{province.full}{meta.county}" if province and meta.county else ""}
     return gold in {_fold(option).removesuffix("市") for option in options if option}
 
 

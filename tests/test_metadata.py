@@ -200,3 +200,22 @@ def test_joint_signers_dating_notes_and_page_date_lines():
 def test_page_source_names_the_issuer_only_when_nothing_else_does():
     meta = _meta("发布时间：2023-03-10 10:00 来源：南京市市场监督管理局\n关于开展质量月活动的通知\n各区市场监管局：\n现将有关事项通知如下。")
     assert (meta.issuer, meta.place.city) == ("南京市市场监督管理局", "南京市")
+
+
+def test_pinyin_glosses_in_every_printed_form_go_and_brackets_stay():
+    import unicodedata
+
+    for glossed in ("當(dāng)前發(fā)展", "當（dāng）前發(fā)展", "當( dāng )前發( fā )展", "當(dang1)前發(fa1)展",
+                    unicodedata.normalize("NFD", "當(dāng)前發(fā)展")):
+        assert strip_pinyin_glosses(glossed) == "當前發展", glossed
+    assert strip_pinyin_glosses("中(zhōnɡ)国(ɡuó)的(de)發(fā)展(zhǎn)") == "中国的發展"
+    for kept in ("PM2.5(细颗粒物)", "条例(试行)", "技术(AI)", "计划(2023年)", "的(de)"):
+        assert strip_pinyin_glosses(kept) == kept
+
+
+def test_issuer_of_a_forwarding_title_and_a_page_date_above_the_body():
+    meta = _meta("某某市人民政府办公室转发市财政局关于加强资金管理意见的通知\n2023年05月06日\n各县（区）人民政府：\n"
+                 "现将市财政局《关于加强资金管理的意见》转发给你们，请认真贯彻执行。\n某某市人民政府办公室\n2023年4月28日")
+    assert meta.issuer == "某某市人民政府办公室" and (meta.date, meta.date_source) == ("2023-04-28", "signature")
+    assert "2023年05月06日" not in clean_text("关于质量工作的通知\n2023年05月06日\n现将有关事项通知如下。").text
+    assert parse_date("2023－05－06") == "2023-05-06" and parse_date("二◯二三年五月六日") == "2023-05-06"

@@ -46,6 +46,7 @@ _STARTS_WITH_WEAK = re.compile(rf"^(?:{_WEAK})\s*[:：]")
 _TIMESTAMP = re.compile(r"(?:19|20)\d{2}([-/.])\d{1,2}\1\d{1,2}\s*\d{1,2}:\d{2}")
 _LEADING_DATE = re.compile(r"(?:19|20)\d{2}(?:([-/.])\d{1,2}\1\d{1,2}|年\d{1,2}月\d{1,2}日)")
 _DATE_ONLY = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+_HEAD_DATE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
 _BARE_DATE = re.compile(r"(?:19|20)\d{2}([-/.])\d{1,2}\1\d{1,2}(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
 _BULLET = re.compile(r"^[\s•·●▪◆■◇□○*\-–]+")
 
@@ -59,11 +60,16 @@ _SCRIPT_LEFTOVER = re.compile(r"[{};=]")  # a line of script or style code with 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 
-# A CJK character followed by its pinyin in brackets, as some mirror sites print: 當(dāng) → 當. A gloss
-# needs a tone mark; in a text with several such glosses, unmarked (neutral-tone) ones go as well: 的(de).
+# A CJK character followed by its pinyin in brackets, as some mirror sites print: 當(dāng) → 當. Tone marks may
+# be precomposed (ā) or combining (a + U+0304), letters may be the IPA-style ɑ and ɡ of pinyin fonts, or a tone
+# digit may follow (dang1). A gloss needs a tone; in a text with several toned glosses, unmarked (neutral-tone)
+# ones go as well: 的(de).
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-PINYIN_GLOSS = re.compile(rf"(?<=[\u3400-\u9fff])[(（][a-zü{_TONED}]*[{_TONED}][a-zü{_TONED}]*[)）]")
-_NEUTRAL_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])[(（](?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?[aeiouü]{1,3}(?:n|ng|r)?[)）]")
+_PINYIN_LETTER = rf"a-zü{_TONED}ɑɡ\u0300-\u036f"
+PINYIN_GLOSS = re.compile(rf"(?<=[\u3400-\u9fff\uf900-\ufaff])[(（]\s*(?=[{_PINYIN_LETTER}]*(?:[{_TONED}\u0300-\u036f]|[1-5]))"
+                          rf"[{_PINYIN_LETTER}]+[1-5]?\s*[)）]")
+_NEUTRAL_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])[(（]\s*(?:[bpmfdtnlgkhjqxrzcsywɡ]|zh|ch|sh)?[aeiouüɑ]{1,3}(?:n|ng|nɡ|r)?"
+                            r"\s*[)）]")
 
 
 @dataclass(frozen=True)
@@ -158,6 +164,7 @@ def clean_text(text: str) -> CleanedText:
     cleaned = CleanedText(text="")
     kept: list[str] = []
     pending: str | None = None  # a fact label whose value is on the next non-empty line
+    in_body = False  # a date alone on a line above the first sentence is the page's; below it, a signature
     for raw in text.splitlines():
         line = raw.replace("\xa0", " ").rstrip()
         bare = _BULLET.sub("", line).strip()
@@ -174,8 +181,8 @@ def clean_text(text: str) -> CleanedText:
         cells = _cells(key)
         if len(cells) > 1 and cells[0].rstrip(":：") in _ALL:
             cleaned.rows.extend(_table_pairs(key, bare))
-        elif key and _BARE_DATE.fullmatch(key):  # an unlabelled date line under a page heading
-            cleaned.rows.append(MetaRow("日期", bare, True))
+        elif key and (_BARE_DATE.fullmatch(key) or (not in_body and _HEAD_DATE.fullmatch(key))):
+            cleaned.rows.append(MetaRow("日期", bare, True))  # an unlabelled date under a page heading
         elif key and _is_metadata_line(key):
             rows = _pairs(key, bare, _is_page_line(key))
             cleaned.rows.extend(row for row in rows if row.value)
@@ -185,6 +192,7 @@ def clean_text(text: str) -> CleanedText:
             cleaned.rows.extend(row for row in _pairs(key, bare, True) if row.value)
         else:
             kept.append(line)
+            in_body = in_body or "。" in bare or len(bare) > 60
             continue
         cleaned.removed.append(line)
     cleaned.text = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")

@@ -39,10 +39,10 @@ _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][
 _TRAILING_NOTE = re.compile(r"\s*[（(][^（）()]*[)）]$")
 _HEAD_LINES = 25
 
-_YEAR_CN = "〇○零OoＯ0一二三四五六七八九"
+_YEAR_CN = "〇○◯零OoＯО0一二三四五六七八九"  # the zero is printed in many look-alikes: 二OO二, 二○一○
 _DATE = re.compile(
     r"(?<!\d)(?P<y>(?:1[89]|20)\d{2})\s*(?:年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
-    r"|(?P<sep>[-/.])(?P<m2>\d{1,2})(?P=sep)(?P<d2>\d{1,2})(?!\d))"
+    r"|(?P<sep>[-/.－／—–])(?P<m2>\d{1,2})(?P=sep)(?P<d2>\d{1,2})(?!\d))"
     rf"|(?P<cy>[{_YEAR_CN}]{{4}})\s*年\s*(?P<cm>[一二三四五六七八九十]{{1,2}})\s*月\s*(?P<cd>[一二三四五六七八九十]{{1,3}})\s*日")
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*[\u4e00-\u9fff]{0,3}\s*"
                          r"\d{1,5}\s*号")
@@ -101,7 +101,7 @@ def _cn_number(text: str) -> int:
 def _iso(match: re.Match[str]) -> str | None:
     try:
         if match.group("cy"):
-            year = _cn_number(re.sub(r"[○零OoＯ0]", "〇", match.group("cy")))
+            year = _cn_number(re.sub(r"[○◯零OoＯО0]", "〇", match.group("cy")))
             month, day = _cn_number(match.group("cm")), _cn_number(match.group("cd"))
         else:
             year = int(match.group("y"))
@@ -123,14 +123,18 @@ def _signature(lines: list[_Line]) -> tuple[str | None, str | None]:
     """(date, signing organs) of the first line that is only a date written with 年月日 (as official documents
     print it; a bare 2023-10-30 line is a web page's), maybe after the organ's name, or of a bracketed dating
     note such as （2023年3月10日省人民政府第5次常务会议通过）."""
+    after_body = False  # a date line above the first sentence is the page's, not a signature
     for i, line in enumerate(lines):
         match = _DATE.search(line.simp)
+        after_body = after_body or (i > 0 and ("。" in lines[i - 1].simp or len(lines[i - 1].simp) > 60))
         if not match or "年" not in match.group() or not (iso := _iso(match)):
             continue
-        if _DATING_NOTE.fullmatch(line.simp):
-            return iso, None
+        note = _DATING_NOTE.search(line.simp)
+        if note and note.end() == len(line.simp) and note.start() <= match.start():
+            return iso, None  # a dating note, alone or after a title
         prefix = line.simp[: match.start()].rstrip(" （(")
-        if not _SIGNATURE_TAIL.fullmatch(line.simp[match.end():]) or (prefix and not _is_organ(prefix)):
+        if (not after_body or not _SIGNATURE_TAIL.fullmatch(line.simp[match.end():])
+                or (prefix and not _is_organ(prefix))):
             continue
         if prefix:
             return iso, line.cut(0, len(prefix))
@@ -183,10 +187,12 @@ def _title_candidates(lines: list[_Line]) -> list[str]:
 def _issued_document(lines: list[_Line]) -> str | None:
     """A covering notice cut before its title: the document it issues (《…》已经…同意，现印发给你们)."""
     for line in lines:
-        match = re.search(r"《([^《》]{4,80})》[^。《]*印发给你们", line.simp) or re.search(
-            r"现将《([^《》]{4,80})》印发", line.simp)
-        if match and title_type(match.group(1)):
-            return line.cut(match.start(1), match.end(1))
+        for sentence in re.finditer(r"[^。]+", line.simp):
+            if "印发" not in sentence.group() or "转发" in sentence.group():
+                continue
+            for quoted in re.finditer(r"《([^《》]{4,80})》", sentence.group()):
+                if title_type(quoted.group(1)):
+                    return line.cut(sentence.start() + quoted.start(1), sentence.start() + quoted.end(1))
     return None
 
 
@@ -228,9 +234,10 @@ def _strip_number_note(title: str) -> str:
 
 
 def _title_organ(title: str | None) -> str | None:
+    """The issuer a title starts with: 某市人民政府办公室(关于|转发|批转|印发)…."""
     line = _Line.of(title or "")
-    at = line.simp.find("关于")
-    return line.cut(0, at) if at > 0 and _is_organ(line.simp[:at]) else None
+    match = re.search(r"关于|转发|批转|印发", line.simp)
+    return line.cut(0, match.start()) if match and match.start() and _is_organ(line.simp[: match.start()]) else None
 
 
 def _header_organ(lines: list[_Line]) -> str | None:
