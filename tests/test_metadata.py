@@ -219,3 +219,15 @@ def test_issuer_of_a_forwarding_title_and_a_page_date_above_the_body():
     assert meta.issuer == "某某市人民政府办公室" and (meta.date, meta.date_source) == ("2023-04-28", "signature")
     assert "2023年05月06日" not in clean_text("关于质量工作的通知\n2023年05月06日\n现将有关事项通知如下。").text
     assert parse_date("2023－05－06") == "2023-05-06" and parse_date("二◯二三年五月六日") == "2023-05-06"
+
+
+def test_spread_out_labels_tab_tables_and_bracketed_labels_of_portal_pages():
+    page = ("索 引 号：000014349/2023-00012\t主题分类：综合政务\n发文机关：广东省人民政府办公厅\t成文日期：2023年03月10日\n"
+            "标　　题：广东省人民政府办公厅关于加强质量工作的通知\n发文字号：粤府办〔2023〕5号\t发布日期：2023年03月15日\n"
+            "2023年03月15日 星期三\n关于加强质量工作的通知\n各地级以上市人民政府：\n现将有关事项通知如下。")
+    meta = _meta(page)
+    assert (meta.title, meta.issuer, meta.doc_number, meta.date, meta.place.province) == (
+        "广东省人民政府办公厅关于加强质量工作的通知", "广东省人民政府办公厅", "粤府办〔2023〕5号", "2023-03-10", "广东")
+    assert clean_text(page).text.startswith("关于加强质量工作的通知")
+    beijing = _meta("[发文机构] 北京市人民政府办公厅 [联合发文单位] [成文日期] 2023-03-10\n关于加强质量工作的通知\n现通知如下。")
+    assert (beijing.issuer, beijing.date, beijing.place.province) == ("北京市人民政府办公厅", "2023-03-10", "北京")

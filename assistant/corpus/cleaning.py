@@ -25,7 +25,7 @@ PAGE_TIME_LABELS = ("发布时间", "更新时间", "发表时间")
 SOURCE_LABELS = ("信息来源", "文章来源", "来源")  # the page's source: the issuer, when nothing better names it
 _OTHER_FACT_LABELS = ("信息索引号", "索引号", "统一编号", "公开方式", "公开范围", "公开形式", "有效性", "效力状态",
                       "效力级别", "时效性", "主题分类", "体裁分类", "组配分类", "服务对象分类", "公文种类", "文件类型",
-                      "所属类别", "法规类别", "主题词", "实施日期", "施行日期", "生效日期", "废止日期", "失效日期",
+                      "所属类别", "法规类别", "主题词", "实施日期", "施行日期", "执行日期", "生效日期", "废止日期", "失效日期",
                       "登记号", "信息分类", "所属机构", "文件来源")
 FACT_LABELS = (TITLE_LABELS + ISSUER_LABELS + NUMBER_LABELS + WRITTEN_DATE_LABELS + PUBLISHED_DATE_LABELS
                + _OTHER_FACT_LABELS)
@@ -35,19 +35,29 @@ FURNITURE_LABELS = ("浏览次数", "访问次数", "浏览量", "访问量", "�
 # Labels that are everyday words too (a meeting notice says 时间：…): metadata only beside another label.
 _WEAK_LABELS = ("来源", "时间", "日期", "作者", "编辑", "分类")
 
-_STRONG = "|".join(sorted(FACT_LABELS + FURNITURE_LABELS, key=len, reverse=True))
-_WEAK = "|".join(_WEAK_LABELS)
+
+
+def _spaced(labels: tuple[str, ...]) -> str:
+    """Labels as sites print them, often spread out to align a table: 标　　题, 索 引 号."""
+    return "|".join("[ \t\u3000]*".join(label) for label in sorted(labels, key=len, reverse=True))
+
+
+_STRONG = _spaced(FACT_LABELS + FURNITURE_LABELS)
+_WEAK = _spaced(_WEAK_LABELS)
 _ALL = frozenset(FACT_LABELS + FURNITURE_LABELS + _WEAK_LABELS)
-# 索引号：… / 【发布文号】… / 成文日期 2023-06-26 (a strong label may stand before a space instead of a colon)
-_LABEL = re.compile(rf"[【\[]({_STRONG}|{_WEAK})[】\]]\s*[:：]?|({_STRONG})(?:\s*[:：]|\s+(?=\S))|({_WEAK})\s*[:：]")
+# 索引号：… / 【发布文号】… / 成文日期 2023-06-26 (a strong label may stand before a space instead of a colon);
+# any other bracketed word ([联合发文单位]) is a label too, so that it ends the value before it.
+_LABEL = re.compile(rf"[【\[]({_STRONG}|{_WEAK}|[\u4e00-\u9fff]{{2,8}})[】\]]\s*[:：]?|({_STRONG})(?:\s*[:：]|\s+(?=\S))"
+                    rf"|({_WEAK})\s*[:：]")
 _STARTS_WITH_STRONG = re.compile(rf"^(?:[【\[](?:{_STRONG}|{_WEAK})[】\]]|(?:{_STRONG})(?:\s*[:：]|\s+\S))")
 _STARTS_WITH_WEAK = re.compile(rf"^(?:{_WEAK})\s*[:：]")
 # A web page's posting time: a numeric date with a clock time (2024-05-11 10:23), or such a date alone on a line.
 _TIMESTAMP = re.compile(r"(?:19|20)\d{2}([-/.])\d{1,2}\1\d{1,2}\s*\d{1,2}:\d{2}")
 _LEADING_DATE = re.compile(r"(?:19|20)\d{2}(?:([-/.])\d{1,2}\1\d{1,2}|年\d{1,2}月\d{1,2}日)")
 _DATE_ONLY = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
-_HEAD_DATE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
-_BARE_DATE = re.compile(r"(?:19|20)\d{2}([-/.])\d{1,2}\1\d{1,2}(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
+_WEEKDAY = r"(?:\s*(?:星期|周)[一二三四五六日天])?"
+_HEAD_DATE = re.compile(rf"(?:19|20)\d{{2}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日{_WEEKDAY}(?:\s*\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?")
+_BARE_DATE = re.compile(rf"(?:19|20)\d{{2}}([-/.])\d{{1,2}}\1\d{{1,2}}{_WEEKDAY}(?:\s*\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?")
 _BULLET = re.compile(r"^[\s•·●▪◆■◇□○*\-–]+")
 
 # Navigation ("breadcrumbs") and page controls, general across sites.
@@ -99,8 +109,12 @@ def _pairs(key: str, line: str, page: bool) -> list[MetaRow]:
     rows = [MetaRow("日期", line[: matches[0].start()].strip(), True)] if matches and matches[0].start() else []
     for match, following in zip(matches, matches[1:] + [None]):
         value = line[match.end(): following.start() if following else len(line)].strip(" \t|")
-        rows.append(MetaRow(next(label for label in match.groups() if label), value, page))
+        rows.append(MetaRow(_label_name(next(label for label in match.groups() if label)), value, page))
     return rows
+
+
+def _label_name(printed: str) -> str:
+    return re.sub(r"[\s:：]", "", printed)
 
 
 def _cells(line: str) -> list[str]:
@@ -110,13 +124,14 @@ def _cells(line: str) -> list[str]:
 def _table_pairs(key: str, line: str) -> list[MetaRow]:
     """A table row copied from a page: label | value | label | value (or tab-separated)."""
     labels, values = _cells(key), _cells(line)
-    return [MetaRow(label.rstrip(":："), value, False)
-            for label, value in zip(labels, values[1:] + [""]) if label.rstrip(":：") in _ALL]
+    return [MetaRow(_label_name(label), value, False)
+            for label, value in zip(labels, values[1:] + [""]) if _label_name(label) in _ALL]
 
 
 def _is_page_line(line: str) -> bool:
-    return (any(label in line for label in FURNITURE_LABELS) or bool(_TIMESTAMP.search(line))
-            or bool(re.search(r"来源\s*[:：]", line)) or line.startswith(("日期", "时间")))
+    labels = {_label_name(next(label for label in match.groups() if label)) for match in _LABEL.finditer(line)}
+    return (bool(labels & set(FURNITURE_LABELS + SOURCE_LABELS)) or bool(_TIMESTAMP.search(line))
+            or line.startswith(("日期", "时间")))
 
 
 def _is_metadata_line(bare: str) -> bool:
@@ -179,7 +194,7 @@ def clean_text(text: str) -> CleanedText:
                 cleaned.removed.append(line)
                 continue
         cells = _cells(key)
-        if len(cells) > 1 and cells[0].rstrip(":：") in _ALL:
+        if len(cells) > 1 and _label_name(cells[0]) in _ALL:
             cleaned.rows.extend(_table_pairs(key, bare))
         elif key and (_BARE_DATE.fullmatch(key) or (not in_body and _HEAD_DATE.fullmatch(key))):
             cleaned.rows.append(MetaRow("日期", bare, True))  # an unlabelled date under a page heading

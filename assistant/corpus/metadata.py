@@ -322,7 +322,7 @@ def extract_metadata(cleaned: CleanedText) -> ExtractedMeta:
     sources = [row.value.replace(" ", "") for row in rows if row.label in SOURCE_LABELS and _is_organ(row.value)]
     candidates = ([name for name in row_issuers if locate(name)]
                   + [signer, _title_organ(title), _header_organ(lines)] + row_issuers
-                  + [name for name in sources if locate(name)])
+                  + sorted(sources, key=lambda name: locate(name) is None))
     issuer = next((name for name in candidates if name), None)
     date, date_source = _date(rows, signature_date)
     place, from_issuer = _place(issuer, title, lines, cleaned.text)
