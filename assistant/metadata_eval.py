@@ -1,11 +1,11 @@
 """How well metadata extraction reads real government web pages: the corpus-extra files against the metadata a
 careful reader wrote down for them (`sources.jsonl`).
 
-Fair comparison: both sides are compared after simplified script, NFKC width folding, no whitespace or quote
-marks and one bracket style (〔2017〕 = [2017] = （2017）); a city matches with or without 市, as city + county
+Fair comparison: both sides are compared after simplified script, NFKC width folding, one dash, no whitespace,
+quote marks or book-title marks, and one bracket style (〔2017〕 = [2017] = （2017）); a city matches with or without 市, as city + county
 (温州市洞头区), and a municipality's name as city agrees with it as province; a title within one slip per twenty
-characters matches (the pages carry transcription slips such as 脱固 for 巩固). Gold values are cut at a trailing
-` (note…)`, and a gold value that is only a note (`not printed on page …`) counts as not stated. Only fields the
+characters matches (the pages carry transcription slips such as 脱固 for 巩固). Gold values are cut at the
+annotator's ` (note…)`, a gold date of only a year or month matches any date in it, and a gold value that is only a note (`not printed on page …`) counts as not stated. Only fields the
 gold states are scored.
 """
 
@@ -30,7 +30,8 @@ CORPUS_EXTRA = PROJECT_ROOT.parent / "shared" / "corpus-extra"
 FIELDS = ("province", "city", "title", "date", "doc_number", "issuer")
 TITLE_SIMILARITY = 0.95  # one slip per twenty characters
 
-_NOTE = re.compile(r"\s+\([^()]*[A-Za-z][^()]*\)$")
+_NOTE = re.compile(r"\s*[(（](?=[^)）]*[A-Za-z]).*$")  # the annotator's English note: " (posted 2011-11-24)"
+_GOLD_DATE = re.compile(r"\d{4}(?:-\d{2}){0,2}")
 _OPEN, _CLOSE = "〔[［(（【", "〕]］)）】"
 
 
@@ -72,7 +73,8 @@ def gold_value(value: object) -> str | None:
 def _fold(text: str) -> str:
     text = normalise(unicodedata.normalize("NFKC", text))
     text = text.translate(str.maketrans(_OPEN + _CLOSE, "〔" * len(_OPEN) + "〕" * len(_CLOSE)))
-    return re.sub(r"[\s\"'“”‘’「」『』]+", "", text)
+    text = re.sub(r"[—–－~～‐]", "-", text)
+    return re.sub(r"[\s\"'“”‘’「」『』《》〈〉<>]+", "", text)
 
 
 def _same_city(gold: str, meta: DocumentMeta) -> bool:
@@ -95,7 +97,8 @@ _MATCHERS: dict[str, Callable[[str, DocumentMeta], bool]] = {
     "province": lambda gold, meta: province_named(gold) == meta.province,
     "city": _same_city,
     "title": lambda gold, meta: "未识别到标题" not in meta.warnings and _same_title(gold, meta.title),
-    "date": lambda gold, meta: gold[:10] == (meta.date or ""),
+    "date": lambda gold, meta: bool(_GOLD_DATE.match(gold)) and (meta.date or "").startswith(
+        _GOLD_DATE.match(gold).group()),
     "doc_number": lambda gold, meta: _fold(gold) == _fold(meta.doc_number or ""),
     "issuer": lambda gold, meta: _fold(gold) == _fold(meta.issuer or ""),
 }

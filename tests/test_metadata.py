@@ -231,3 +231,23 @@ def test_spread_out_labels_tab_tables_and_bracketed_labels_of_portal_pages():
     assert clean_text(page).text.startswith("关于加强质量工作的通知")
     beijing = _meta("[发文机构] 北京市人民政府办公厅 [联合发文单位] [成文日期] 2023-03-10\n关于加强质量工作的通知\n现通知如下。")
     assert (beijing.issuer, beijing.date, beijing.place.province) == ("北京市人民政府办公厅", "2023-03-10", "北京")
+
+
+def test_red_header_organ_and_header_dates_count_when_the_signature_is_cut_off():
+    meta = _meta("苏州市人民政府\n苏府〔2023〕12号\n关于加快质量强市建设的意见\n二〇二三年三月十日\n各区人民政府：\n"
+                 "为加快质量强市建设，现提出如下意见。\n一、总体要求")
+    assert (meta.issuer, meta.place.city, meta.doc_number) == ("苏州市人民政府", "苏州市", "苏府〔2023〕12号")
+    assert (meta.date, meta.date_source) == ("2023-03-10", "published")
+    on_one_line = _meta("苏州市人民政府办公室 2023年3月10日\n关于做好质量月工作的通知\n各区人民政府：\n现将有关事项通知如下。")
+    assert (on_one_line.issuer, on_one_line.date) == ("苏州市人民政府办公室", "2023-03-10")
+
+
+def test_html_leftovers_break_lines_where_the_page_did():
+    page = ("<div class=\"title\">关于加强质量工作的通知</div><p>各县（区）人民政府：</p><p>现将有关事项通知如下。</p>"
+            "<p style=\"text-align:right\">扬州市人民政府办公室<br/>2023年3\u200b月10日</p>"
+            "<table><tr><td>发文字号</td><td>扬府办发〔2023〕5号</td></tr></table>&nbsp;")
+    cleaned = clean_text(page)
+    assert [line for line in cleaned.text.splitlines() if line] == [
+        "关于加强质量工作的通知", "各县（区）人民政府：", "现将有关事项通知如下。", "扬州市人民政府办公室", "2023年3月10日"]
+    meta = extract_metadata(cleaned)
+    assert (meta.issuer, meta.date, meta.doc_number) == ("扬州市人民政府办公室", "2023-03-10", "扬府办发〔2023〕5号")

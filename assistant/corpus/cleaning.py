@@ -69,6 +69,9 @@ _CODE = re.compile(r"(?=.*[A-Z])(?=.*\d)[A-Z0-9]+(?:-[A-Z0-9]+)+")  # an identif
 _SCRIPT_LEFTOVER = re.compile(r"[{};=]")  # a line of script or style code with no Chinese in it
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+_HTML_BREAK = re.compile(r"<br\s*/?>|</?(?:p|div|tr|li|ul|ol|table|h[1-6])(?:\s[^<>]*)?>", re.IGNORECASE)
+_HTML_CELL = re.compile(r"</t[dh]>", re.IGNORECASE)
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")  # zero-width characters and soft hyphens
 
 # A CJK character followed by its pinyin in brackets, as some mirror sites print: 當(dāng) → 當. Tone marks may
 # be precomposed (ā) or combining (a + U+0304), letters may be the IPA-style ɑ and ɡ of pinyin fonts, or a tone
@@ -164,6 +167,13 @@ def _looks_like_value(bare: str) -> bool:
     return len(bare) <= 30 and not re.search(r"[，,。；;：:]$", bare) and (bool(re.search(r"\d", bare)) or len(bare) <= 12)
 
 
+def _strip_html(text: str) -> str:
+    """Tags left in a copied page: line-breaking ones become line breaks, table cells tabs, the rest go."""
+    if "<" in text:
+        text = _HTML_TAG.sub("", _HTML_CELL.sub("\t", _HTML_BREAK.sub("\n", text)))
+    return html.unescape(text) if "&" in text else text
+
+
 def _matchable(bare: str) -> str:
     """What the patterns read: simplified characters, when conversion keeps the length (values are sliced from
     it); short lines only, since a long line is always body text."""
@@ -175,7 +185,7 @@ def _matchable(bare: str) -> str:
 
 def clean_text(text: str) -> CleanedText:
     """The document without page furniture; metadata rows are returned beside it, never lost."""
-    text = strip_pinyin_glosses(_HTML_TAG.sub("", html.unescape(text)) if "<" in text or "&" in text else text)
+    text = strip_pinyin_glosses(_INVISIBLE.sub("", _strip_html(text)))
     cleaned = CleanedText(text="")
     kept: list[str] = []
     pending: str | None = None  # a fact label whose value is on the next non-empty line
@@ -196,7 +206,7 @@ def clean_text(text: str) -> CleanedText:
         cells = _cells(key)
         if len(cells) > 1 and _label_name(cells[0]) in _ALL:
             cleaned.rows.extend(_table_pairs(key, bare))
-        elif key and (_BARE_DATE.fullmatch(key) or (not in_body and _HEAD_DATE.fullmatch(key))):
+        elif key and (_BARE_DATE.fullmatch(key.strip("[]【】（）() ")) or (not in_body and _HEAD_DATE.fullmatch(key))):
             cleaned.rows.append(MetaRow("日期", bare, True))  # an unlabelled date under a page heading
         elif key and _is_metadata_line(key):
             rows = _pairs(key, bare, _is_page_line(key))

@@ -119,30 +119,39 @@ def parse_date(text: str) -> str | None:
     return None
 
 
-def _signature(lines: list[_Line]) -> tuple[str | None, str | None]:
-    """(date, signing organs) of the first line that is only a date written with 年月日 (as official documents
-    print it; a bare 2023-10-30 line is a web page's), maybe after the organ's name, or of a bracketed dating
-    note such as （2023年3月10日省人民政府第5次常务会议通过）."""
-    after_body = False  # a date line above the first sentence is the page's, not a signature
+@dataclass(frozen=True)
+class _Dating:
+    signed: str | None = None  # the signature date, or a dating note's
+    signers: str | None = None  # the organs signing, one per line above the date or before it on its line
+    head: str | None = None  # a date alone above the body: the page's or the header's
+
+
+def _dating(lines: list[_Line]) -> _Dating:
+    """The first line that is only a date written with 年月日 (as official documents print it; a bare
+    2023-10-30 is a web page's), maybe after the organ's name, or a bracketed dating note such as
+    （2023年3月10日省人民政府第5次常务会议通过）. A lone date above the first sentence is not a signature."""
+    after_body, head = False, None
     for i, line in enumerate(lines):
-        match = _DATE.search(line.simp)
         after_body = after_body or (i > 0 and ("。" in lines[i - 1].simp or len(lines[i - 1].simp) > 60))
+        match = _DATE.search(line.simp)
         if not match or "年" not in match.group() or not (iso := _iso(match)):
             continue
         note = _DATING_NOTE.search(line.simp)
         if note and note.end() == len(line.simp) and note.start() <= match.start():
-            return iso, None  # a dating note, alone or after a title
+            return _Dating(iso, None, head)  # a dating note, alone or after a title
         prefix = line.simp[: match.start()].rstrip(" （(")
-        if (not after_body or not _SIGNATURE_TAIL.fullmatch(line.simp[match.end():])
-                or (prefix and not _is_organ(prefix))):
+        if not _SIGNATURE_TAIL.fullmatch(line.simp[match.end():]) or (prefix and not _is_organ(prefix)):
             continue
         if prefix:
-            return iso, line.cut(0, len(prefix))
+            return _Dating(iso, line.cut(0, len(prefix)), head)
+        if not after_body:
+            head = head or iso
+            continue
         signers = []  # joint documents are signed by several organs, one per line
         while i - len(signers) > 0 and len(signers) < 4 and _is_organ(lines[i - len(signers) - 1].simp):
             signers.insert(0, lines[i - len(signers) - 1].orig)
-        return iso, "、".join(signers) or None
-    return None, None
+        return _Dating(iso, "、".join(signers) or None, head)
+    return _Dating(head=head)
 
 
 # -- titles, types, numbers, organs -------------------------------------------------------------------------
@@ -241,10 +250,13 @@ def _title_organ(title: str | None) -> str | None:
 
 
 def _header_organ(lines: list[_Line]) -> str | None:
-    """The red-header line 某某人民政府文件."""
+    """The red header above the body: 某某人民政府文件, or the organ's name on a line of its own."""
     for line in lines[:_HEAD_LINES]:
-        if line.simp.endswith("文件") and _is_organ(line.simp[:-2]):
-            return line.cut(0, len(line.simp) - 2).replace(" ", "")
+        if "。" in line.simp or len(line.simp) > 60:
+            return None
+        name = line.simp.removesuffix("文件")
+        if _is_organ(name):
+            return line.cut(0, len(name)).replace(" ", "")
     return None
 
 
@@ -298,12 +310,13 @@ def _place(issuer: str | None, title: str | None, lines: list[_Line], text: str)
 
 
 # -- everything -----------------------------------------------------------------------------------------------
-def _date(rows: list[MetaRow], signature_date: str | None) -> tuple[str | None, DateSource | None]:
+def _date(rows: list[MetaRow], dating: _Dating) -> tuple[str | None, DateSource | None]:
     ranked: list[tuple[str | None, DateSource]] = [
         (next((d for r in rows if r.label in WRITTEN_DATE_LABELS and (d := parse_date(r.value))), None), "written"),
-        (signature_date, "signature"),
+        (dating.signed, "signature"),
         (next((d for r in rows if r.label in PUBLISHED_DATE_LABELS and not r.page and (d := parse_date(r.value))),
               None), "published"),
+        (dating.head, "published"),
         (next((d for r in rows if (r.label in PUBLISHED_DATE_LABELS + PAGE_TIME_LABELS or r.page)
                and (d := parse_date(r.value))), None), "page"),
     ]
@@ -317,14 +330,14 @@ def extract_metadata(cleaned: CleanedText) -> ExtractedMeta:
     title = detect_title(lines, rows)
     doc_number = detect_doc_number(lines, rows, title)
     title = _strip_number_note(title) if title else None
-    signature_date, signer = _signature(lines)
+    dating = _dating(lines)
     row_issuers = [row.value.replace(" ", "") for row in rows if row.label in ISSUER_LABELS and row.value]
     sources = [row.value.replace(" ", "") for row in rows if row.label in SOURCE_LABELS and _is_organ(row.value)]
     candidates = ([name for name in row_issuers if locate(name)]
-                  + [signer, _title_organ(title), _header_organ(lines)] + row_issuers
+                  + [dating.signers, _title_organ(title), _header_organ(lines)] + row_issuers
                   + sorted(sources, key=lambda name: locate(name) is None))
     issuer = next((name for name in candidates if name), None)
-    date, date_source = _date(rows, signature_date)
+    date, date_source = _date(rows, dating)
     place, from_issuer = _place(issuer, title, lines, cleaned.text)
     return ExtractedMeta(title=title, issuer=issuer, doc_number=doc_number, doc_type=title_type(title or ""),
                          date=date, date_source=date_source, place=place, place_from_issuer=from_issuer)
