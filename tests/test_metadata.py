@@ -251,3 +251,11 @@ def test_html_leftovers_break_lines_where_the_page_did():
         "关于加强质量工作的通知", "各县（区）人民政府：", "现将有关事项通知如下。", "扬州市人民政府办公室", "2023年3月10日"]
     meta = extract_metadata(cleaned)
     assert (meta.issuer, meta.date, meta.doc_number) == ("扬州市人民政府办公室", "2023-03-10", "扬府办发〔2023〕5号")
+
+
+def test_city_from_the_text_only_for_a_document_that_speaks_as_a_city():
+    city = _meta("关于做好质量月活动的通知\n各县（市、区）人民政府：\n为推动我市质量工作，现将鄂州市质量月活动安排通知如下。"
+                 "全市各地要结合鄂州市实际，认真组织。")
+    assert (city.place.province, city.place.city) == ("湖北", "鄂州市")
+    province = _meta("关于做好质量月活动的通知\n西宁市、各自治州人民政府：\n为推动我省质量工作，请西宁市、海东市认真组织。")
+    assert (province.place.province, province.place.city) == ("青海", None)

@@ -14,6 +14,7 @@ import datetime
 import hashlib
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -297,15 +298,36 @@ def _most_named_province(text: str) -> str | None:
     return max(counts, key=lambda name: (counts[name], -head.find(name))) if counts else None
 
 
+def _most_named_city(text: str, addressee: str | None) -> Place | None:
+    """The prefecture-level place the opening names most often, for a document whose issuer does not say
+    where it is but which speaks of itself as a city or county (我市, 全县…) more than as a province (我省);
+    place names are jieba's words ending in 市, 州, 盟, 县 or 区, the addressees' (subordinate units) aside."""
+    import jieba
+
+    head = normalise(text[:1500]).replace(addressee or "\0", "")
+    if len(re.findall(r"[我全本][市州县盟]", head)) <= len(re.findall(r"[我全本]省", head)):
+        return None
+    counts: Counter[Place] = Counter()
+    for word in jieba.lcut(head):
+        if len(word) > 2 and word.endswith(("市", "州", "盟", "县", "区")) and (place := locate(word)) and place.city:
+            counts[place] += 1
+    return counts.most_common(1)[0][0] if counts else None
+
+
 def _place(issuer: str | None, title: str | None, lines: list[_Line], text: str) -> tuple[Place | None, bool]:
-    """(place, from the issuer or title?): the issuer, then the title, then the addressees, then the province
-    the text names most; only the issuer or title tell the city and county."""
+    """(place, from the issuer or title?): the issuer, then the title; else the province of the addressees or
+    the one the text names most, with the city the text names most when it lies in that province."""
     for name in (issuer, title):
         if name and (place := locate(name)):
             return place, True
-    if (addressee := _addressee(lines)) and (place := locate(addressee)):
-        return Place(place.province, None, None), False
-    province = _most_named_province(text)
+    addressee = _addressee(lines)
+    city = _most_named_city(text, addressee)
+    if addressee and (place := locate(addressee)):
+        province = place.province
+    else:
+        province = _most_named_province(text) or (city.province if city else None)
+    if city and city.province == province:
+        return city, False
     return (Place(province, None, None), False) if province else (None, False)
 
 
@@ -360,10 +382,13 @@ def document_meta(doc_id: str, path: Path, found: ExtractedMeta, overrides: dict
     """Extracted values, overridden by the manifest entry; what is still missing gets a Chinese warning."""
     fields: dict = {"doc_id": doc_id, "title": found.title, "issuer": found.issuer, "doc_number": found.doc_number,
                     "date": found.date}
-    if found.place:
-        fields.update(province=found.place.province, city=found.place.city, county=found.place.county)
+    place = found.place
+    if overrides.get("issuer") and (named := locate(str(overrides["issuer"]))):
+        place = named  # the manifest's issuer says where the document comes from
+    if place:
+        fields.update(province=place.province, city=place.city, county=place.county)
     fields.update({key: value for key, value in overrides.items() if value is not None and key != "file"})
-    if "province" in overrides and found.place and overrides["province"] != found.place.province:
+    if "province" in overrides and place and overrides["province"] != place.province:
         fields.update(city=None, county=None)  # the manifest moved the document: the extracted city is wrong
     fields["date"] = str(fields["date"]) if fields.get("date") else None
     warnings = []
