@@ -2,11 +2,12 @@
 careful reader wrote down for them (`sources.jsonl`).
 
 Fair comparison: both sides are compared after simplified script, NFKC width folding, one dash, no whitespace,
-quote marks or book-title marks, and one bracket style (〔2017〕 = [2017] = （2017）); a city matches with or without 市, as city + county
-(温州市洞头区), and a municipality's name as city agrees with it as province; a title within one slip per twenty
-characters matches (the pages carry transcription slips such as 脱固 for 巩固). Gold values are cut at the
-annotator's ` (note…)`, a gold date of only a year or month matches any date in it, and a gold value that is only a note (`not printed on page …`) counts as not stated. Only fields the
-gold states are scored.
+quote marks or book-title marks, and one bracket style (〔2017〕 = [2017] = （2017）). A city matches with or
+without 市, as city + county (温州市洞头区), and a municipality's name as city agrees with it as province; joint
+issuers match whatever separates them; a title within one slip per twenty characters matches (the pages carry
+transcription slips such as 脱固 for 巩固). Gold values are cut at the annotator's ` (note…)`, a gold date of only
+a year or month matches any date in it, and a gold value that is only a note (`not printed on page …`) counts as
+not stated. Only fields the gold states are scored.
 """
 
 from __future__ import annotations
@@ -77,6 +78,11 @@ def _fold(text: str) -> str:
     return re.sub(r"[\s\"'“”‘’「」『』《》〈〉<>]+", "", text)
 
 
+def _organs(text: str) -> str:
+    """Joint issuers compare whatever separates them (、, ；, spaces)."""
+    return re.sub(r"[、，,；;]", "", _fold(text))
+
+
 def _same_city(gold: str, meta: DocumentMeta) -> bool:
     """黄石 = 黄石市; 温州市洞头区 = city + county; in a municipality (天津) the city is the province."""
     province = BY_NAME.get(meta.province)
@@ -100,7 +106,7 @@ _MATCHERS: dict[str, Callable[[str, DocumentMeta], bool]] = {
     "date": lambda gold, meta: bool(_GOLD_DATE.match(gold)) and (meta.date or "").startswith(
         _GOLD_DATE.match(gold).group()),
     "doc_number": lambda gold, meta: _fold(gold) == _fold(meta.doc_number or ""),
-    "issuer": lambda gold, meta: _fold(gold) == _fold(meta.issuer or ""),
+    "issuer": lambda gold, meta: _organs(gold) == _organs(meta.issuer or ""),
 }
 
 

@@ -259,3 +259,11 @@ def test_city_from_the_text_only_for_a_document_that_speaks_as_a_city():
     assert (city.place.province, city.place.city) == ("湖北", "鄂州市")
     province = _meta("关于做好质量月活动的通知\n西宁市、各自治州人民政府：\n为推动我省质量工作，请西宁市、海东市认真组织。")
     assert (province.place.province, province.place.city) == ("青海", None)
+
+
+def test_year_of_the_doc_number_beats_a_later_repost_timestamp():
+    meta = _meta("关于表彰先进单位的决定\n来源：本站 时间：2004-04-20 10:03 浏览量：\n泉政〔2002〕4号\n各县（市、区）人民政府：\n"
+                 "现决定如下。")
+    assert (meta.date, meta.date_source) == ("2002", "number")
+    same_year = _meta("关于表彰先进单位的决定\n发布时间：2002-03-20 10:03\n泉政〔2002〕4号\n现决定如下。")
+    assert (same_year.date, same_year.date_source) == ("2002-03-20", "page")

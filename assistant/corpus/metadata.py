@@ -2,9 +2,11 @@
 
 Places come from jionlp's dictionary of administrative divisions (扬州市 → 江苏), Chinese numerals from cn2an,
 script from opencc (assistant.text): the only word lists here are general ones (all document types, all
-organ-name endings). Which date counts, in order: the 成文日期 row, the signature date, the 发布日期 row of a
-metadata table, and last a web page's posting time (a date on a line with a visit counter, a font switch, 来源
-or a 发布时间 label), which says when the page went up, not when the document was written.
+organ-name endings). Which date counts, in order: the 成文日期 row, the signature date (or a dating note such as
+（2023年3月10日…通过）), the 发布日期 row of a metadata table or a date alone above the body, then a web page's
+posting time (a date on a line with a visit counter, a font switch, 来源 or a 发布时间 label), which says when the
+page went up, not when the document was written, and is ignored when it contradicts the year of the 文号; last,
+the 文号's year alone.
 """
 
 from __future__ import annotations
@@ -30,10 +32,10 @@ from .cleaning import (ISSUER_LABELS, NUMBER_LABELS, PAGE_TIME_LABELS, PUBLISHED
 DOC_TYPES = ("决议", "决定", "命令", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复", "议案",
              "函", "纪要", "规划", "纲要", "方案", "计划", "办法", "规定", "细则", "措施", "条例", "规则", "规程",
              "要点", "指南", "指引", "守则", "制度", "章程", "清单", "目录", "名单", "公约", "标准", "规范", "导则",
-             "公示", "倡议书", "公开信", "说明", "解读", "若干政策")
+             "公示", "倡议书", "倡议", "公开信", "说明", "解读", "问答", "安排", "行动", "若干政策")
 # General: how the names of Chinese public bodies end (人民政府, 办公厅, 委员会, 局, 厅…).
 _ORGAN_END = re.compile(r"(人民政府|政府|办公厅|办公室|委员会|管委会|领导小组|局|厅|委|部|署|院|办|中心|会|所|处|站|"
-                        r"队|公司|集团|学校|大学|学院)$")
+                        r"科|室|组|队|公司|集团|学校|大学|学院)$")
 _SENTENCE_PUNCT = re.compile(r"[，,。；;！？!?：:“”\"《》]")
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|"
                         r"第[一二三四五六七八九十百]+[章节条部分])")
@@ -51,7 +53,7 @@ _SIGNATURE_TAIL = re.compile(r"[)）]?\s*(?:印发|发布|公布)?\s*(?:[（(][^
 _DATING_NOTE = re.compile(r"[（(][^（）()]*[)）]")  # （2023年3月10日省人民政府第5次常务会议通过）
 _CLOSING = re.compile(r"^(?:特此|专此|此|现予|现将)")  # 特此通知, 此函: closing formulae, not titles
 
-DateSource = Literal["written", "signature", "published", "page"]
+DateSource = Literal["written", "signature", "published", "page", "number"]
 
 
 @dataclass(frozen=True)
@@ -144,13 +146,13 @@ def _dating(lines: list[_Line]) -> _Dating:
         if not _SIGNATURE_TAIL.fullmatch(line.simp[match.end():]) or (prefix and not _is_organ(prefix)):
             continue
         if prefix:
-            return _Dating(iso, line.cut(0, len(prefix)), head)
+            return _Dating(iso, _organs(line.cut(0, len(prefix))), head)
         if not after_body:
             head = head or iso
             continue
         signers = []  # joint documents are signed by several organs, one per line
         while i - len(signers) > 0 and len(signers) < 4 and _is_organ(lines[i - len(signers) - 1].simp):
-            signers.insert(0, lines[i - len(signers) - 1].orig)
+            signers.insert(0, _organs(lines[i - len(signers) - 1].orig))
         return _Dating(iso, "、".join(signers) or None, head)
     return _Dating(head=head)
 
@@ -167,9 +169,20 @@ def title_type(title: str) -> str | None:
 def _is_title(simp: str) -> bool:
     if not 5 <= len(simp) <= 120 or _NUMBERING.match(simp) or _CLOSING.match(simp) or simp.startswith("附"):
         return False
-    if re.search(r"[。；;！？!?]|[：:，,]$", simp) or re.search(r"[，,]", simp):
-        return False
+    if re.search(r"[。；;！？!?]|[：:，,]$", simp) or (re.search(r"[，,]", simp) and not _is_formal(simp)):
+        return False  # a comma belongs to a sentence, unless the line has a title's shape (…关于…)
     return title_type(simp) is not None
+
+
+def _is_formal(title: str) -> bool:
+    """A title that names its subject (关于…, 印发《…》) or starts with the issuing place."""
+    return bool(re.search(r"关于|印发|转发|批转|《", title)) or locate(title) is not None
+
+
+def _organs(printed: str) -> str:
+    """Organ names printed side by side (中共某市委  某市人民政府) joined with 、; one name spaced out stays one."""
+    parts = printed.split()
+    return "、".join(parts) if len(parts) > 1 and all(_is_organ(normalise(p)) for p in parts) else printed.replace(" ", "")
 
 
 def _is_organ(simp: str) -> bool:
@@ -207,11 +220,13 @@ def _issued_document(lines: list[_Line]) -> str | None:
 
 
 def detect_title(lines: list[_Line], rows: list[MetaRow]) -> str | None:
-    """A 标题 row, else the first title line, else the document a covering notice issues; then the longest
-    title line ending with it, because a site's heading often drops the issuer (关于… vs 某市人民政府关于…)."""
+    """A 标题 row, else the first title line (a formal one before a site's section heading), else the document
+    a covering notice issues; then the longest title line ending with it, because a site's heading often drops
+    the issuer (关于… vs 某市人民政府关于…)."""
     candidates = _title_candidates(lines[:_HEAD_LINES])
+    first = next((c for c in candidates if _is_formal(c)), candidates[0] if candidates else None)
     title = next((row.value for row in rows if row.label in TITLE_LABELS and row.value), None)
-    title = title or (candidates[0] if candidates else None) or _issued_document(lines[:_HEAD_LINES])
+    title = title or first or _issued_document(lines[:_HEAD_LINES])
     if title is None:
         return None
     key = normalise(title)
@@ -332,15 +347,19 @@ def _place(issuer: str | None, title: str | None, lines: list[_Line], text: str)
 
 
 # -- everything -----------------------------------------------------------------------------------------------
-def _date(rows: list[MetaRow], dating: _Dating) -> tuple[str | None, DateSource | None]:
+def _date(rows: list[MetaRow], dating: _Dating, doc_number: str | None) -> tuple[str | None, DateSource | None]:
+    """The best-ranked date the text states (see the module docstring)."""
+    year = re.search(r"(?:19|20)\d{2}", doc_number or "")
+    page = next((d for r in rows if (r.label in PUBLISHED_DATE_LABELS + PAGE_TIME_LABELS or r.page)
+                 and (d := parse_date(r.value))), None)
     ranked: list[tuple[str | None, DateSource]] = [
         (next((d for r in rows if r.label in WRITTEN_DATE_LABELS and (d := parse_date(r.value))), None), "written"),
         (dating.signed, "signature"),
         (next((d for r in rows if r.label in PUBLISHED_DATE_LABELS and not r.page and (d := parse_date(r.value))),
               None), "published"),
         (dating.head, "published"),
-        (next((d for r in rows if (r.label in PUBLISHED_DATE_LABELS + PAGE_TIME_LABELS or r.page)
-               and (d := parse_date(r.value))), None), "page"),
+        (page if page and (not year or page.startswith(year.group())) else None, "page"),  # else a later repost
+        (year.group() if year else None, "number"),
     ]
     return next(((date, source) for date, source in ranked if date), (None, None))
 
@@ -355,11 +374,11 @@ def extract_metadata(cleaned: CleanedText) -> ExtractedMeta:
     dating = _dating(lines)
     row_issuers = [row.value.replace(" ", "") for row in rows if row.label in ISSUER_LABELS and row.value]
     sources = [row.value.replace(" ", "") for row in rows if row.label in SOURCE_LABELS and _is_organ(row.value)]
-    candidates = ([name for name in row_issuers if locate(name)]
-                  + [dating.signers, _title_organ(title), _header_organ(lines)] + row_issuers
+    candidates = ([dating.signers, _title_organ(title)] + [name for name in row_issuers if locate(name)]
+                  + [_header_organ(lines)] + row_issuers
                   + sorted(sources, key=lambda name: locate(name) is None))
     issuer = next((name for name in candidates if name), None)
-    date, date_source = _date(rows, dating)
+    date, date_source = _date(rows, dating, doc_number)
     place, from_issuer = _place(issuer, title, lines, cleaned.text)
     return ExtractedMeta(title=title, issuer=issuer, doc_number=doc_number, doc_type=title_type(title or ""),
                          date=date, date_source=date_source, place=place, place_from_issuer=from_issuer)
@@ -399,6 +418,8 @@ def document_meta(doc_id: str, path: Path, found: ExtractedMeta, overrides: dict
         warnings.append("未识别到日期")
     elif "date" not in overrides and found.date_source == "page":
         warnings.append("日期取自网页发布时间，文件本身未写明日期")
+    elif "date" not in overrides and found.date_source == "number":
+        warnings.append("仅从文号得知年份，未识别到具体日期")
     if not fields.get("title"):
         fields["title"] = _untitled(fields)
         warnings.append("未识别到标题")
