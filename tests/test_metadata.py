@@ -267,3 +267,11 @@ def test_year_of_the_doc_number_beats_a_later_repost_timestamp():
     assert (meta.date, meta.date_source) == ("2002", "number")
     same_year = _meta("关于表彰先进单位的决定\n发布时间：2002-03-20 10:03\n泉政〔2002〕4号\n现决定如下。")
     assert (same_year.date, same_year.date_source) == ("2002-03-20", "page")
+
+
+def test_titles_without_page_title_suffixes_tags_or_dating_notes():
+    assert _meta("关于加强质量工作的通知_扬州市人民政府\n各县（区）：\n现通知如下。").title == "关于加强质量工作的通知"
+    assert _meta("【政策文件】关于加强质量工作的通知\n各县（区）：\n现通知如下。").title == "关于加强质量工作的通知"
+    dated = _meta("某市质量奖管理办法（2021年9月3日市人民政府第12次常务会议通过）\n第一条 为了推动质量发展，制定本办法。")
+    assert (dated.title, dated.date) == ("某市质量奖管理办法", "2021-09-03")
+    assert _meta("某市质量发展规划（2021—2025年）\n一、发展基础").title == "某市质量发展规划（2021—2025年）"

@@ -200,11 +200,21 @@ def _title_candidates(lines: list[_Line]) -> list[str]:
             found.append(line.orig.replace(" ", "") + below.orig)
         elif below and "关于" in line.simp and not _is_title(line.simp) and _is_title(line.simp + below.simp):
             found.append(line.orig + below.orig)
-        if _is_title(line.simp):
-            found.append(line.orig)
-        elif (quoted := re.fullmatch(r"《([^《》]+)》", line.simp)) and title_type(quoted.group(1)):
-            found.append(line.cut(1, len(line.simp) - 1))
+        if part := _title_part(line):
+            found.append(part)
     return found
+
+
+def _title_part(line: _Line) -> str | None:
+    """The title a line holds: all of it, or inside 《》, or before a page-title suffix (…的通知_某某政府网),
+    without a leading tag (【政策文件】…)."""
+    start = tag.end() if (tag := re.match(r"[【\[][^】\]]{1,10}[】\]]\s*", line.simp)) else 0
+    end = len(line.simp)
+    if (suffix := re.search(r"\s*(?:_|｜|\||\s-\s|\s—\s)", line.simp[start:])) and suffix.start():
+        end = start + suffix.start()
+    if (quoted := re.fullmatch(r"《([^《》]+)》", line.simp[start:end])) and title_type(quoted.group(1)):
+        start, end = start + 1, end - 1
+    return line.cut(start, end) if _is_title(line.simp[start:end]) else None
 
 
 def _issued_document(lines: list[_Line]) -> str | None:
@@ -229,8 +239,13 @@ def detect_title(lines: list[_Line], rows: list[MetaRow]) -> str | None:
     title = title or first or _issued_document(lines[:_HEAD_LINES])
     if title is None:
         return None
-    key = normalise(title)
-    return max((c for c in candidates if normalise(c).endswith(key)), key=len, default=title)
+    key = _compact(title)
+    return max((c for c in candidates if _compact(c).endswith(key)), key=len, default=title)
+
+
+def _compact(text: str) -> str:
+    """For comparing two printings of a title: no spaces or quote marks."""
+    return re.sub(r"[\s\"'“”‘’]+", "", normalise(text))
 
 
 def _doc_number_in(line: _Line) -> str | None:
@@ -254,8 +269,11 @@ def detect_doc_number(lines: list[_Line], rows: list[MetaRow], title: str | None
 
 
 def _strip_number_note(title: str) -> str:
+    """Without a trailing （鲁政字〔2022〕225号） or dating note （2023年3月10日…）: they are not the title."""
     note = _TRAILING_NOTE.search(title)
-    return title[: note.start()] if note and _DOC_NUMBER.search(normalise(note.group())) else title
+    found = normalise(note.group()) if note else ""
+    return title[: note.start()] if note and (_DOC_NUMBER.search(found) or "日" in found and parse_date(found)) \
+        else title
 
 
 def _title_organ(title: str | None) -> str | None:
