@@ -136,12 +136,13 @@ def metadata_accuracy(sources: Path = CORPUS_EXTRA / "sources.jsonl", base: Path
     return MetadataReport(half=half, documents=len(rows), scores=list(scores.values()), mismatches=mismatches)
 
 
-def markdown_table(report: MetadataReport) -> str:
-    """The report as Markdown: one row per field, then the mismatches."""
+def markdown_table(report: MetadataReport, mismatches: bool = True) -> str:
+    """The report as Markdown: one row per field, then the mismatches (leave them out for a measure-only half,
+    whose texts nobody should tune on)."""
     lines = [f"Metadata extraction on corpus-extra ({report.half or 'all'}, {report.documents} documents)", "",
              "| field | correct | stated in gold | accuracy |", "|---|---|---|---|"]
     lines += [f"| {s.field} | {s.correct} | {s.total} | {s.accuracy:.3f} |" for s in report.scores]
-    if report.mismatches:
+    if mismatches and report.mismatches:
         lines += ["", "| file | field | gold | extracted |", "|---|---|---|---|"]
         lines += [f"| {m.file} | {m.field} | {m.gold} | {m.extracted or '—'} |" for m in report.mismatches]
     return "\n".join(lines)

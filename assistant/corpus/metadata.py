@@ -384,7 +384,9 @@ def _date(rows: list[MetaRow], dating: _Dating, doc_number: str | None) -> tuple
 
 def extract_metadata(cleaned: CleanedText) -> ExtractedMeta:
     """Everything the text itself says about the document; fields it does not state stay None."""
-    lines = [_Line.of(line) for line in cleaned.text.splitlines() if line.strip()]
+    # Only the opening and short lines (signatures, dates) are read closely: converting script is slow.
+    lines = [_Line.of(line) if i < _HEAD_LINES or len(line) <= 120 else _Line(line, line)
+             for i, line in enumerate(line for line in cleaned.text.splitlines() if line.strip())]
     rows = cleaned.rows
     title = detect_title(lines, rows)
     doc_number = detect_doc_number(lines, rows, title)
