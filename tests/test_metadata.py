@@ -275,3 +275,9 @@ def test_titles_without_page_title_suffixes_tags_or_dating_notes():
     dated = _meta("某市质量奖管理办法（2021年9月3日市人民政府第12次常务会议通过）\n第一条 为了推动质量发展，制定本办法。")
     assert (dated.title, dated.date) == ("某市质量奖管理办法", "2021-09-03")
     assert _meta("某市质量发展规划（2021—2025年）\n一、发展基础").title == "某市质量发展规划（2021—2025年）"
+
+
+def test_site_menu_above_the_document_goes():
+    cleaned = clean_text("首页\n\n政务公开\n政策文件\n机构设置\n关于加强质量工作的通知\n各单位：\n现通知如下。\n一\n二\n三\n四")
+    assert cleaned.text.splitlines() == ["关于加强质量工作的通知", "各单位：", "现通知如下。", "一", "二", "三", "四"]
+    assert clean_text("扬州市人民政府\n扬府发〔2023〕5号\n关于加强质量工作的意见").text.startswith("扬州市人民政府")

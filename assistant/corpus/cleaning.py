@@ -75,14 +75,14 @@ _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")  # zero-width chara
 
 # A CJK character followed by its pinyin in brackets, as some mirror sites print: 當(dāng) → 當. Tone marks may
 # be precomposed (ā) or combining (a + U+0304), letters may be the IPA-style ɑ and ɡ of pinyin fonts, or a tone
-# digit may follow (dang1). A gloss needs a tone; in a text with several toned glosses, unmarked (neutral-tone)
-# ones go as well: 的(de).
+# digit may follow (dang1). A gloss needs a tone; in a text glossed throughout, unmarked ones (的(de), or a site
+# that prints no tones at all) go as well.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _PINYIN_LETTER = rf"a-zü{_TONED}ɑɡ\u0300-\u036f"
 PINYIN_GLOSS = re.compile(rf"(?<=[\u3400-\u9fff\uf900-\ufaff])[(（]\s*(?=[{_PINYIN_LETTER}]*(?:[{_TONED}\u0300-\u036f]|[1-5]))"
                           rf"[{_PINYIN_LETTER}]+[1-5]?\s*[)）]")
-_NEUTRAL_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])[(（]\s*(?:[bpmfdtnlgkhjqxrzcsywɡ]|zh|ch|sh)?[aeiouüɑ]{1,3}(?:n|ng|nɡ|r)?"
-                            r"\s*[)）]")
+_NEUTRAL_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])[(（]\s*(?:[bpmfdtnlgkhjqxrzcsywɡ]|zh|ch|sh)?(?:[iuüv]?[aeoɑ]{0,2}[iuoü]?)"
+                            r"(?:n|ng|nɡ|r)?[1-5]?\s*[)）]")
 
 
 @dataclass(frozen=True)
@@ -102,8 +102,10 @@ class CleanedText:
 
 
 def strip_pinyin_glosses(text: str) -> str:
-    glossed, count = PINYIN_GLOSS.subn("", text)
-    return _NEUTRAL_GLOSS.sub("", glossed) if count >= 3 else glossed
+    """Toned glosses always; unmarked ones when the text is glossed throughout (several of either kind)."""
+    glossed, toned = PINYIN_GLOSS.subn("", text)
+    plain = len(_NEUTRAL_GLOSS.findall(glossed))
+    return _NEUTRAL_GLOSS.sub("", glossed) if toned >= 3 or plain >= 5 else glossed
 
 
 def _pairs(key: str, line: str, page: bool) -> list[MetaRow]:
@@ -220,5 +222,28 @@ def clean_text(text: str) -> CleanedText:
             in_body = in_body or "。" in bare or len(bare) > 60
             continue
         cleaned.removed.append(line)
+    kept = _without_menus(kept, cleaned.removed)
     cleaned.text = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
     return cleaned
+
+
+def _without_menus(lines: list[str], removed: list[str]) -> list[str]:
+    """A site's menu copied above the document: four or more one-word lines (首页, 政务公开, 政策文件…) in a row
+    (blank lines aside) before the first sentence."""
+    menu = re.compile(r"[\u3400-\u9fff]{1,8}")
+    drop: set[int] = set()
+    run: list[int] = []
+    for position, line in enumerate(lines + ["。"]):  # the sentinel ends the last run
+        text = line.strip()
+        if not text:
+            continue
+        if menu.fullmatch(text):
+            run.append(position)
+            continue
+        if len(run) >= 4:
+            drop.update(run)
+        run = []
+        if "。" in text or len(text) > 60:
+            break
+    removed += [lines[i] for i in sorted(drop)]
+    return [line for i, line in enumerate(lines) if i not in drop]

@@ -41,6 +41,7 @@ _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][
                         r"第[一二三四五六七八九十百]+[章节条部分])")
 _TRAILING_NOTE = re.compile(r"\s*[（(][^（）()]*[)）]$")
 _HEAD_LINES = 25
+_PAGE_NOTE = re.compile(r"\s*[（(](?:全文|附全文|原文|图解|文字版|图文|附件|含附件|附解读)[)）]")  # general page notes
 
 _YEAR_CN = "〇○◯零OoＯО0一二三四五六七八九"  # the zero is printed in many look-alikes: 二OO二, 二○一○
 _DATE = re.compile(
@@ -169,7 +170,9 @@ def title_type(title: str) -> str | None:
 def _is_title(simp: str) -> bool:
     if not 5 <= len(simp) <= 120 or _NUMBERING.match(simp) or _CLOSING.match(simp) or simp.startswith("附"):
         return False
-    if re.search(r"[。；;！？!?]|[：:，,]$", simp) or (re.search(r"[，,]", simp) and not _is_formal(simp)):
+    if re.search(r"[。；;！？!?]|[：:，,]$", simp) or re.search(r"[：:]", re.sub(r"《[^》]*》", "", simp)):
+        return False  # a sentence, or a label: value line
+    if re.search(r"[，,]", simp) and not _is_formal(simp):
         return False  # a comma belongs to a sentence, unless the line has a title's shape (…关于…)
     return title_type(simp) is not None
 
@@ -269,11 +272,13 @@ def detect_doc_number(lines: list[_Line], rows: list[MetaRow], title: str | None
 
 
 def _strip_number_note(title: str) -> str:
-    """Without a trailing （鲁政字〔2022〕225号） or dating note （2023年3月10日…）: they are not the title."""
+    """Without a trailing （鲁政字〔2022〕225号）, dating note （2023年3月10日…） or page note （全文）: they are not
+    the title."""
     note = _TRAILING_NOTE.search(title)
     found = normalise(note.group()) if note else ""
-    return title[: note.start()] if note and (_DOC_NUMBER.search(found) or "日" in found and parse_date(found)) \
-        else title
+    if note and (_DOC_NUMBER.search(found) or "日" in found and parse_date(found) or _PAGE_NOTE.fullmatch(found)):
+        return title[: note.start()].rstrip()
+    return title
 
 
 def _title_organ(title: str | None) -> str | None:
