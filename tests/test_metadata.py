@@ -82,7 +82,7 @@ def test_file_without_any_metadata_loads_with_warnings_and_no_file_name_title(tm
     (folder / "scan-0042.txt").write_text("为加快推进质量工作，现提出如下意见。\n一、总体要求\n（一）目标。到2027年质量明显提升。",
                                           encoding="utf-8")
     meta = load_corpus(folder).documents[0].meta
-    assert meta.doc_id == "scan-0042" and "scan" not in meta.title and "未识别标题" in meta.title
+    assert meta.doc_id == "scan-0042" and meta.title == "来源不明文件（未识别标题）"
     assert meta.province == "未知"
     assert {"未识别到标题", "未识别到日期", "未识别到省份"} <= set(meta.warnings)
 

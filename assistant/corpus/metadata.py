@@ -73,7 +73,6 @@ class ExtractedMeta:
     date: str | None = None
     date_source: DateSource | None = None
     place: Place | None = None
-    place_from_issuer: bool = False
 
 
 @dataclass(frozen=True)
@@ -352,12 +351,12 @@ def _most_named_city(text: str, addressee: str | None) -> Place | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def _place(issuer: str | None, title: str | None, lines: list[_Line], text: str) -> tuple[Place | None, bool]:
-    """(place, from the issuer or title?): the issuer, then the title; else the province of the addressees or
-    the one the text names most, with the city the text names most when it lies in that province."""
+def _place(issuer: str | None, title: str | None, lines: list[_Line], text: str) -> Place | None:
+    """The issuer's place, else the title's; else the province of the addressees or the one the text names
+    most, with the city the text names most when it lies in that province."""
     for name in (issuer, title):
         if name and (place := locate(name)):
-            return place, True
+            return place
     addressee = _addressee(lines)
     city = _most_named_city(text, addressee)
     if addressee and (place := locate(addressee)):
@@ -365,8 +364,8 @@ def _place(issuer: str | None, title: str | None, lines: list[_Line], text: str)
     else:
         province = _most_named_province(text) or (city.province if city else None)
     if city and city.province == province:
-        return city, False
-    return (Place(province, None, None), False) if province else (None, False)
+        return city
+    return Place(province, None, None) if province else None
 
 
 # -- everything -----------------------------------------------------------------------------------------------
@@ -404,9 +403,9 @@ def extract_metadata(cleaned: CleanedText) -> ExtractedMeta:
                   + sorted(sources, key=lambda name: locate(name) is None))
     issuer = next((name for name in candidates if name), None)
     date, date_source = _date(rows, dating, doc_number)
-    place, from_issuer = _place(issuer, title, lines, cleaned.text)
+    place = _place(issuer, title, lines, cleaned.text)
     return ExtractedMeta(title=title, issuer=issuer, doc_number=doc_number, doc_type=title_type(title or ""),
-                         date=date, date_source=date_source, place=place, place_from_issuer=from_issuer)
+                         date=date, date_source=date_source, place=place)
 
 
 def content_hash(text: str) -> str:
@@ -416,8 +415,8 @@ def content_hash(text: str) -> str:
 
 def _untitled(fields: dict) -> str:
     """A label that cannot pass for an official title: who issued it, its 文号 or date, and 未识别标题."""
-    who = fields.get("issuer") or "".join(
-        part for part in (fields.get("province"), fields.get("city"), fields.get("county")) if part) or "来源不明"
+    place = (fields.get("province"), fields.get("city"), fields.get("county"))
+    who = fields.get("issuer") or "".join(part for part in place if part and part != "未知") or "来源不明"
     details = [part for part in (fields.get("doc_number"), fields.get("date")) if part]
     return f"{who}文件（{'，'.join(details + ['未识别标题'])}）"
 
