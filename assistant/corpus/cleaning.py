@@ -56,7 +56,8 @@ _TIMESTAMP = re.compile(r"(?:19|20)\d{2}([-/.])\d{1,2}\1\d{1,2}\s*\d{1,2}:\d{2}"
 _LEADING_DATE = re.compile(r"(?:19|20)\d{2}(?:([-/.])\d{1,2}\1\d{1,2}|年\d{1,2}月\d{1,2}日)")
 _DATE_ONLY = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 _WEEKDAY = r"(?:\s*(?:星期|周)[一二三四五六日天])?"
-_HEAD_DATE = re.compile(rf"(?:19|20)\d{{2}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日{_WEEKDAY}(?:\s*\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?")
+_HEAD_DATE = re.compile(rf"(?:19|20)\d{{2}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日{_WEEKDAY}"
+                        r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
 _BARE_DATE = re.compile(rf"(?:19|20)\d{{2}}([-/.])\d{{1,2}}\1\d{{1,2}}{_WEEKDAY}(?:\s*\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?")
 _BULLET = re.compile(r"^[\s•·●▪◆■◇□○*\-–]+")
 
@@ -79,10 +80,10 @@ _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")  # zero-width chara
 # that prints no tones at all) go as well.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _PINYIN_LETTER = rf"a-zü{_TONED}ɑɡ\u0300-\u036f"
-PINYIN_GLOSS = re.compile(rf"(?<=[\u3400-\u9fff\uf900-\ufaff])[(（]\s*(?=[{_PINYIN_LETTER}]*(?:[{_TONED}\u0300-\u036f]|[1-5]))"
-                          rf"[{_PINYIN_LETTER}]+[1-5]?\s*[)）]")
-_NEUTRAL_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])[(（]\s*(?:[bpmfdtnlgkhjqxrzcsywɡ]|zh|ch|sh)?(?:[iuüv]?[aeoɑ]{0,2}[iuoü]?)"
-                            r"(?:n|ng|nɡ|r)?[1-5]?\s*[)）]")
+PINYIN_GLOSS = re.compile(rf"(?<=[\u3400-\u9fff\uf900-\ufaff])[(（]\s*"
+                          rf"(?=[{_PINYIN_LETTER}]*(?:[{_TONED}\u0300-\u036f]|[1-5]))[{_PINYIN_LETTER}]+[1-5]?\s*[)）]")
+_NEUTRAL_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])[(（]\s*(?:[bpmfdtnlgkhjqxrzcsywɡ]|zh|ch|sh)?"
+                            r"(?=[aeiouüvɑ])[iuüv]?[aeoɑ]{0,2}[iuoü]?(?:n|ng|nɡ|r)?[1-5]?\s*[)）]")
 
 
 @dataclass(frozen=True)

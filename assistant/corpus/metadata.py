@@ -184,7 +184,9 @@ def _is_formal(title: str) -> bool:
 def _organs(printed: str) -> str:
     """Organ names printed side by side (中共某市委  某市人民政府) joined with 、; one name spaced out stays one."""
     parts = printed.split()
-    return "、".join(parts) if len(parts) > 1 and all(_is_organ(normalise(p)) for p in parts) else printed.replace(" ", "")
+    if len(parts) > 1 and all(_is_organ(normalise(part)) for part in parts):
+        return "、".join(parts)
+    return printed.replace(" ", "")
 
 
 def _is_organ(simp: str) -> bool:
