@@ -68,6 +68,7 @@ def corpus_fingerprint(corpus_dir: Path) -> str:
 def read_document(path: Path, overrides: dict | None = None) -> SourceDocument:
     """One file: its cleaned text and its metadata (from the text, then the manifest entry `overrides`)."""
     cleaned = clean_text(load_text(path))
+    log.debug("%s: %d lines of page furniture removed", path.name, len(cleaned.removed))
     meta = document_meta(slug(path), path, extract_metadata(cleaned), overrides or {}, content_hash(cleaned.text))
     return SourceDocument(meta=meta, text=cleaned.text)
 
