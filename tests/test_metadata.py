@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -281,3 +283,10 @@ def test_site_menu_above_the_document_goes():
     cleaned = clean_text("首页\n\n政务公开\n政策文件\n机构设置\n关于加强质量工作的通知\n各单位：\n现通知如下。\n一\n二\n三\n四")
     assert cleaned.text.splitlines() == ["关于加强质量工作的通知", "各单位：", "现通知如下。", "一", "二", "三", "四"]
     assert clean_text("扬州市人民政府\n扬府发〔2023〕5号\n关于加强质量工作的意见").text.startswith("扬州市人民政府")
+
+
+def test_place_lookup_prints_nothing_so_json_output_stays_clean():
+    run = subprocess.run([sys.executable, "-c", "from assistant.corpus.metadata import locate; locate('扬州市')"],
+                         capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120,
+                         env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
+    assert run.returncode == 0 and run.stdout == "", run.stdout
