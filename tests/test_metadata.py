@@ -290,3 +290,8 @@ def test_place_lookup_prints_nothing_so_json_output_stays_clean():
                          capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120,
                          env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
     assert run.returncode == 0 and run.stdout == "", run.stdout
+
+
+def test_full_issuer_name_beats_a_shortened_signature():
+    meta = _meta("扬州市人民政府办公室关于做好质量月工作的通知\n各县（市、区）人民政府：\n现将有关事项通知如下。\n市政府办公室\n2023年9月1日")
+    assert (meta.issuer, meta.place.city) == ("扬州市人民政府办公室", "扬州市")

@@ -400,10 +400,12 @@ def extract_metadata(cleaned: CleanedText) -> ExtractedMeta:
     dating = _dating(lines)
     row_issuers = [row.value.replace(" ", "") for row in rows if row.label in ISSUER_LABELS and row.value]
     sources = [row.value.replace(" ", "") for row in rows if row.label in SOURCE_LABELS and _is_organ(row.value)]
-    candidates = ([dating.signers, _title_organ(title)] + [name for name in row_issuers if locate(name)]
-                  + [_header_organ(lines)] + row_issuers
+    # The document's own statement first (signature, title), then the site's rows and the red header; a name
+    # that says where it is beats a shortened one (市政府办公室, 县政府办); the page's 来源 only as a last resort.
+    stated = [name for name in [dating.signers, _title_organ(title), *row_issuers, _header_organ(lines)] if name]
+    candidates = ([name for name in stated if locate(name)] + stated
                   + sorted(sources, key=lambda name: locate(name) is None))
-    issuer = next((name for name in candidates if name), None)
+    issuer = next(iter(candidates), None)
     date, date_source = _date(rows, dating, doc_number)
     place = _place(issuer, title, lines, cleaned.text)
     return ExtractedMeta(title=title, issuer=issuer, doc_number=doc_number, doc_type=title_type(title or ""),
