@@ -295,3 +295,9 @@ def test_place_lookup_prints_nothing_so_json_output_stays_clean():
 def test_full_issuer_name_beats_a_shortened_signature():
     meta = _meta("扬州市人民政府办公室关于做好质量月工作的通知\n各县（市、区）人民政府：\n现将有关事项通知如下。\n市政府办公室\n2023年9月1日")
     assert (meta.issuer, meta.place.city) == ("扬州市人民政府办公室", "扬州市")
+
+
+def test_seal_notes_do_not_hide_the_signing_organ():
+    for signature in ("扬州市人民政府（代章）\n2023年9月1日", "扬州市人民政府\n（盖章）\n2023年9月1日"):
+        meta = _meta(f"关于做好质量月工作的通知\n各县（市、区）人民政府：\n现将有关事项通知如下。\n{signature}")
+        assert (meta.issuer, meta.date) == ("扬州市人民政府", "2023-09-01"), signature

@@ -52,6 +52,7 @@ _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*(?:19|20)
                          r"\d{1,5}\s*号")
 _SIGNATURE_TAIL = re.compile(r"[)）]?\s*(?:印发|发布|公布)?\s*(?:[（(][^（）()]{1,20}[)）])?")
 _DATING_NOTE = re.compile(r"[（(][^（）()]*[)）]")  # （2023年3月10日省人民政府第5次常务会议通过）
+_SEAL = re.compile(r"\s*[（(](?:盖章|印章|代章|章|印|公章|签章)[)）]\s*$")  # where the seal goes: （盖章）
 _CLOSING = re.compile(r"^(?:特此|专此|此|现予|现将)")  # 特此通知, 此函: closing formulae, not titles
 
 DateSource = Literal["written", "signature", "published", "page", "number"]
@@ -150,9 +151,10 @@ def _dating(lines: list[_Line]) -> _Dating:
         if not after_body:
             head = head or iso
             continue
+        above = i - 1 if i and _SEAL.fullmatch(lines[i - 1].simp) else i  # （盖章） between organ and date
         signers = []  # joint documents are signed by several organs, one per line
-        while i - len(signers) > 0 and len(signers) < 4 and _is_organ(lines[i - len(signers) - 1].simp):
-            signers.insert(0, _organs(lines[i - len(signers) - 1].orig))
+        while above - len(signers) > 0 and len(signers) < 4 and _is_organ(lines[above - len(signers) - 1].simp):
+            signers.insert(0, _organs(lines[above - len(signers) - 1].orig))
         return _Dating(iso, "、".join(signers) or None, head)
     return _Dating(head=head)
 
@@ -182,7 +184,9 @@ def _is_formal(title: str) -> bool:
 
 
 def _organs(printed: str) -> str:
-    """Organ names printed side by side (中共某市委  某市人民政府) joined with 、; one name spaced out stays one."""
+    """Organ names printed side by side (中共某市委  某市人民政府) joined with 、; one name spaced out stays one;
+    a seal note （代章） goes."""
+    printed = _SEAL.sub("", printed)
     parts = printed.split()
     if len(parts) > 1 and all(_is_organ(normalise(part)) for part in parts):
         return "、".join(parts)
@@ -190,7 +194,7 @@ def _organs(printed: str) -> str:
 
 
 def _is_organ(simp: str) -> bool:
-    compact = simp.replace(" ", "")
+    compact = _SEAL.sub("", simp.replace(" ", ""))
     return 2 <= len(compact) <= 40 and not _SENTENCE_PUNCT.search(compact) and bool(_ORGAN_END.search(compact))
 
 
