@@ -170,7 +170,8 @@ def _is_chrome(bare: str) -> bool:
 def _states_facts(rows: list[MetaRow]) -> bool:
     """A metadata row that states a fact of the document (文号, 成文日期, 发布机构…) stays in the text too:
     officials ask about it and answers must quote it. Rows of page furniture alone go."""
-    return any(row.value and row.label in _DOCUMENT_FACTS for row in rows)
+    return (any(row.value and row.label in _DOCUMENT_FACTS for row in rows)
+            and not any(row.label in FURNITURE_LABELS or _TIMESTAMP.search(row.value) for row in rows))
 
 
 def _looks_like_value(bare: str) -> bool:
