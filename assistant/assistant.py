@@ -119,6 +119,8 @@ class Assistant:
         """The described candidate clauses of each scope, as the evidence models see them (for fitting)."""
         loaded = self._loaded
         analysis = loaded.retriever.analyse(self.validate(question))
+        if refusal_reason(analysis, loaded.retriever.documents):
+            return []  # refused before retrieval (a place or year the corpus lacks): nothing to learn from
         return [candidates(analysis, hits, loaded.weights, self._similarity(loaded, analysis))
                 for _, hits in self._ranked_scopes(loaded, analysis, [], [], None)]
 

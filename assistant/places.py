@@ -7,10 +7,13 @@ extracted metadata names that city or county, and a city the corpus lacks is ref
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from types import ModuleType
 
 log = logging.getLogger(__name__)
 
@@ -44,17 +47,23 @@ def stem(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def load_jionlp() -> ModuleType:
+    """jionlp, imported on first use (it is slow to import) without the banner it prints on stdout."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        import jionlp
+    return jionlp
+
+
+@lru_cache(maxsize=1)
 def _gazetteer() -> dict[str, Place]:
     """Surface form → place, for every prefecture-level city and county (full names; city stems and
     jionlp's city aliases such as 湘西 too).
     County stems are left out: many are everyday words (和平, 城关, 新华)."""
-    import jionlp
-
     from .provinces import PROVINCES
 
     # A province's own name is the province (海南, 吉林), never the city or prefecture that shares it.
     surfaces: dict[str, Place] = {n: Place("", None, None) for p in PROVINCES for n in (p.name, p.full)}
-    for province_full, cities in jionlp.china_location_loader(detail=False).items():
+    for province_full, cities in load_jionlp().china_location_loader(detail=False).items():
         province = short_province(province_full)
         for city, counties in cities.items():
             if city.startswith("_"):

@@ -11,10 +11,8 @@ the 文号's year alone.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import hashlib
-import io
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -23,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..models import DocumentMeta
+from ..places import load_jionlp
 from ..provinces import PROVINCES, province_named
 from ..text import normalise, to_simplified
 from .cleaning import (ISSUER_LABELS, NUMBER_LABELS, PAGE_TIME_LABELS, PUBLISHED_DATE_LABELS, SOURCE_LABELS,
@@ -307,9 +306,7 @@ def _header_organ(lines: list[_Line]) -> str | None:
 # -- places ---------------------------------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def _location_parser():
-    with contextlib.redirect_stdout(io.StringIO()):  # jionlp and jiojio print a banner on import
-        import jionlp
-    return jionlp.parse_location
+    return load_jionlp().parse_location
 
 
 @lru_cache(maxsize=4096)
