@@ -6,7 +6,9 @@ question (or passed as a filter) restricts or boosts the documents searched.
 
 from __future__ import annotations
 
+import copy
 import re
+from collections.abc import Collection
 from functools import cached_property
 
 import numpy as np
@@ -34,17 +36,24 @@ class Retriever:
 
     @cached_property
     def document_years(self) -> dict[str, set[int]]:
-        years: dict[str, set[int]] = {doc_id: set() for doc_id in self.documents}
+        years: dict[str, set[int]] = {d.doc_id: set() for d in self.index.documents}
         for clause in self.index.clauses:
             years[clause.doc_id].update(int(y) for y in _YEAR.findall(clause.text))
         return years
 
     @property
     def provinces(self) -> list[str]:
-        return list(dict.fromkeys(d.province for d in self.index.documents))
+        return list(dict.fromkeys(d.province for d in self.documents.values()))
+
+    def restricted(self, doc_ids: Collection[str]) -> Retriever:
+        """This retriever seeing only `doc_ids` (access control, see access.py): scopes, filters, their error
+        messages, question analysis and clause lookup all go through `documents`, so nothing else is reachable."""
+        view = copy.copy(self)
+        view.documents = {i: d for i, d in self.documents.items() if i in doc_ids}
+        return view
 
     def analyse(self, question: str) -> QuestionAnalysis:
-        return analyse(question, self.index.documents, self.document_years)
+        return analyse(question, list(self.documents.values()), self.document_years)
 
     def rank_for(self, analysis: QuestionAnalysis, docs: list[DocumentMeta], limit: int) -> list[SearchHit]:
         """Ranking for an analysed question; a question about the issue date puts the dated clauses first."""
@@ -134,7 +143,8 @@ class Retriever:
         return {c.clause_id: i for i, c in enumerate(self.index.clauses)}
 
     def clause(self, clause_id: str) -> Clause | None:
-        return self._clauses_by_id.get(clause_id)
+        clause = self._clauses_by_id.get(clause_id)
+        return clause if clause is not None and clause.doc_id in self.documents else None
 
     @cached_property
     def _clauses_by_id(self) -> dict[str, Clause]:

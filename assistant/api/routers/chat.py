@@ -18,6 +18,7 @@ from ...errors import InvalidQuestion
 from ...models import Answer
 from .. import answers
 from ..deps import AssistantDep, errors
+from ..security import CallerDep
 from ..schemas import (
     AskResponse,
     ChatCompletion,
@@ -61,7 +62,7 @@ def _usage(messages: list[ChatMessage], answer: str) -> Usage:
 
 @router.post("/chat/completions", response_model=ChatCompletion, responses={**STREAM_DOC, **errors(
     400, 401, 413, 422, 429, 503)})
-async def chat_completions(body: ChatCompletionRequest, assistant: AssistantDep):
+async def chat_completions(body: ChatCompletionRequest, assistant: AssistantDep, principal: CallerDep):
     """Answer the last user message; `stream: true` sends OpenAI-style chunks."""
     question, history = split_messages(body.messages)
     model = body.model or MODEL_NAME
@@ -69,11 +70,12 @@ async def chat_completions(body: ChatCompletionRequest, assistant: AssistantDep)
     created = int(time.time())
     if body.stream:
         stream = answers.stream(assistant, question, province=body.province, doc_id=body.doc_id, history=history,
-                                endpoint="chat_completions")
+                                endpoint="chat_completions", principal=principal)
         return await event_response(stream, _chunk_renderer(completion_id, created, model),
                                     closing=[{"data": "[DONE]"}])
     answer = await run_in_threadpool(answers.ask, assistant, question, province=body.province,
-                                     doc_id=body.doc_id, history=history, endpoint="chat_completions")
+                                     doc_id=body.doc_id, history=history, endpoint="chat_completions",
+                                     principal=principal)
     contract = AskResponse.of(answer)
     return ChatCompletion(
         id=completion_id, created=created, model=model,
