@@ -313,7 +313,8 @@ class AuditLog:
                     return 0
                 pruned = db.execute("DELETE FROM entries WHERE id <= ?", (last["id"],)).rowcount
                 created = _now()
-                db.execute("INSERT INTO checkpoints (created_at, upto_id, upto_hash, pruned, mac) VALUES (?, ?, ?, ?, ?)",
+                db.execute("INSERT INTO checkpoints (created_at, upto_id, upto_hash, pruned, mac)"
+                           " VALUES (?, ?, ?, ?, ?)",
                            (created, last["id"], last["hash"], pruned,
                             self._mac("checkpoint", last["id"], last["hash"], created, pruned)))
                 db.execute("COMMIT")

@@ -103,8 +103,8 @@ class AccessPolicy:
             raise Unauthorized("服务器未配置 API 密钥，且未开放匿名访问（POLICYQA_API_KEYS / POLICYQA_OPEN_MODE）。")
         raise Unauthorized("缺少 API 密钥：请在请求头 X-API-Key 中提供。")
 
-    def check_rate(self, client: Client) -> None:
-        retry_after = self.limiter.hit(client.identity)
+    def check_rate(self, identity: str) -> None:
+        retry_after = self.limiter.hit(identity)
         if retry_after is not None:
             raise RateLimited(f"请求过于频繁，请 {retry_after} 秒后再试。", retry_after)
 
@@ -125,9 +125,9 @@ def authenticated_client(
     try:
         client = policy.authenticate(presented, address)
     except Unauthorized:
-        policy.check_rate(Client(None, address))  # failed attempts count against the address: no key guessing
+        policy.check_rate("addr:" + address)  # failed attempts count against the address: no key guessing
         raise
-    policy.check_rate(client)
+    policy.check_rate(client.identity)
     return client
 
 
