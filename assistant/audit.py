@@ -135,6 +135,7 @@ class AuditLog:
         self._lock = threading.Lock()
         self._spool: deque[AuditEntry] = deque()
         self._retry: threading.Timer | None = None
+        self._writer: sqlite3.Connection | None = None  # kept open: a question costs one small transaction
         self._next_prune = 0.0
         atexit.register(self.flush)
 
@@ -173,17 +174,20 @@ class AuditLog:
         if not self._spool:
             return True
         try:
-            with closing(self._connect()) as db:
-                db.execute("BEGIN IMMEDIATE")
-                try:
-                    for entry in self._spool:
-                        self._write(db, entry)
-                    db.execute("COMMIT")
-                except BaseException:
-                    db.execute("ROLLBACK")
-                    raise
+            db = self._writer = self._writer or self._connect()
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for entry in self._spool:
+                    self._write(db, entry)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
             self._spool.clear()
         except sqlite3.Error as error:
+            if self._writer is not None:  # start afresh next time (the file may have been moved or repaired)
+                self._writer.close()
+                self._writer = None
             FAILURES.inc()
             log.error("audit log not writable (%s): %d entries kept for a later attempt", error, len(self._spool))
             self._schedule_retry()
@@ -232,6 +236,10 @@ class AuditLog:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
         db.row_factory = sqlite3.Row
+        # WAL: readers (verify, export) never block the writer; NORMAL: a commit survives a crash of the
+        # process, only a power loss may cost the last moments.
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
         for statement in _SCHEMA:
             db.execute(statement)
         return db
