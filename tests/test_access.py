@@ -201,6 +201,27 @@ def test_revoked_key_stops_working_at_once(world):
         assert http.post("/v1/ask", json={"question": HUNAN}, headers={"X-API-Key": key}).status_code == 401
 
 
+def test_admin_manages_keys_over_http(world):
+    with world.http("admin") as admin, world.http("reader-a") as reader:
+        assert reader.get("/v1/admin/keys").status_code == 403
+        created = admin.post("/v1/admin/keys", json={"name": "temp-api", "role": "reader", "collections": ["公开"]})
+        assert created.status_code == 201, created.text
+        key, record = created.json()["key"], created.json()["record"]
+        assert "key" not in record and record["collections"] == ["公开"]
+        assert any(r["key_id"] == record["key_id"] for r in admin.get("/v1/admin/keys").json())
+        assert key not in admin.get("/v1/admin/keys").text
+        bad = admin.post("/v1/admin/keys", json={"name": "x", "role": "root", "collections": ["公开"]})
+        assert bad.status_code == 422
+        with world.http(None) as http:
+            docs = http.get("/v1/documents", headers={"X-API-Key": key}).json()["documents"]
+            assert {d["doc_id"] for d in docs} == {"hunan-2017", "qinghai-zlfz"}
+            assert admin.delete(f"/v1/admin/keys/{record['key_id']}").status_code == 200
+            assert http.get("/v1/documents", headers={"X-API-Key": key}).status_code == 401
+        assert admin.delete("/v1/admin/keys/nosuch").status_code == 404
+    actions = [(e.principal, e.action) for e in world.assistant.audit.entries()]
+    assert ("admin", "key_created") in actions and ("admin", "key_revoked") in actions
+
+
 def test_locked_audit_database_still_answers_and_catches_up(world):
     def failures() -> float:
         found = re.search(r"^policyqa_audit_failures_total ([\d.]+)$", httpx.get(world.url + "/metrics").text, re.M)

@@ -19,6 +19,7 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from ..access import DEFAULT_COLLECTION, EVERY_COLLECTION, KeyStore, Principal
+from ..audit import AuditLog
 from ..settings import Settings
 from .errors import Forbidden, RateLimited, Unauthorized
 from .ratelimit import SlidingWindowLimiter
@@ -53,7 +54,7 @@ class Client:
 class AccessPolicy:
     def __init__(self, settings: Settings):
         self.env_keys = tuple(k for k in settings.api_keys if k)
-        self.store = KeyStore.from_settings(settings)
+        self.store = KeyStore.from_settings(settings, AuditLog.from_settings(settings))
         self.open = settings.open_mode if settings.open_mode is not None else is_loopback(settings.host)
         self.limiter = SlidingWindowLimiter(settings.rate_limit_per_minute)
 

@@ -1,5 +1,5 @@
 """Administration: rebuild the index without restarting (answers keep flowing from the old one meanwhile),
-and export the audit log and the feedback. Every route here needs the admin role."""
+manage keys, export the audit log and the feedback. Every route here needs the admin role."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from ...access import KeyRecord
 from ...audit import parse_since
 from ...feedback import FeedbackStore
 from ..deps import AssistantDep, errors
 from ..errors import Conflict
-from ..schemas import ReindexResult
-from ..security import AdminDep
+from ..schemas import CreatedKey, KeyRequest, ReindexResult
+from ..security import AdminDep, get_policy
 
 log = logging.getLogger(__name__)
 
@@ -58,3 +59,23 @@ def export_audit(assistant: AssistantDep, _: AdminDep,
 def export_feedback(assistant: AssistantDep, _: AdminDep):
     """👍/👎 feedback from the chat as JSON lines, as `assistant feedback export` prints it."""
     return _lines(list(FeedbackStore.from_settings(assistant.settings).export_jsonl()), "application/x-ndjson")
+
+
+@router.get("/keys", response_model=list[KeyRecord], responses=errors(401, 403, 429))
+def list_keys(request: Request, _: AdminDep) -> list[KeyRecord]:
+    """Every key of the key store, revoked ones included, without secrets."""
+    return get_policy(request).store.records()
+
+
+@router.post("/keys", response_model=CreatedKey, status_code=201, responses=errors(400, 401, 403, 422, 429))
+def create_key(body: KeyRequest, request: Request, client: AdminDep) -> CreatedKey:
+    """A new key with a role and collections; the response is the only place the key is ever shown."""
+    key, record = get_policy(request).store.create(body.name, body.role, body.collections,
+                                                   actor=client.principal.name)
+    return CreatedKey(key=key, record=record)
+
+
+@router.delete("/keys/{key}", response_model=list[KeyRecord], responses=errors(401, 403, 404, 429))
+def revoke_key(key: str, request: Request, client: AdminDep) -> list[KeyRecord]:
+    """Revoke the key with this id, or every active key of this name; it stops working at once."""
+    return get_policy(request).store.revoke(key, actor=client.principal.name)
