@@ -14,6 +14,7 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
+from .access import LOCAL, Principal
 from .models import DocumentMeta, SearchHit
 
 
@@ -29,15 +30,18 @@ def hit_to_document(hit: SearchHit, meta: DocumentMeta) -> Document:
 
 
 class PolicyRetriever(BaseRetriever):
-    """Hybrid (dense + keyword) clause retrieval of an `Assistant`, within optional province/doc filters."""
+    """Hybrid (dense + keyword) clause retrieval of an `Assistant`, within optional province/doc filters and
+    the collections of `principal`."""
 
     assistant: Any  # assistant.Assistant; typed loosely so pydantic does not need to validate it
     province: str | list[str] | None = None
     doc_id: str | list[str] | None = None
     top_k: int | None = None
+    principal: Principal = LOCAL
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun
                                 ) -> list[Document]:
-        hits = self.assistant.search(query, province=self.province, doc_id=self.doc_id, top_k=self.top_k)
-        documents = {meta.doc_id: meta for meta in self.assistant.documents()}
+        hits = self.assistant.search(query, province=self.province, doc_id=self.doc_id, top_k=self.top_k,
+                                     principal=self.principal)
+        documents = {meta.doc_id: meta for meta in self.assistant.documents(principal=self.principal)}
         return [hit_to_document(hit, documents[hit.clause.doc_id]) for hit in hits]

@@ -107,6 +107,13 @@ def test_refusal_and_its_suggestions_stay_inside_the_collections(world):
     assert not world.leaks(answer.model_dump_json())
 
 
+def test_langchain_retriever_keeps_to_the_principal(world):
+    from assistant.langchain_retriever import PolicyRetriever
+
+    docs = PolicyRetriever(assistant=world.assistant, principal=READER_A, top_k=10).invoke(SICHUAN)
+    assert docs and {d.metadata["doc_id"] for d in docs} <= {"hunan-2017", "qinghai-zlfz"}
+
+
 def test_filter_errors_list_only_visible_documents_and_provinces(world):
     a = world.assistant
     with pytest.raises(UnknownFilter) as hidden:
