@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 from .access import LOCAL, Principal
 from .answering.citations import pieces
-from .answering.evidence import TermWeights, select
+from .answering.evidence import Candidate, TermWeights, candidates, select
 from .answering.extractive import ScopeResult, compose, refusal_reason
-from .answering.refusal import min_strength
+from .answering.refusal import models
 from .audit import AuditLog
 from .embeddings import Embedder, get_embedder
 from .errors import InvalidQuestion, NotFound
@@ -123,16 +123,13 @@ class Assistant:
                 doc_id: str | list[str] | None, top_k: int | None) -> Answer:
         analysis = retriever.analyse(question)
         provinces, doc_ids = retriever.resolve_filters(province, doc_id)
-        pool = max(top_k or self.settings.top_k, SEARCH_POOL)
         reason = None if (provinces or doc_ids) else refusal_reason(analysis, retriever.documents)
 
         results = []
-        for label, docs in _scopes(retriever, analysis, provinces, doc_ids):
-            hits = retriever.rank_for(analysis, docs, pool)
-            evidence = select(analysis, hits, loaded.weights,
-                              similarity=lambda hit: retriever.sentence_similarity(analysis.search_text, hit.clause)
+        for label, hits in self._ranked_scopes(retriever, analysis, provinces, doc_ids, top_k):
+            evidence = select(analysis, hits, loaded.weights, similarity=self._similarity(retriever, analysis)
                               ) if hits else None
-            supported = evidence is not None and evidence.strength >= min_strength()
+            supported = evidence is not None and evidence.probability >= models().threshold
             results.append(ScopeResult(label=label, evidence=evidence, supported=supported, hits=hits))
         answer = compose(analysis, results, retriever.documents, reason)
         if self.settings.llm_base_url and self.settings.llm_model:
@@ -141,6 +138,23 @@ class Assistant:
 
             answer = llm_answer(question, analysis, results, answer, retriever.documents, self.settings)
         return answer
+
+    def candidates(self, question: str) -> list[list[Candidate]]:
+        """The described candidate clauses of each scope, as the evidence models see them (for fitting)."""
+        loaded = self._loaded
+        analysis = loaded.retriever.analyse(self.validate(question))
+        return [candidates(analysis, hits, loaded.weights, self._similarity(loaded.retriever, analysis))
+                for _, hits in self._ranked_scopes(loaded.retriever, analysis, [], [], None)]
+
+    def _ranked_scopes(self, retriever: Retriever, analysis: QuestionAnalysis, provinces: list[str],
+                       doc_ids: list[str], top_k: int | None) -> list[tuple[str | None, list[SearchHit]]]:
+        pool = max(top_k or self.settings.top_k, SEARCH_POOL)
+        return [(label, retriever.rank_for(analysis, docs, pool))
+                for label, docs in _scopes(retriever, analysis, provinces, doc_ids)]
+
+    @staticmethod
+    def _similarity(retriever: Retriever, analysis: QuestionAnalysis):
+        return lambda hit: retriever.sentence_similarity(analysis.search_text, hit.clause)
 
     def ask_stream(self, question: str, **kwargs) -> Iterator[str | Answer]:
         """Text pieces, then the final Answer; same arguments as `ask`.

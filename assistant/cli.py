@@ -199,10 +199,11 @@ def build_parser() -> argparse.ArgumentParser:
     index_sub.add_parser("build", help="(re)build the index from corpus/").set_defaults(func=cmd_index_build)
 
     evaluation = sub.add_parser("eval", help="evaluate on eval/questions.jsonl against the baseline")
-    evaluation.add_argument("--split", choices=["dev", "test", "all"], default="test")
+    evaluation.add_argument("--split", choices=["dev", "test", "unseen", "all"], default="all",
+                            help="one split, or all of them, each reported on its own")
     evaluation.add_argument("--mode", choices=["extractive", "llm"], default="extractive")
     evaluation.add_argument("--calibrate", action="store_true",
-                            help="choose the refusal threshold on the dev split and save it")
+                            help="fit the evidence models and the refusal threshold on the dev split and save them")
     evaluation.add_argument("--no-baseline", action="store_true", help="skip the LangChain baseline")
     evaluation.set_defaults(func=cmd_eval)
 

@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 2
 POINTER = "CURRENT"
-_PIPELINE_SOURCES = ("chunking.py", "text.py", "corpus/__init__.py", "corpus/metadata.py", "corpus/loaders.py")
+_PIPELINE_SOURCES = ("chunking.py", "text.py", "corpus/__init__.py", "corpus/metadata.py", "corpus/loaders.py",
+                     "corpus/docx_text.py")
 EMBED_BATCH = 16
 
 

@@ -23,7 +23,6 @@ class DocumentMeta(BaseModel):
     content_hash: str | None = Field(None, description="Hash of the normalised text: incremental builds, duplicates.")
     collections: list[str] = Field(default_factory=lambda: ["公开"], description="Who may see it (issue 12).")
     warnings: list[str] = Field(default_factory=list, description="What could not be extracted, in Chinese.")
-    aliases: list[str] = Field(default_factory=list)
     note: str | None = None
 
     @property
@@ -40,7 +39,7 @@ class Clause(BaseModel):
     text: str  # verbatim from the document (traditional characters stay traditional)
     order: int
     kind: Literal["preamble", "part", "section", "item", "subitem", "bullet", "closing"] = "item"
-    parent_id: str | None = Field(None, description="clause_id of the enclosing heading's clause, if any.")
+    parent_id: str | None = Field(None, description="Id of the enclosing heading; a clause of that id exists only when the heading has text of its own.")
     item: str | None = Field(None, description="The item's own marker as printed: 一、 / （三） / 6. / （2） / --.")
     duty: str | None = Field(None, description="The （责任单位：…） note of a task, without brackets.")
     part: int = Field(1, description="1 unless a long clause was split at sentence ends (~1, ~2…).")
@@ -67,6 +66,7 @@ class Citation(BaseModel):
     clause_id: str
     text: str
     score: float
+    page: int | None = Field(None, description="PDF page the clause starts on (第N页).")
 
 
 class Answer(BaseModel):

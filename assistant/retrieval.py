@@ -7,6 +7,7 @@ question (or passed as a filter) restricts or boosts the documents searched.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from collections.abc import Collection
 from functools import cached_property
@@ -18,7 +19,8 @@ from .errors import UnknownFilter
 from .index import ClauseIndex
 from .models import Clause, DocumentMeta, SearchHit
 from .provinces import find_provinces, province_named
-from .question import FULL_DATE, QuestionAnalysis, analyse
+from .places import find_places
+from .question import FULL_DATE, CorpusFacts, QuestionAnalysis, analyse
 from .text import normalise
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
@@ -35,11 +37,15 @@ class Retriever:
         self._last_query: tuple[str, np.ndarray] | None = None  # one tuple, swapped whole: thread-safe
 
     @cached_property
-    def document_years(self) -> dict[str, set[int]]:
-        years: dict[str, set[int]] = {d.doc_id: set() for d in self.index.documents}
+    def facts(self) -> CorpusFacts:
+        """Years and places each document's text mentions, read once per index build."""
+        years: dict[str, set[int]] = {doc_id: set() for doc_id in self.documents}
+        places: dict[str, set[str]] = {doc_id: set() for doc_id in self.documents}
         for clause in self.index.clauses:
-            years[clause.doc_id].update(int(y) for y in _YEAR.findall(clause.text))
-        return years
+            text = normalise(clause.text)
+            years[clause.doc_id].update(int(y) for y in _YEAR.findall(text))
+            places[clause.doc_id].update(p.name for p in find_places(text))
+        return CorpusFacts(documents=list(self.index.documents), years=years, places=places)
 
     @property
     def provinces(self) -> list[str]:
@@ -50,10 +56,11 @@ class Retriever:
         messages, question analysis and clause lookup all go through `documents`, so nothing else is reachable."""
         view = copy.copy(self)
         view.documents = {i: d for i, d in self.documents.items() if i in doc_ids}
+        view.facts = dataclasses.replace(self.facts, documents=list(view.documents.values()))
         return view
 
     def analyse(self, question: str) -> QuestionAnalysis:
-        return analyse(question, list(self.documents.values()), self.document_years)
+        return analyse(question, self.facts)
 
     def rank_for(self, analysis: QuestionAnalysis, docs: list[DocumentMeta], limit: int) -> list[SearchHit]:
         """Ranking for an analysed question; a question about the issue date puts the dated clauses first."""
@@ -62,7 +69,7 @@ class Retriever:
             return hits
         wanted = {d.doc_id for d in docs}
         dated = [SearchHit(clause=c, score=hits[0].score if hits else 0.0) for c in self.index.clauses
-                 if c.doc_id in wanted and FULL_DATE.search(c.text) and c.clause_id.endswith(("#0", "#end"))]
+                 if c.doc_id in wanted and c.kind in ("preamble", "closing") and FULL_DATE.search(c.text)]
         seen = {h.clause.clause_id for h in dated}
         return (dated + [h for h in hits if h.clause.clause_id not in seen])[:limit]
 
@@ -113,7 +120,7 @@ class Retriever:
             fused += weight / (self.rrf_k + ranks)
         fused = np.where(allowed, fused, 0.0)
         if years:
-            boosted = [d.doc_id for d in docs if self.document_years[d.doc_id] & set(years)]
+            boosted = [d.doc_id for d in docs if self.facts.years[d.doc_id] & set(years)]
             if boosted and len(boosted) < len(docs):
                 fused += np.isin(self._doc_of, boosted) * fused.max() * YEAR_BOOST
         best_possible = 2.0 / (self.rrf_k + 1) * (1 + YEAR_BOOST)

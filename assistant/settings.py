@@ -26,6 +26,7 @@ class Settings(BaseSettings):
         description="For sentence-transformers: a local model directory or a name already in the cache.",
     )
 
+    max_document_bytes: int = Field(20_000_000, description="Larger corpus files are refused with a message.")
     max_clause_chars: int = Field(600, description="Longer clauses are split at sentence ends.")
     max_question_chars: int = Field(500, description="Longer questions are rejected with a clear message.")
     top_k: int = Field(5, ge=1, le=50, description="Clauses returned by search and offered to the answerer.")

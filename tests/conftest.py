@@ -25,6 +25,30 @@ def assistant():
 
 
 @pytest.fixture(scope="session")
+def eval_settings():
+    """The evaluation corpus: the shipped documents plus ../shared/corpus-extra (linked, never copied)."""
+    from assistant.evaluation import EXTRA_CORPUS, eval_settings
+
+    if not EXTRA_CORPUS.is_dir():
+        pytest.skip(f"{EXTRA_CORPUS} is missing: the evaluation needs ../shared beside the project")
+    return eval_settings()
+
+
+@pytest.fixture(scope="session")
+def eval_assistant(eval_settings):
+    from assistant.assistant import Assistant
+
+    return Assistant(eval_settings)
+
+
+@pytest.fixture(scope="session")
+def eval_corpus(eval_settings):
+    from assistant.corpus import load_corpus
+
+    return load_corpus(eval_settings.corpus_dir)
+
+
+@pytest.fixture(scope="session")
 def corpus():
     from assistant.corpus import load_corpus
     from assistant.settings import get_settings

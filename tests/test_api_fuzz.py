@@ -14,8 +14,8 @@ from schemathesis import GenerationMode
 OPERATIONS = [
     ("POST", "/v1/ask"), ("POST", "/v1/ask/stream"), ("POST", "/v1/search"), ("GET", "/v1/documents"),
     ("GET", "/v1/documents/{doc_id}"), ("GET", "/v1/clauses/{clause_id}"), ("POST", "/v1/chat/completions"),
-    ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/v1/admin/audit"), ("GET", "/v1/admin/feedback"),
-    ("GET", "/v1/admin/keys"),
+    ("GET", "/v1/models"), ("GET", "/v1/models/{model_id}"), ("GET", "/healthz"), ("GET", "/readyz"),
+    ("GET", "/v1/admin/audit"), ("GET", "/v1/admin/feedback"), ("GET", "/v1/admin/keys"),
 ]
 # Rebuilding the index and changing the key store are covered by test_api_security and test_access.
 NOT_FUZZED = {("POST", "/v1/admin/reindex"), ("POST", "/v1/admin/keys"), ("DELETE", "/v1/admin/keys/{key}")}
@@ -43,6 +43,6 @@ def test_no_request_gets_a_server_error(api_schema, server_url, method, path):
         response = case.call(base_url=server_url, timeout=30)
         assert response.status_code < 500, f"{case.method} {case.formatted_path} {case.body!r}: {response.text}"
         if response.status_code >= 400:
-            assert set(response.json()["error"]) >= {"code", "message"}
+            assert set(response.json()["error"]) >= {"code", "message", "type"}
 
     check()

@@ -149,7 +149,8 @@ def test_unexpected_errors_are_a_generic_500_without_details(assistant, serve_ap
         for path, body in (("/v1/ask", {"question": HUNAN}), ("/v1/search", {"query": "x"})):
             response = http.post(path, json=body)
             error = _error(response, 500)
-            assert error == {"code": "internal_error", "message": "服务器内部错误，请稍后再试。"}
+            assert error == {"code": "internal_error", "message": "服务器内部错误，请稍后再试。",
+                             "type": "server_error", "param": None}
             assert "secret" not in response.text and "Traceback" not in response.text
         stream = http.post("/v1/ask/stream", json={"question": HUNAN})
         assert _error(stream, 500)["code"] == "internal_error"

@@ -16,11 +16,14 @@ MAX_HISTORY_TURNS = 20
 class ErrorDetail(BaseModel):
     code: str = Field(description="Stable machine-readable code, e.g. invalid_question, unauthorized.")
     message: str = Field(description="Message for end users, in Chinese.")
+    type: str = Field(description="OpenAI's error type: invalid_request_error, authentication_error, "
+                                  "permission_error, rate_limit_error or server_error.")
+    param: str | None = Field(None, description="The request field at fault, when there is one.")
     details: list[dict[str, str]] | None = Field(None, description="Per-field problems of a malformed request.")
 
 
 class ErrorBody(BaseModel):
-    """Every error response has this shape, whatever the status."""
+    """Every error response has this shape, whatever the status (OpenAI's, so its SDKs understand it)."""
 
     error: ErrorDetail
 
@@ -157,16 +160,18 @@ class CreatedKey(BaseModel):
     record: KeyRecord
 
 
-# -- OpenAI-compatible chat completions ------------------------------------------------------------
+# -- OpenAI-compatible chat completions and models ------------------------------------------------
 
 class ContentPart(BaseModel):
-    type: str
+    type: str = Field(description="Only `text` is supported; images, audio and files are refused with 400.")
     text: str | None = None
 
 
 class ChatMessage(BaseModel):
-    role: Literal["system", "developer", "user", "assistant", "tool"]
+    role: Literal["system", "developer", "user", "assistant", "tool", "function"]
     content: str | list[ContentPart] | None = None
+    tool_calls: list[dict[str, Any]] | None = Field(None, description="Not supported: refused with 400.")
+    function_call: dict[str, Any] | None = Field(None, description="Not supported: refused with 400.")
 
     def text(self) -> str:
         if isinstance(self.content, list):
@@ -174,12 +179,23 @@ class ChatMessage(BaseModel):
         return self.content or ""
 
 
-class ChatCompletionRequest(BaseModel):
-    """The subset of OpenAI's request that matters here; other fields (temperature…) are accepted and ignored."""
+class StreamOptions(BaseModel):
+    include_usage: bool = Field(False, description="Send a last chunk with `usage` and no choices.")
 
-    model: str | None = None
+
+class ChatCompletionRequest(BaseModel):
+    """OpenAI's request. Sampling fields (temperature, max_tokens…) are accepted and ignored, since answers are
+    quotes; features that would change the answer's form (n > 1, tools, images) are refused with 400."""
+
+    model: str | None = Field(None, description="`policy-qa` (see GET /v1/models); omitted means the same.")
     messages: list[ChatMessage] = Field(min_length=1, max_length=100)
     stream: bool = False
+    stream_options: StreamOptions | None = None
+    n: int | None = Field(None, description="Only 1 is supported.")
+    tools: list[dict[str, Any]] | None = Field(None, description="Not supported: refused with 400.")
+    tool_choice: str | dict[str, Any] | None = Field(None, description="Only `none` is supported.")
+    functions: list[dict[str, Any]] | None = Field(None, description="Not supported: refused with 400.")
+    function_call: str | dict[str, Any] | None = Field(None, description="Only `none` is supported.")
     province: Filter = Field(None, description="Extension: only these provinces.")
     doc_id: Filter = Field(None, description="Extension: only these documents.")
 
@@ -196,6 +212,8 @@ class ChatCompletionChoice(BaseModel):
 
 
 class Usage(BaseModel):
+    """Approximate token counts (see `openai_compat.count_tokens`): deterministic, no tokenizer needed."""
+
     prompt_tokens: int
     completion_tokens: int
     total_tokens: int
@@ -212,4 +230,15 @@ class ChatCompletion(BaseModel):
     answerable: bool = Field(description="Extension: false when the corpus does not support an answer.")
 
 
-ChatCompletionChunk = dict[str, Any]
+class Model(BaseModel):
+    """One model as OpenAI's GET /v1/models lists it."""
+
+    id: str
+    object: Literal["model"] = "model"
+    created: int = Field(description="When the index behind it was built (Unix seconds).")
+    owned_by: str
+
+
+class ModelList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[Model]

@@ -22,6 +22,7 @@ from ..errors import AssistantError
 from ..feedback import FeedbackStore
 from ..models import Answer, DocumentMeta
 from . import formatting as fmt
+from .api import register_api
 
 if TYPE_CHECKING:
     from ..assistant import Assistant
@@ -266,23 +267,27 @@ def build_ui(assistant: Assistant | None, error_message: str | None = None, *,
                 tree = gr.HTML(tree_html(principal_of(None), first), elem_id="pq-tree")
         gr.HTML(fmt.footer_html(), elem_id="pq-footer")
 
-        # -- events -------------------------------------------------------------------------------
+        # -- events: internal to the page, so private; scripts use the endpoints of `register_api` --------
+        private = "private"
         ask_inputs = [message, chatbot, turns, province, docs]
         ask_outputs = [chatbot, turns, message]
-        message.submit(respond, ask_inputs, ask_outputs, concurrency_limit=4)
-        send.click(respond, ask_inputs, ask_outputs, concurrency_limit=4)
+        message.submit(respond, ask_inputs, ask_outputs, concurrency_limit=4, api_visibility=private)
+        send.click(respond, ask_inputs, ask_outputs, concurrency_limit=4, api_visibility=private)
         for button, question in zip(example_buttons, EXAMPLES):
-            button.click(lambda q=question: q, None, message, queue=False).then(
-                respond, ask_inputs, ask_outputs, concurrency_limit=4)
+            button.click(lambda q=question: q, None, message, queue=False, api_visibility=private).then(
+                respond, ask_inputs, ask_outputs, concurrency_limit=4, api_visibility=private)
         cleared = [chatbot, turns, rated, feedback_id, feedback_row, feedback_status]
-        reset.click(clear, None, cleared, queue=False)
-        chatbot.clear(clear, None, cleared, queue=False)
-        chatbot.like(rate, [turns, rated], [rated, feedback_id, feedback_row, feedback_status])
+        reset.click(clear, None, cleared, queue=False, api_visibility=private)
+        chatbot.clear(clear, None, cleared, queue=False, api_visibility=private)
+        chatbot.like(rate, [turns, rated], [rated, feedback_id, feedback_row, feedback_status],
+                     api_visibility=private)
         feedback_send.click(comment, [feedback_comment, feedback_id],
-                            [feedback_comment, feedback_row, feedback_status])
+                            [feedback_comment, feedback_row, feedback_status], api_visibility=private)
         feedback_comment.submit(comment, [feedback_comment, feedback_id],
-                                [feedback_comment, feedback_row, feedback_status])
-        province.change(narrow_documents, [province, docs], docs, queue=False)
-        doc_pick.change(show_document, doc_pick, tree, queue=False)
-        ui.load(personalise, None, [header, province, docs, table, doc_pick, tree], queue=False)
+                                [feedback_comment, feedback_row, feedback_status], api_visibility=private)
+        province.change(narrow_documents, [province, docs], docs, queue=False, api_visibility=private)
+        doc_pick.change(show_document, doc_pick, tree, queue=False, api_visibility=private)
+        ui.load(personalise, None, [header, province, docs, table, doc_pick, tree], queue=False,
+                api_visibility=private)
+        register_api(assistant, error_message, principal_of)
     return ui

@@ -51,7 +51,8 @@ def section_reference(section: str | Sequence[str]) -> str:
 def reference(citation: Citation) -> str:
     """「《文件名》第二部分（三）6.」: the form an official pastes into a report."""
     where = section_reference(citation.section)
-    return f"《{citation.title}》{where}"
+    page = f"（第{citation.page}页）" if citation.page else ""
+    return f"《{citation.title}》{where}{page}"
 
 
 def report_text(question: str, answer: Answer, documents: Mapping[str, DocumentMeta]) -> str:
