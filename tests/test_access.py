@@ -268,9 +268,9 @@ def test_no_gradio_endpoint_answers_without_login(world):
     with httpx.Client(base_url=world.url, timeout=60) as http:
         for path in ("/config", "/gradio_api/info", "/gradio_api/openapi.json", "/gradio_api/queue/data"):
             assert http.get(path).status_code == 401, path
-        for path in ("/gradio_api/call/respond", "/gradio_api/run/respond", "/gradio_api/queue/join",
-                     "/gradio_api/call/personalise", "/gradio_api/call/show_document"):
-            response = http.post(path, json={"data": [SICHUAN, [], [], []], "fn_index": 0, "session_hash": "x"})
+        for path in ("/gradio_api/call/ask", "/gradio_api/run/ask", "/gradio_api/call/search",
+                     "/gradio_api/queue/join", "/gradio_api/call/respond"):
+            response = http.post(path, json={"data": [SICHUAN], "fn_index": 0, "session_hash": "x"})
             assert response.status_code == 401, path
         assert "sichuan" not in http.get("/").text
 
@@ -280,33 +280,32 @@ def test_closed_server_without_any_key_lets_no_one_into_the_chat(world, serve_ap
     url = serve_app(build_app(world.assistant, settings))
     with pytest.raises(AuthenticationError):
         Client(url, verbose=False)
-    assert httpx.post(url + "/gradio_api/call/respond", json={"data": [HUNAN, [], [], []]}).status_code == 401
+    assert httpx.post(url + "/gradio_api/call/ask", json={"data": [HUNAN]}).status_code == 401
 
 
-def _chat_text(result) -> str:
-    return str(result)
-
-
-def test_chat_login_maps_to_the_same_principal(world):
+def test_chat_api_login_maps_to_the_same_principal(world):
     reader = Client(world.url, auth=("reader-a", world.keys["reader-a"]), verbose=False)
-    answer = _chat_text(reader.predict(SICHUAN, [], [], [], api_name="/respond"))
-    page = _chat_text(reader.predict(api_name="/personalise"))
-    with pytest.raises(AppError) as refused:  # not among this session's choices: Gradio refuses the value
-        reader.predict("sichuan-zlqs", api_name="/show_document")
-    tree = str(refused.value).replace("sichuan-zlqs", "")  # the id it was sent, said back; nothing else
-    hunan = _chat_text(reader.predict(HUNAN, [], [], [], api_name="/respond"))
-    assert "99.3%" in hunan and "hunan-2017" in page
-    for text in (answer, page, tree, hunan):
+    refused = reader.predict(SICHUAN, api_name="/ask")
+    hits = reader.predict(query=SICHUAN, top_k=20, api_name="/search")["hits"]
+    with pytest.raises(AppError) as hidden:
+        reader.predict(HUNAN, doc_id="sichuan-zlqs", api_name="/ask")
+    hunan = reader.predict(HUNAN, api_name="/ask")
+    assert "99.3%" in hunan["answer"] and not refused["answerable"]
+    assert hits and {h["doc_id"] for h in hits} <= {"hunan-2017", "qinghai-zlfz"}
+    for text in (str(refused), str(hits), str(hidden.value).replace("sichuan-zlqs", "")):  # minus the echo
         assert not world.leaks(text)
     other = Client(world.url, auth=("reader-b", world.keys["reader-b"]), verbose=False)
-    assert "sichuan-zlqs" in _chat_text(other.predict(api_name="/personalise"))
+    assert "sichuan-zlqs" in {c["doc_id"] for c in other.predict(SICHUAN, api_name="/ask")["citations"]}
     assert any(e.principal == "reader-a" and e.question == SICHUAN for e in world.assistant.audit.entries())
+    for client in (reader, other):
+        client.close()
 
 
 def test_revoked_chat_user_is_refused_in_an_open_session(world):
     key, _ = world.store.create("temp-chat", "reader", ["公开"])
     chat = Client(world.url, auth=("temp-chat", key), verbose=False)
-    assert "99.3%" in _chat_text(chat.predict(HUNAN, [], [], [], api_name="/respond"))
+    assert "99.3%" in chat.predict(HUNAN, api_name="/ask")["answer"]
     world.store.revoke("temp-chat")
-    refused = _chat_text(chat.predict(HUNAN, [], [], [], api_name="/respond"))
-    assert "99.3%" not in refused and "请先登录" in refused
+    with pytest.raises(AppError, match="请先登录"):
+        chat.predict(HUNAN, api_name="/ask")
+    chat.close()
