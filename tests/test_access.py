@@ -309,3 +309,37 @@ def test_revoked_chat_user_is_refused_in_an_open_session(world):
     with pytest.raises(AppError, match="请先登录"):
         chat.predict(HUNAN, api_name="/ask")
     chat.close()
+
+
+@pytest.mark.browser
+def test_chat_page_asks_for_a_login_then_shows_only_the_users_documents(world):
+    chromium_path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium_path).exists():
+        pytest.skip("chromium is not installed (make browser)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path,
+                                             args=["--headless", "--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(locale="zh-CN")
+        page.goto(world.url + "/")
+        page.wait_for_selector("input[type=password]", timeout=30_000)
+        assert page.locator("#pq-input").count() == 0  # nothing of the chat before the login
+        page.locator("input:not([type=password])").first.fill("reader-a")
+        page.fill("input[type=password]", world.keys["reader-a"])
+        page.press("input[type=password]", "Enter")
+        page.wait_for_selector("#pq-input textarea", timeout=60_000)
+        page.wait_for_function("document.querySelector('#pq-head').innerText.includes('2 份')", timeout=30_000)
+        page.get_by_role("tab", name="文件库").click()
+        rows = page.locator(".pq-table tbody tr")
+        rows.first.wait_for()
+        listed = [rows.nth(i).inner_text() for i in range(rows.count())]
+        page.get_by_role("tab", name="政策问答").click()
+        page.fill("#pq-input textarea", SICHUAN)
+        page.press("#pq-input textarea", "Enter")
+        page.wait_for_selector("#pq-chat .pq-actions, #pq-chat .pq-notice", timeout=60_000)
+        answer = page.inner_text("#pq-chat")
+        html = page.content()
+        browser.close()
+    assert len(listed) == 2 and any("湖南" in row for row in listed) and any("青海" in row for row in listed)
+    assert "已收录：湖南、青海" in answer
+    assert not world.leaks(html)
