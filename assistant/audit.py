@@ -114,15 +114,19 @@ def load_secret(settings: Settings) -> bytes:
     if settings.audit_secret:
         return settings.audit_secret.encode()
     path = settings.data_dir / SECRET_NAME
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return bytes.fromhex(path.read_text().strip())
-    secret = os.urandom(32)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secret.hex())
-    return secret
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f"{SECRET_NAME}.{os.getpid()}.{threading.get_ident()}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(os.urandom(32).hex())
+        try:
+            os.link(draft, path)  # appears complete or not at all; a process that lost the race reads the winner's
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return bytes.fromhex(path.read_text().strip())
 
 
 class AuditLog:

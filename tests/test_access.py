@@ -260,6 +260,16 @@ def _questions_on_disk(path: Path) -> list[str]:
 
 
 # -- the Gradio chat and its API --------------------------------------------------------------------
+def test_settings_keys_log_in_to_the_chat_as_numbered_admins(tmp_path):
+    from assistant.api.security import AccessPolicy
+
+    policy = AccessPolicy(Settings(data_dir=tmp_path, api_keys=["first-key", "second-key"], open_mode=False))
+    assert policy.login("api-key-2", "second-key") and not policy.login("api-key-1", "second-key")
+    assert policy.chat_principal("api-key-2") == Principal(name="api-key-2", role="admin", collections=["*"])
+    assert policy.chat_principal("api-key-3") is None and policy.chat_principal(None) is None
+
+
+
 def test_no_gradio_endpoint_answers_without_login(world):
     with pytest.raises(AuthenticationError):
         Client(world.url, verbose=False)
