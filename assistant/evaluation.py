@@ -21,6 +21,7 @@ from tqdm import tqdm
 
 from .answering import refusal
 from .answering.evidence import ClauseFeatures, SentenceFeatures, answerable_names, answerable_row
+from .corpus.cleaning import strip_pinyin_glosses
 from .errors import CorpusError
 from .models import Answer
 from .settings import PROJECT_ROOT, Settings, get_settings
@@ -83,7 +84,8 @@ def load_items(path: Path = QUESTIONS, split: str = "all") -> list[EvalItem]:
 
 
 def _squash(text: str) -> str:
-    return "".join(normalise(text).split())
+    """What the judge compares: simplified, without spaces or pinyin glosses (當(dāng) reads 当)."""
+    return "".join(normalise(strip_pinyin_glosses(text)).split())
 
 
 def contains_evidence(text: str, item: EvalItem) -> bool:

@@ -28,14 +28,14 @@ from .models import Clause, DocumentMeta
 from .settings import Settings
 from .stores.faiss_store import FaissStore
 from .stores.keyword import KeywordIndex
-from .text import sentences
+from .text import normalise, sentences
 
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 2
 POINTER = "CURRENT"
 _PIPELINE_SOURCES = ("chunking.py", "text.py", "corpus/__init__.py", "corpus/metadata.py", "corpus/loaders.py",
-                     "corpus/docx_text.py")
+                     "corpus/docx_text.py", "corpus/cleaning.py", "index.py")
 EMBED_BATCH = 16
 
 
@@ -77,12 +77,13 @@ class ClauseIndex:
 
 
 def embedding_text(clause: Clause, meta: DocumentMeta) -> str:
-    """What gets embedded: province and title first, so near-identical clauses of two provinces differ."""
-    return f"{meta.province} {meta.title}\n{clause.section}\n{clause.text}"
+    """What gets embedded: province and title first, so near-identical clauses of two provinces differ; in
+    simplified characters, so a traditional document answers simplified questions (Clause.text stays verbatim)."""
+    return f"{meta.province} {normalise(meta.title)}\n{normalise(clause.section)}\n{normalise(clause.text)}"
 
 
 def keyword_text(clause: Clause, meta: DocumentMeta) -> str:
-    return f"{meta.province} {clause.section} {clause.text}"
+    return normalise(f"{meta.province} {clause.section} {clause.text}")
 
 
 def build_index(settings: Settings, embedder: Embedder | None = None, show_progress: bool = True) -> ClauseIndex:
