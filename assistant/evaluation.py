@@ -300,7 +300,7 @@ def fit_models(assistant, items: list[EvalItem], progress: bool = True) -> refus
     for number, (item, scopes) in enumerate(described):
         for group in (g for g in scopes if g):
             p = clause.probability(np.array([c.features.row() for c in group]))
-            answer_rows.append(answerable_row(group[int(np.argmax(p))].features, float(p.max())))
+            answer_rows.append(answerable_row(group[int(np.argmax(p))], p, sentence))
             answer_labels.append(item.answerable)
             owners.append(number)
     rows = np.array(answer_rows)

@@ -19,7 +19,7 @@ from ..models import SearchHit
 from ..provinces import PROVINCES
 from ..question import FULL_DATE, QuestionAnalysis
 from ..text import content_terms, normalise, sentences
-from .refusal import EvidenceModels, models
+from .refusal import EvidenceModels, LinearModel, models
 
 # General wording of questions that ask for an amount, a list or who is responsible (any policy text).
 _QUANTITY = re.compile(r"多少|几|比例|比率|百分|率|%|数量|金额|哪一年|哪年|何时|什么时候|时间|期限|how much|how many|"
@@ -85,13 +85,18 @@ class Candidate:
     sentence_features: list[SentenceFeatures]
 
 
-def answerable_row(features: ClauseFeatures, clause_probability: float) -> list[float]:
-    """What the `answerable` model sees: the chosen clause's features and how sure the choice was."""
-    return [*features.row(), clause_probability]
+def answerable_row(candidate: Candidate, probabilities: np.ndarray, sentence_model: LinearModel) -> list[float]:
+    """What the `answerable` model sees: the chosen clause's features, how sure and how contested the choice
+    was, and how well its best sentence states an answer (and holds the question's specific terms)."""
+    ordered = np.sort(probabilities)[::-1]
+    sentence_p = sentence_model.probability(np.array([f.row() for f in candidate.sentence_features]))
+    best = int(np.argmax(sentence_p))
+    return [*candidate.features.row(), float(ordered[0]), float(ordered[0] - (ordered[1] if len(ordered) > 1 else 0.0)),
+            float(sentence_p[best]), candidate.sentence_features[best].focus]
 
 
 def answerable_names() -> list[str]:
-    return [*ClauseFeatures.names(), "clause_probability"]
+    return [*ClauseFeatures.names(), "clause_probability", "clause_margin", "sentence_probability", "sentence_focus"]
 
 
 @dataclass
@@ -209,7 +214,7 @@ def select(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermWeigh
         return None
     probabilities = fitted.clause.probability(np.array([c.features.row() for c in found]))
     best = found[int(np.argmax(probabilities))]
-    answerable = fitted.answerable.probability(np.array([answerable_row(best.features, probabilities.max())]))
+    answerable = fitted.answerable.probability(np.array([answerable_row(best, probabilities, fitted.sentence)]))
     evidence = Evidence(hit=best.hit, quotes=_quotes(best, fitted, analysis), probability=float(answerable[0]))
     wants_duty = _DUTY_QUESTION.search(analysis.text) is not None
     if _LIST.search(analysis.text) and not wants_duty and not analysis.multi:
