@@ -38,6 +38,7 @@ ROLES: tuple[Role, ...] = ("reader", "admin")
 EVERY_COLLECTION = "*"
 DEFAULT_COLLECTION = "公开"
 KEYS_DB = "keys.sqlite3"
+SETTINGS_KEY_PREFIX = "api-key-"  # names of the POLICYQA_API_KEYS principals: api-key-1, api-key-2…
 _PREFIX = "pqa"
 
 _SCHEMA = """
@@ -76,6 +77,7 @@ class Principal(BaseModel):
 
 LOCAL = Principal(name="local", role="admin", collections=[EVERY_COLLECTION])
 """The local operator (CLI, Python API): whoever can read the data folder already sees everything."""
+ANONYMOUS = "anonymous"
 
 
 class InvalidKeyRequest(AssistantError):
@@ -137,6 +139,8 @@ class KeyStore:
         name = name.strip()
         if not name:
             raise InvalidKeyRequest("密钥名称不能为空。")
+        if name in (LOCAL.name, ANONYMOUS) or name.startswith(SETTINGS_KEY_PREFIX):
+            raise InvalidKeyRequest(f"密钥名称 {name} 为系统保留，请换一个名称。")
         if role not in ROLES:
             raise InvalidKeyRequest(f"未知的角色：{role}（可用：{'、'.join(ROLES)}）")
         collections = parse_collections(collections)

@@ -20,7 +20,7 @@ import yaml
 from gradio_client import Client
 from gradio_client.exceptions import AppError, AuthenticationError
 
-from assistant.access import KeyStore, Principal
+from assistant.access import InvalidKeyRequest, KeyStore, Principal
 from assistant.api.server import build_app
 from assistant.assistant import Assistant
 from assistant.errors import NotFound, UnknownFilter
@@ -267,6 +267,9 @@ def test_settings_keys_log_in_to_the_chat_as_numbered_admins(tmp_path):
     assert policy.login("api-key-2", "second-key") and not policy.login("api-key-1", "second-key")
     assert policy.chat_principal("api-key-2") == Principal(name="api-key-2", role="admin", collections=["*"])
     assert policy.chat_principal("api-key-3") is None and policy.chat_principal(None) is None
+    for reserved in ("api-key-1", "local", "anonymous"):  # a stored key must not pass for one of these
+        with pytest.raises(InvalidKeyRequest, match="保留"):
+            policy.store.create(reserved, "reader", ["公开"])
 
 
 

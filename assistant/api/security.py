@@ -18,7 +18,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from ..access import DEFAULT_COLLECTION, EVERY_COLLECTION, KeyStore, Principal
+from ..access import ANONYMOUS, DEFAULT_COLLECTION, EVERY_COLLECTION, SETTINGS_KEY_PREFIX, KeyStore, Principal
 from ..audit import AuditLog
 from ..settings import Settings
 from .errors import Forbidden, RateLimited, Unauthorized
@@ -66,14 +66,14 @@ class AccessPolicy:
     def principal_of_key(self, presented: str) -> Principal | None:
         for number, key in enumerate(self.env_keys, start=1):
             if hmac.compare_digest(presented.encode(), key.encode()):
-                return Principal(name=f"api-key-{number}", role="admin", collections=[EVERY_COLLECTION])
+                return Principal(name=f"{SETTINGS_KEY_PREFIX}{number}", role="admin", collections=[EVERY_COLLECTION])
         return self.store.authenticate(presented)
 
     def anonymous(self) -> Principal:
         """Open mode without a key: everything on a keyless local server; once keys exist, only 公开."""
         if self.keys:
-            return Principal(name="anonymous", role="reader", collections=[DEFAULT_COLLECTION])
-        return Principal(name="anonymous", role="admin", collections=[EVERY_COLLECTION])
+            return Principal(name=ANONYMOUS, role="reader", collections=[DEFAULT_COLLECTION])
+        return Principal(name=ANONYMOUS, role="admin", collections=[EVERY_COLLECTION])
 
     def login(self, username: str, password: str) -> bool:
         """Gradio's login check: the password is a key whose name is the user name."""
@@ -84,8 +84,8 @@ class AccessPolicy:
         """The principal behind a chat session, checked on every call so a revoked key ends the session."""
         if username is None:
             return self.anonymous() if self.open and not self.keys else None
-        if username.startswith("api-key-"):
-            number = username.removeprefix("api-key-")
+        if username.startswith(SETTINGS_KEY_PREFIX):
+            number = username.removeprefix(SETTINGS_KEY_PREFIX)
             if number.isdigit() and 1 <= int(number) <= len(self.env_keys):
                 return self.principal_of_key(self.env_keys[int(number) - 1])
             return None
