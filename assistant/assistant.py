@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from .access import LOCAL, Principal
 from .answering.citations import pieces
 from .answering.evidence import Candidate, TermWeights, candidates, select
 from .answering.extractive import ScopeResult, compose, refusal_reason
 from .answering.refusal import models
+from .audit import AuditLog
 from .embeddings import Embedder, get_embedder
 from .errors import InvalidQuestion, NotFound
 from .followup import resolve_followup
@@ -32,6 +34,17 @@ class _Loaded:
     index: ClauseIndex
     retriever: Retriever
     weights: TermWeights
+    views: dict[frozenset[str], Retriever] = field(default_factory=dict)
+
+    def retriever_for(self, principal: Principal) -> Retriever:
+        """The retriever restricted to what `principal` may read: the one place access is enforced."""
+        visible = frozenset(principal.visible(self.index.documents))
+        if len(visible) == len(self.index.documents):
+            return self.retriever
+        view = self.views.get(visible)
+        if view is None:
+            view = self.views[visible] = self.retriever.restricted(visible)
+        return view
 
 
 class Assistant:
@@ -40,6 +53,7 @@ class Assistant:
         self.settings = settings or get_settings()
         self.embedder = embedder or get_embedder(self.settings.embedding_backend, self.settings.embedding_model)
         self._swap_lock = threading.Lock()
+        self.audit = AuditLog.from_settings(self.settings)
         self._loaded = self._prepare(load_or_build(self.settings, self.embedder, show_progress))
 
     def _prepare(self, index: ClauseIndex) -> _Loaded:
@@ -51,11 +65,13 @@ class Assistant:
     def index(self) -> ClauseIndex:
         return self._loaded.index
 
-    def rebuild(self, show_progress: bool = False) -> ClauseIndex:
+    def rebuild(self, show_progress: bool = False, *, principal: Principal = LOCAL) -> ClauseIndex:
         """Build a fresh index and swap it in; requests in flight finish on the old one."""
         with self._swap_lock:
             loaded = self._prepare(build_index(self.settings, self.embedder, show_progress))
             self._loaded = loaded
+        self.audit.admin(principal.name, "reindex", {"documents": loaded.index.manifest.documents,
+                                                      "clauses": loaded.index.manifest.clauses})
         return loaded.index
 
     # -- questions ----------------------------------------------------------------------------
@@ -69,41 +85,49 @@ class Assistant:
         return question
 
     def search(self, query: str, *, province: str | list[str] | None = None,
-               doc_id: str | list[str] | None = None, top_k: int | None = None) -> list[SearchHit]:
+               doc_id: str | list[str] | None = None, top_k: int | None = None,
+               principal: Principal = LOCAL) -> list[SearchHit]:
         """Top clauses with scores, within the scope the filters or the query name."""
-        loaded = self._loaded
+        retriever = self._loaded.retriever_for(principal)
         query = self.validate(query)
-        analysis = loaded.retriever.analyse(query)
-        provinces, doc_ids = loaded.retriever.resolve_filters(province, doc_id)
-        docs = loaded.retriever.scope(analysis, provinces, doc_ids)
-        return loaded.retriever.rank_for(analysis, docs, top_k or self.settings.top_k)
+        analysis = retriever.analyse(query)
+        provinces, doc_ids = retriever.resolve_filters(province, doc_id)
+        docs = retriever.scope(analysis, provinces, doc_ids)
+        return retriever.rank_for(analysis, docs, top_k or self.settings.top_k)
 
-    def analyse(self, question: str) -> QuestionAnalysis:
-        return self._loaded.retriever.analyse(self.validate(question))
+    def analyse(self, question: str, *, principal: Principal = LOCAL) -> QuestionAnalysis:
+        return self._loaded.retriever_for(principal).analyse(self.validate(question))
 
     def ask(self, question: str, *, province: str | list[str] | None = None,
             doc_id: str | list[str] | None = None, top_k: int | None = None,
-            history: list[dict] | None = None) -> Answer:
-        """An extractive answer quoting the clauses that support it, or an honest refusal.
+            history: list[dict] | None = None, principal: Principal = LOCAL) -> Answer:
+        """An extractive answer quoting the clauses that support it, or an honest refusal; recorded in the
+        audit log under `principal`, who sees only the documents of their collections.
 
         With `history` (OpenAI-style messages), a follow-up such as 「那四川呢？」 is answered as the
         self-contained question it stands for, given back in `rewritten_question`.
         """
         loaded = self._loaded
-        retriever = loaded.retriever
+        retriever = loaded.retriever_for(principal)
         question = self.validate(question)
         rewritten = resolve_followup(question, history, retriever.analyse, retriever.documents.values()) \
             if history else None
+        answer = self._answer(loaded, retriever, rewritten or question, province, doc_id, top_k)
         if rewritten:
-            answer = self.ask(rewritten, province=province, doc_id=doc_id, top_k=top_k)
-            return answer.model_copy(update={"rewritten_question": rewritten})
+            answer = answer.model_copy(update={"rewritten_question": rewritten})
+        self.audit.question(principal.name, question, rewritten=rewritten, mode=answer.mode,
+                            refused=not answer.answerable, citations=[c.clause_id for c in answer.citations])
+        return answer
+
+    def _answer(self, loaded: _Loaded, retriever: Retriever, question: str, province: str | list[str] | None,
+                doc_id: str | list[str] | None, top_k: int | None) -> Answer:
         analysis = retriever.analyse(question)
         provinces, doc_ids = retriever.resolve_filters(province, doc_id)
         reason = None if (provinces or doc_ids) else refusal_reason(analysis, retriever.documents)
 
         results = []
-        for label, hits in self._ranked_scopes(loaded, analysis, provinces, doc_ids, top_k):
-            evidence = select(analysis, hits, loaded.weights, similarity=self._similarity(loaded, analysis)
+        for label, hits in self._ranked_scopes(retriever, analysis, provinces, doc_ids, top_k):
+            evidence = select(analysis, hits, loaded.weights, similarity=self._similarity(retriever, analysis)
                               ) if hits else None
             supported = evidence is not None and evidence.probability >= models().threshold
             results.append(ScopeResult(label=label, evidence=evidence, supported=supported, hits=hits))
@@ -121,18 +145,18 @@ class Assistant:
         analysis = loaded.retriever.analyse(self.validate(question))
         if refusal_reason(analysis, loaded.retriever.documents):
             return []  # refused before retrieval (a place or year the corpus lacks): nothing to learn from
-        return [candidates(analysis, hits, loaded.weights, self._similarity(loaded, analysis))
-                for _, hits in self._ranked_scopes(loaded, analysis, [], [], None)]
+        return [candidates(analysis, hits, loaded.weights, self._similarity(loaded.retriever, analysis))
+                for _, hits in self._ranked_scopes(loaded.retriever, analysis, [], [], None)]
 
-    def _ranked_scopes(self, loaded: _Loaded, analysis: QuestionAnalysis, provinces: list[str],
+    def _ranked_scopes(self, retriever: Retriever, analysis: QuestionAnalysis, provinces: list[str],
                        doc_ids: list[str], top_k: int | None) -> list[tuple[str | None, list[SearchHit]]]:
         pool = max(top_k or self.settings.top_k, SEARCH_POOL)
-        return [(label, loaded.retriever.rank_for(analysis, docs, pool))
-                for label, docs in _scopes(loaded.retriever, analysis, provinces, doc_ids)]
+        return [(label, retriever.rank_for(analysis, docs, pool))
+                for label, docs in _scopes(retriever, analysis, provinces, doc_ids)]
 
     @staticmethod
-    def _similarity(loaded: _Loaded, analysis: QuestionAnalysis):
-        return lambda hit: loaded.retriever.sentence_similarity(analysis.search_text, hit.clause)
+    def _similarity(retriever: Retriever, analysis: QuestionAnalysis):
+        return lambda hit: retriever.sentence_similarity(analysis.search_text, hit.clause)
 
     def ask_stream(self, question: str, **kwargs) -> Iterator[str | Answer]:
         """Text pieces, then the final Answer; same arguments as `ask`.
@@ -150,21 +174,22 @@ class Assistant:
         return produce()
 
     # -- documents ----------------------------------------------------------------------------
-    def documents(self) -> list[DocumentMeta]:
-        return list(self._loaded.index.documents)
+    def documents(self, *, principal: Principal = LOCAL) -> list[DocumentMeta]:
+        return list(self._loaded.retriever_for(principal).documents.values())
 
-    def document(self, doc_id: str) -> DocumentMeta:
-        for meta in self._loaded.index.documents:
-            if meta.doc_id == doc_id:
-                return meta
-        raise NotFound(f"未找到文档：{doc_id}")
+    def document(self, doc_id: str, *, principal: Principal = LOCAL) -> DocumentMeta:
+        """One document's metadata; a document outside the principal's collections is as unknown as a typo."""
+        meta = self._loaded.retriever_for(principal).documents.get(doc_id)
+        if meta is None:
+            raise NotFound(f"未找到文档：{doc_id}")
+        return meta
 
-    def clauses(self, doc_id: str) -> list[Clause]:
-        self.document(doc_id)
+    def clauses(self, doc_id: str, *, principal: Principal = LOCAL) -> list[Clause]:
+        self.document(doc_id, principal=principal)
         return [c for c in self._loaded.index.clauses if c.doc_id == doc_id]
 
-    def clause(self, clause_id: str) -> Clause:
-        clause = self._loaded.retriever.clause(clause_id)
+    def clause(self, clause_id: str, *, principal: Principal = LOCAL) -> Clause:
+        clause = self._loaded.retriever_for(principal).clause(clause_id)
         if clause is None:
             raise NotFound(f"未找到条款：{clause_id}")
         return clause

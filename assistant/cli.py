@@ -114,6 +114,56 @@ def cmd_feedback_export(args: argparse.Namespace) -> int:
 # -- end feedback ---------------------------------------------------------------------------------
 
 
+# -- keys and audit (security helper) ------------------------------------------------------------
+def _key_store():
+    from .access import KeyStore
+    from .audit import AuditLog
+
+    return KeyStore.from_settings(audit=AuditLog.from_settings())
+
+
+def cmd_keys_create(args: argparse.Namespace) -> int:
+    key, record = _key_store().create(args.name, args.role, args.collections or [])
+    print(key)
+    print(f"已创建密钥 {record.key_id}（{record.name}，{record.role}，集合：{'、'.join(record.collections)}）。"
+          "密钥只显示这一次，请妥善保存。", file=sys.stderr)
+    return 0
+
+
+def cmd_keys_list(args: argparse.Namespace) -> int:
+    for record in _key_store().records():
+        if args.json:
+            print(record.model_dump_json(), flush=True)
+            continue
+        state = f"已吊销 {record.revoked_at}" if record.revoked_at else "有效"
+        print(f"{record.key_id}  {record.name}  {record.role}  {'、'.join(record.collections)}  "
+              f"创建于 {record.created_at}  {state}")
+    return 0
+
+
+def cmd_keys_revoke(args: argparse.Namespace) -> int:
+    for record in _key_store().revoke(args.key):
+        print(f"已吊销密钥 {record.key_id}（{record.name}）。")
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from .audit import AuditLog
+
+    result = AuditLog.from_settings().verify()
+    print(result.message)
+    return 0 if result.ok else 1
+
+
+def cmd_audit_export(args: argparse.Namespace) -> int:
+    from .audit import AuditLog, parse_since
+
+    for line in AuditLog.from_settings().export(parse_since(args.since), args.format):
+        print(line, flush=True)
+    return 0
+# -- end keys and audit ---------------------------------------------------------------------------
+
+
 # -- serve (API helper) ---------------------------------------------------------------------------
 def cmd_serve(args: argparse.Namespace) -> int:
     from .api.server import serve
@@ -162,6 +212,32 @@ def build_parser() -> argparse.ArgumentParser:
     feedback_sub = feedback.add_subparsers(dest="feedback_command", required=True)
     feedback_sub.add_parser("export", help="print all feedback as JSON lines").set_defaults(func=cmd_feedback_export)
     # -- end feedback --
+
+    # -- keys and audit (security helper) --
+    keys = sub.add_parser("keys", help="API keys and chat users: role and document collections")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    create = keys_sub.add_parser("create", help="create a key; it is printed once and only its hash is stored")
+    create.add_argument("--name", required=True, help="who holds it; also the chat login name")
+    create.add_argument("--role", choices=["reader", "admin"], default="reader")
+    create.add_argument("--collections", action="append", required=True,
+                        help="collections it may read (repeatable or comma-separated; '*' = all)")
+    create.set_defaults(func=cmd_keys_create)
+    listing = keys_sub.add_parser("list", help="all keys, without secrets")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(func=cmd_keys_list)
+    revoke = keys_sub.add_parser("revoke", help="revoke a key by id, or every active key of a name")
+    revoke.add_argument("key", help="key id or name")
+    revoke.set_defaults(func=cmd_keys_revoke)
+
+    audit = sub.add_parser("audit", help="the tamper-evident log of questions and admin actions")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    audit_sub.add_parser("verify", help="check the hash chain; names the first bad entry").set_defaults(
+        func=cmd_audit_verify)
+    export = audit_sub.add_parser("export", help="print entries as JSON lines or CSV")
+    export.add_argument("--since", default=None, help="date or ISO time, e.g. 2026-01-31")
+    export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    export.set_defaults(func=cmd_audit_export)
+    # -- end keys and audit --
 
     # -- serve (API helper) --
     serve = sub.add_parser("serve", help="run the server: chat UI at /, API under /v1, docs at /docs, /widget.js")

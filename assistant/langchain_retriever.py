@@ -20,6 +20,7 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables.config import run_in_executor
 from pydantic import AliasChoices, Field
 
+from .access import LOCAL, Principal
 from .models import DocumentMeta, SearchHit
 
 
@@ -42,6 +43,7 @@ class PolicyRetriever(BaseRetriever):
     doc_id: str | list[str] | None = None
     k: int | None = Field(None, ge=1, validation_alias=AliasChoices("k", "top_k"),
                           description="Clauses returned; default POLICYQA_TOP_K.")
+    principal: Principal = Field(LOCAL, description="Whose collections are searched; default every one.")
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
                                 k: int | None = None, top_k: int | None = None,
@@ -52,8 +54,8 @@ class PolicyRetriever(BaseRetriever):
         if count is not None and count < 1:
             raise ValueError(f"k 须为正整数（返回的条款数），收到：{count}。")
         hits = self.assistant.search(query, province=province or self.province, doc_id=doc_id or self.doc_id,
-                                     top_k=count)
-        documents = {meta.doc_id: meta for meta in self.assistant.documents()}
+                                     top_k=count, principal=self.principal)
+        documents = {meta.doc_id: meta for meta in self.assistant.documents(principal=self.principal)}
         return [hit_to_document(hit, documents[hit.clause.doc_id]) for hit in hits]
 
     async def _aget_relevant_documents(self, query: str, *, run_manager: AsyncCallbackManagerForRetrieverRun,

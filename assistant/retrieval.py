@@ -6,7 +6,10 @@ question (or passed as a filter) restricts or boosts the documents searched.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import re
+from collections.abc import Collection
 from functools import cached_property
 
 import numpy as np
@@ -46,7 +49,15 @@ class Retriever:
 
     @property
     def provinces(self) -> list[str]:
-        return list(dict.fromkeys(d.province for d in self.index.documents))
+        return list(dict.fromkeys(d.province for d in self.documents.values()))
+
+    def restricted(self, doc_ids: Collection[str]) -> Retriever:
+        """This retriever seeing only `doc_ids` (access control, see access.py): scopes, filters, their error
+        messages, question analysis and clause lookup all go through `documents`, so nothing else is reachable."""
+        view = copy.copy(self)
+        view.documents = {i: d for i, d in self.documents.items() if i in doc_ids}
+        view.facts = dataclasses.replace(self.facts, documents=list(view.documents.values()))
+        return view
 
     def analyse(self, question: str) -> QuestionAnalysis:
         return analyse(question, self.facts)
@@ -139,7 +150,8 @@ class Retriever:
         return {c.clause_id: i for i, c in enumerate(self.index.clauses)}
 
     def clause(self, clause_id: str) -> Clause | None:
-        return self._clauses_by_id.get(clause_id)
+        clause = self._clauses_by_id.get(clause_id)
+        return clause if clause is not None and clause.doc_id in self.documents else None
 
     @cached_property
     def _clauses_by_id(self) -> dict[str, Clause]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -47,6 +48,13 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed to call the API.")
     rate_limit_per_minute: int = Field(120, description="Requests per minute per API key (or client).")
     max_body_bytes: int = Field(64_000, description="Largest request body accepted.")
+
+    audit_questions: Literal["full", "hash"] = Field(
+        "full", description="Questions in the audit log: in full, or as an HMAC (equal questions stay comparable).")
+    audit_retention_days: int = Field(
+        180, ge=0, description="Audit entries older than this are pruned behind a signed checkpoint; 0 keeps all.")
+    audit_secret: str | None = Field(
+        None, description="Key of the audit hash chain; unset = a random key in data_dir/audit.key (mode 0600).")
 
 
 @lru_cache(maxsize=1)

@@ -43,6 +43,12 @@ class Unauthorized(AssistantError):
     http_status = 401
 
 
+class Forbidden(AssistantError):
+    """A valid key whose role does not allow the call."""
+
+    http_status = 403
+
+
 class RateLimited(AssistantError):
     http_status = 429
 

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from ..access import KeyRecord
 from ..models import Answer, Citation, Clause, DocumentMeta, SearchHit
 
 Filter = str | list[str] | None
@@ -145,6 +146,18 @@ class ReindexResult(BaseModel):
     clauses: int
     built_at: str
     build_seconds: float
+
+
+class KeyRequest(BaseModel):
+    name: str = Field(min_length=1, max_length=100, description="Who holds the key; also the chat login name.")
+    role: Literal["reader", "admin"] = "reader"
+    collections: list[str] = Field(min_length=1, description="Collections it may read; '*' means every one.",
+                                   examples=[["公开"]])
+
+
+class CreatedKey(BaseModel):
+    key: str = Field(description="The key itself: shown this once, only its hash is stored.")
+    record: KeyRecord
 
 
 # -- OpenAI-compatible chat completions and models ------------------------------------------------

@@ -6,6 +6,7 @@ JSON as the HTTP API, instead of the chat's internal callbacks (which are privat
 
 Arguments are checked with the HTTP API's request models, so both APIs accept and refuse the same input. Each
 endpoint only translates to the Python API; a new one (such as `/compare`) is one more entry in `endpoints`.
+Each call runs as the logged-in principal (`principal_of`, as for the chat's own callbacks).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import gradio as gr
 from pydantic import BaseModel, ValidationError
 
+from ..access import LOCAL, Principal
 from ..api.errors import validation_details
 from ..api.schemas import AskRequest, Filter, SearchHitOut, SearchRequest
 from ..errors import AssistantError
@@ -39,15 +41,19 @@ def _validated(model: type[M], **fields: Any) -> M:
         raise _refuse(validation_details(error)[1]) from None
 
 
-def register_api(assistant: Assistant | None, error_message: str | None = None) -> None:
+def register_api(assistant: Assistant | None, error_message: str | None = None,
+                 principal_of: Callable[[str | None], Principal | None] = lambda _user: LOCAL) -> None:
     """Adds the endpoints to the Blocks being built (call inside its `with` block)."""
 
-    def ready() -> Assistant:
+    def ready(request: gr.Request | None) -> tuple[Assistant, Principal]:
         if assistant is None:
             raise _refuse(f"知识库暂不可用：{error_message or '索引未加载。'}")
-        return assistant
+        principal = principal_of(getattr(request, "username", None))
+        if principal is None:
+            raise _refuse("请先登录：会话已失效或密钥已被吊销。")
+        return assistant, principal
 
-    def ask(question: str, province: Filter = None, doc_id: Filter = None,
+    def ask(question: str, request: gr.Request, province: Filter = None, doc_id: Filter = None,
             history: list[dict[str, str]] | None = None) -> dict[str, Any]:
         """Answer a question about the policy documents, quoting and citing the clauses. Arguments: question;
         optional province and doc_id (one or a list), history ([{role, content}], for follow-ups). Returns the
@@ -63,13 +69,15 @@ def register_api(assistant: Assistant | None, error_message: str | None = None) 
         """
         body = _validated(AskRequest, question=question, province=province, doc_id=doc_id, history=history or [])
         try:
-            return ready().ask(body.question, province=body.province, doc_id=body.doc_id,
-                               history=[turn.model_dump() for turn in body.history] or None).contract()
+            qa, principal = ready(request)
+            return qa.ask(body.question, province=body.province, doc_id=body.doc_id,
+                          history=[turn.model_dump() for turn in body.history] or None, principal=principal
+                          ).contract()
         except AssistantError as error:
             raise _refuse(error.message) from None
 
-    def search(query: str, province: Filter = None, doc_id: Filter = None, top_k: int | None = None
-               ) -> dict[str, Any]:
+    def search(query: str, request: gr.Request, province: Filter = None, doc_id: Filter = None,
+               top_k: int | None = None) -> dict[str, Any]:
         """The clauses best matching a query, with scores. Arguments: query; optional province and doc_id (one
         or a list), top_k (1-50). Returns the same JSON as POST /v1/search: {query, hits[{clause_id, doc_id,
         title, province, section, section_path, text, score, dense_score, keyword_score}]}.
@@ -82,11 +90,12 @@ def register_api(assistant: Assistant | None, error_message: str | None = None) 
         """
         body = _validated(SearchRequest, query=query, province=province, doc_id=doc_id, top_k=top_k)
         try:
-            qa = ready()
-            hits = qa.search(body.query, province=body.province, doc_id=body.doc_id, top_k=body.top_k)
+            qa, principal = ready(request)
+            hits = qa.search(body.query, province=body.province, doc_id=body.doc_id, top_k=body.top_k,
+                             principal=principal)
         except AssistantError as error:
             raise _refuse(error.message) from None
-        documents = {d.doc_id: d for d in qa.documents()}
+        documents = {d.doc_id: d for d in qa.documents(principal=principal)}
         return {"query": query, "hits": [SearchHitOut.of(h, documents[h.clause.doc_id]).model_dump() for h in hits]}
 
     endpoints: dict[str, Callable[..., dict[str, Any]]] = {"ask": ask, "search": search}

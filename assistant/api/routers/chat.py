@@ -19,6 +19,7 @@ from ...models import Answer
 from .. import answers
 from ..deps import AssistantDep, errors
 from ..openai_compat import MODEL_ID, check_model, check_supported, usage
+from ..security import CallerDep
 from ..schemas import (
     AskResponse,
     ChatCompletion,
@@ -54,7 +55,7 @@ def split_messages(messages: list[ChatMessage]) -> tuple[str, list[ChatTurn]]:
 
 @router.post("/chat/completions", response_model=ChatCompletion, responses={**STREAM_DOC, **errors(
     400, 401, 404, 413, 422, 429, 503)})
-async def chat_completions(body: ChatCompletionRequest, assistant: AssistantDep):
+async def chat_completions(body: ChatCompletionRequest, assistant: AssistantDep, principal: CallerDep):
     """Answer the last user message; `stream: true` sends OpenAI-style chunks."""
     check_model(body.model)
     check_supported(body)
@@ -63,12 +64,13 @@ async def chat_completions(body: ChatCompletionRequest, assistant: AssistantDep)
     created = int(time.time())
     if body.stream:
         stream = answers.stream(assistant, question, province=body.province, doc_id=body.doc_id, history=history,
-                                endpoint="chat_completions")
+                                endpoint="chat_completions", principal=principal)
         include_usage = body.stream_options is not None and body.stream_options.include_usage
         return await event_response(stream, _chunk_renderer(completion_id, created, body.messages, include_usage),
                                     closing=[{"data": "[DONE]"}])
     answer = await run_in_threadpool(answers.ask, assistant, question, province=body.province,
-                                     doc_id=body.doc_id, history=history, endpoint="chat_completions")
+                                     doc_id=body.doc_id, history=history, endpoint="chat_completions",
+                                     principal=principal)
     contract = AskResponse.of(answer)
     return ChatCompletion(
         id=completion_id, created=created, model=MODEL_ID,
