@@ -24,7 +24,7 @@ router = APIRouter(tags=["documents"])
 def list_documents(assistant: AssistantDep) -> DocumentList:
     counts = Counter(c.doc_id for c in assistant.index.clauses)
     return DocumentList(documents=[DocumentSummary(**d.model_dump(), clause_count=counts[d.doc_id])
-                                   for d in assistant.documents()])
+                                   for d in assistant.documents()], index=assistant.index_state())
 
 
 def section_tree(clauses: list[Clause]) -> list[SectionNode]:
