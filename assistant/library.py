@@ -221,8 +221,8 @@ class DocumentLibrary:
             target = _free_name(self.corpus_dir, name)
             doc_id = _free_id(slug(Path(target)), {d.meta.doc_id for d in existing})
             entry = {"file": target, "doc_id": doc_id, **(fields.given() if fields else {})}
-            _commit(self.corpus_dir, _Journal(moves=[(staged, target)], manifest=[
-                *manifest_entries(self.corpus_dir), entry]))
+            stale = [e for e in manifest_entries(self.corpus_dir) if e["file"] != target]  # none describe it now
+            _commit(self.corpus_dir, _Journal(moves=[(staged, target)], manifest=[*stale, entry]))
             return self._meta(doc_id)
 
     def replace(self, doc_id: str, name: str, data: bytes) -> DocumentMeta:

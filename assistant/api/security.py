@@ -93,9 +93,14 @@ def authenticated_client(
     return client
 
 
-def admin_client(client: Annotated[Client, Depends(authenticated_client)],
-                 policy: Annotated[AccessPolicy, Depends(get_policy)]) -> Client:
-    """Admin calls need a key whenever keys exist, even in open mode."""
+def require_admin(policy: AccessPolicy, client: Client) -> Client:
+    """The one admin check, for the API's admin routes and the UI's document management: a key whenever keys
+    exist, even in open mode."""
     if policy.keys and client.key is None:
         raise Unauthorized("此操作需要 API 密钥。")
     return client
+
+
+def admin_client(client: Annotated[Client, Depends(authenticated_client)],
+                 policy: Annotated[AccessPolicy, Depends(get_policy)]) -> Client:
+    return require_admin(policy, client)

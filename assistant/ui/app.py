@@ -19,6 +19,7 @@ from ..errors import AssistantError
 from ..feedback import FeedbackStore
 from ..models import Answer, DocumentMeta
 from . import formatting as fmt
+from .library_admin import library_admin
 
 if TYPE_CHECKING:
     from ..assistant import Assistant
@@ -227,6 +228,8 @@ def build_ui(assistant: Assistant | None, error_message: str | None = None, *,
                 doc_pick = gr.Dropdown(choices=document_choices(), value=documents[0].doc_id if documents else None,
                                        label="选择文件浏览条款", elem_id="pq-doc-pick", interactive=bool(documents))
                 tree = gr.HTML(show_document(documents[0].doc_id if documents else None), elem_id="pq-tree")
+                if assistant is not None:
+                    library_admin(assistant)  # upload, parse status, corrections, removal (administrators)
         gr.HTML(fmt.footer_html(), elem_id="pq-footer")
 
         # -- events -------------------------------------------------------------------------------
