@@ -25,7 +25,7 @@ from pydantic import BaseModel
 from tqdm import tqdm
 
 from .chunking import chunk_document
-from .corpus import Corpus, corpus_fingerprint, load_corpus
+from .corpus import Corpus, SourceDocument, load_corpus
 from .embeddings import Embedder, get_embedder
 from .errors import IndexUnavailable
 from .index_parts import DocumentPart, document_key, join_parts, split_parts
@@ -145,7 +145,7 @@ def _reusable_parts(settings: Settings, embedder: Embedder) -> dict[str, Documen
         return None
 
 
-def _new_parts(corpus: Corpus, documents: list, keys: dict[str, str], embedder: Embedder, settings: Settings,
+def _new_parts(corpus: Corpus, documents: list[SourceDocument], keys: dict[str, str], embedder: Embedder, settings: Settings,
                show_progress: bool) -> dict[str, DocumentPart]:
     """Chunk and embed the given documents (all in shared batches)."""
     metas = {doc.meta.doc_id: doc.meta for doc in corpus.documents}
@@ -297,7 +297,7 @@ def staleness(index: ClauseIndex, settings: Settings, embedder_name: str) -> str
     reason = _incompatibility(index, settings, embedder_name)
     if reason:
         return reason
-    if index.manifest.corpus_fingerprint != corpus_fingerprint(settings.corpus_dir):
+    if pending_changes(index, settings.corpus_dir):  # per file, so a reworded manifest comment changes nothing
         return "文档库已变化"
     return None
 

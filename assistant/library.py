@@ -319,7 +319,7 @@ def _find(documents: list[SourceDocument], doc_id: str) -> SourceDocument:
 def _free_name(corpus_dir: Path, name: str) -> str:
     path = Path(name)
     candidate, n = name, 1
-    while (corpus_dir / candidate).exists() or candidate == MANIFEST_NAME:
+    while (corpus_dir / candidate).exists() or candidate.lower() in (MANIFEST_NAME, "readme.md"):  # not documents
         n += 1
         candidate = f"{path.stem}-{n}{path.suffix}"
     return candidate

@@ -17,14 +17,15 @@ router = APIRouter(prefix="/admin", tags=["admin"])
 
 
 @router.post("/reindex", response_model=ReindexResult, responses=errors(401, 409, 429, 500, 503))
-async def reindex(request: Request, assistant: AssistantDep) -> ReindexResult:
-    """Rebuild the index from corpus/ and swap it in atomically; one rebuild at a time."""
+async def reindex(request: Request, assistant: AssistantDep, full: bool = False) -> ReindexResult:
+    """Bring the index up to date with corpus/ now (only changed documents are embedded; every document with
+    `full=true`) and swap it in atomically; one rebuild at a time."""
     lock = request.app.state.reindex_lock
     if not lock.acquire(blocking=False):
         raise Conflict("索引正在重建，请稍后再试。")
     try:
         log.info("Rebuilding the index on request")
-        index = await run_in_threadpool(assistant.rebuild)
+        index = await run_in_threadpool(assistant.rebuild, False, full)
     finally:
         lock.release()
     m = index.manifest
