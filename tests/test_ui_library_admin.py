@@ -66,7 +66,7 @@ def test_upload_shows_parse_status_and_removal_needs_confirmation(page):
     assert sorted(p.name for p in settings.corpus_dir.iterdir() if p.is_file()) == before
 
     tab.fill("#pq-admin-key input", KEY)
-    tab.fill("#pq-admin-city input", "广州市")
+    tab.fill("#pq-admin-city textarea", "广州市")
     tab.click("#pq-admin-upload")
     assert "已添加：007-guangdong-guangzhou-zlqs2023" in _message(tab, "已添加")
     row = tab.locator("#pq-admin-status tr", has_text="007-guangdong-guangzhou-zlqs2023")
