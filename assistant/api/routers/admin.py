@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
@@ -25,7 +26,7 @@ async def reindex(request: Request, assistant: AssistantDep, full: bool = False)
         raise Conflict("索引正在重建，请稍后再试。")
     try:
         log.info("Rebuilding the index on request")
-        index = await run_in_threadpool(assistant.rebuild, False, full)
+        index = await run_in_threadpool(partial(assistant.rebuild, full=True) if full else assistant.rebuild)
     finally:
         lock.release()
     m = index.manifest
