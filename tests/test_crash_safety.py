@@ -114,3 +114,38 @@ def test_killed_add_leaves_a_consistent_corpus_and_the_previous_index(settings, 
     assert updated.manifest.documents == 3 and updated.manifest.reused_documents == 2
     assert assistant.index_state().pending == []
     assert not list((settings.corpus_dir / ".library").glob("staging/*"))
+
+
+_KILLED_ADD = """
+import os, signal, sys
+from pathlib import Path
+from assistant import library
+from assistant.settings import Settings
+
+setattr(library, sys.argv[1], lambda *args, **kwargs: os.kill(os.getpid(), signal.SIGKILL))
+settings = Settings(corpus_dir=Path(sys.argv[2]), index_dir=Path(sys.argv[3]))
+source = Path(sys.argv[4])
+library.DocumentLibrary(settings).add(source.name, source.read_bytes(), library.MetadataFields(city="广州市"))
+"""
+
+
+@pytest.mark.parametrize("killed_at, committed", [("_commit", False), ("_apply", True), ("_write_manifest", True)],
+                         ids=["before-the-journal", "after-the-journal", "mid-apply"])
+def test_add_killed_at_each_step_is_all_or_nothing(tmp_path, killed_at, committed):
+    """The process SIGKILLs itself when it reaches the step: before the journal is written the upload vanishes,
+    after it the next user of the corpus finishes the change, metadata included."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(DONGTOU, corpus / DONGTOU.name)
+    result = subprocess.run([sys.executable, "-c", _KILLED_ADD, killed_at, str(corpus), str(tmp_path / "index"),
+                             str(GUANGZHOU)], env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}, timeout=120)
+    assert result.returncode == -signal.SIGKILL
+
+    from assistant.library import DocumentLibrary  # the next user: takes the lock, recovers
+
+    documents = DocumentLibrary(Settings(corpus_dir=corpus, index_dir=tmp_path / "index")).documents()
+    added = [d for d in documents if d.source_file == GUANGZHOU.name]
+    assert len(added) == int(committed) and len(documents) == 1 + int(committed)
+    if committed:
+        assert added[0].city == "广州市" and (corpus / GUANGZHOU.name).read_bytes() == GUANGZHOU.read_bytes()
+    assert not (corpus / ".library" / "journal.json").exists() and not list(corpus.glob(".library/staging/*"))
