@@ -11,7 +11,6 @@ import pytest
 
 from assistant.assistant import Assistant
 from assistant.chunking import chunk_document
-from assistant.corpus import load_corpus
 from assistant.embeddings import get_embedder
 from assistant.index import CLAUSE_VECTORS, build_index, read_index
 from assistant.library import DocumentLibrary, MetadataFields
