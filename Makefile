@@ -37,6 +37,7 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.incremental
 
 clean:
 	rm -rf $(VENV) index

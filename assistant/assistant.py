@@ -16,11 +16,14 @@ from .audit import AuditLog
 from .embeddings import Embedder, get_embedder
 from .errors import InvalidQuestion, NotFound
 from .followup import resolve_followup
-from .index import ClauseIndex, build_index, load_or_build
+from .index import ClauseIndex, build_index, load_or_build, pending_changes
+from .library import DocumentLibrary, MetadataFields
 from .models import Answer, Clause, DocumentMeta, SearchHit
 from .question import QuestionAnalysis
 from .retrieval import Retriever
 from .settings import Settings, get_settings
+from .updater import BackgroundIndexer, IndexState
+from .versions import label_versions
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +37,7 @@ class _Loaded:
     index: ClauseIndex
     retriever: Retriever
     weights: TermWeights
+    cited: dict[str, DocumentMeta]  # documents as citations name them (versions labelled with their date)
     views: dict[frozenset[str], Retriever] = field(default_factory=dict)
 
     def retriever_for(self, principal: Principal) -> Retriever:
@@ -49,30 +53,71 @@ class _Loaded:
 
 class Assistant:
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None,
-                 show_progress: bool = False):
+                 show_progress: bool = False, stale_ok: bool = False):
+        """With `stale_ok`, an index that is only behind the corpus is used as it is (see `index_state`)
+        instead of being updated first."""
         self.settings = settings or get_settings()
         self.embedder = embedder or get_embedder(self.settings.embedding_backend, self.settings.embedding_model)
         self._swap_lock = threading.Lock()
         self.audit = AuditLog.from_settings(self.settings)
-        self._loaded = self._prepare(load_or_build(self.settings, self.embedder, show_progress))
+        self._loaded = self._prepare(load_or_build(self.settings, self.embedder, show_progress, stale_ok))
+        self.library = DocumentLibrary(self.settings)
+        self.indexer = BackgroundIndexer(self.rebuild)
 
     def _prepare(self, index: ClauseIndex) -> _Loaded:
         return _Loaded(index, Retriever(index, self.embedder, self.settings.rrf_k),
-                       TermWeights([c.text for c in index.clauses]))
+                       TermWeights([c.text for c in index.clauses]), label_versions(index.documents))
 
     # -- index --------------------------------------------------------------------------------
     @property
     def index(self) -> ClauseIndex:
         return self._loaded.index
 
-    def rebuild(self, show_progress: bool = False, *, principal: Principal = LOCAL) -> ClauseIndex:
-        """Build a fresh index and swap it in; requests in flight finish on the old one."""
+    def rebuild(self, show_progress: bool = False, full: bool = False, *, principal: Principal = LOCAL
+                ) -> ClauseIndex:
+        """Bring the index up to date with the corpus (incrementally unless `full`) and swap it in; requests in
+        flight finish on the old one."""
         with self._swap_lock:
-            loaded = self._prepare(build_index(self.settings, self.embedder, show_progress))
+            loaded = self._prepare(build_index(self.settings, self.embedder, show_progress, full))
             self._loaded = loaded
         self.audit.admin(principal.name, "reindex", {"documents": loaded.index.manifest.documents,
                                                       "clauses": loaded.index.manifest.clauses})
         return loaded.index
+
+    def index_state(self) -> IndexState:
+        """Whether an update is running and which corpus changes the index in use does not contain yet."""
+        building = self.indexer.busy
+        return IndexState(state="building" if building else "ready", last_error=self.indexer.last_error,
+                          pending=pending_changes(self._loaded.index, self.settings.corpus_dir))
+
+    def catch_up(self) -> IndexState:
+        """Start a background update when the corpus has changes the index in use does not contain."""
+        state = self.index_state()
+        if state.pending:
+            self.indexer.request()
+        return state
+
+    # -- document management: each change goes to the corpus at once, to the index in the background ----
+    def add_document(self, name: str, data: bytes, fields: MetadataFields | None = None, *,
+                     background: bool = True) -> DocumentMeta:
+        """Add a file (refused with the existing doc_id if it is already there); without `background`, the
+        caller updates the index itself (`rebuild`)."""
+        return self._changed(self.library.add(name, data, fields), background)
+
+    def replace_document(self, doc_id: str, name: str, data: bytes, *, background: bool = True) -> DocumentMeta:
+        return self._changed(self.library.replace(doc_id, name, data), background)
+
+    def remove_document(self, doc_id: str, *, background: bool = True) -> DocumentMeta:
+        return self._changed(self.library.remove(doc_id), background)
+
+    def edit_document(self, doc_id: str, fields: MetadataFields, *, background: bool = True) -> DocumentMeta:
+        """Correct metadata; kept in corpus/manifest.yaml, so every later build keeps the correction."""
+        return self._changed(self.library.edit(doc_id, fields), background)
+
+    def _changed(self, meta: DocumentMeta, background: bool) -> DocumentMeta:
+        if background:
+            self.indexer.request()
+        return meta
 
     # -- questions ----------------------------------------------------------------------------
     def validate(self, question: str) -> str:
@@ -131,12 +176,12 @@ class Assistant:
                               ) if hits else None
             supported = evidence is not None and evidence.probability >= models().threshold
             results.append(ScopeResult(label=label, evidence=evidence, supported=supported, hits=hits))
-        answer = compose(analysis, results, retriever.documents, reason)
+        answer = compose(analysis, results, loaded.cited, reason)
         if self.settings.llm_base_url and self.settings.llm_model:
             # LangChain is imported only when an LLM is configured.
             from .answering.llm import llm_answer
 
-            answer = llm_answer(question, analysis, results, answer, retriever.documents, self.settings)
+            answer = llm_answer(question, analysis, results, answer, loaded.cited, self.settings)
         return answer
 
     def candidates(self, question: str) -> list[list[Candidate]]:

@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Iterable
 
+from .cli_docs import add_parsers as add_docs_parsers
 from .errors import AssistantError
 from .models import Answer
 from .text import is_english
@@ -18,9 +19,14 @@ EXIT_USER_ERROR = 2
 
 
 def _assistant(show_progress: bool = False):
+    """The assistant over the index as it is: a corpus change waiting for `index build` is only mentioned."""
     from .assistant import Assistant
+    from .cli_docs import stale_warning
 
-    return Assistant(show_progress=show_progress)
+    assistant = Assistant(show_progress=show_progress, stale_ok=True)
+    if warning := stale_warning(assistant):
+        print(warning, file=sys.stderr)
+    return assistant
 
 
 def _filters(args: argparse.Namespace) -> dict:
@@ -85,16 +91,6 @@ def cmd_search(args: argparse.Namespace) -> int:
     for rank, hit in enumerate(hits, start=1):
         print(f"{rank}. {hit.score:.3f}  {hit.clause.clause_id}  {hit.clause.section}")
         print(f"   {hit.clause.text[:120]}{'…' if len(hit.clause.text) > 120 else ''}")
-    return 0
-
-
-def cmd_index_build(args: argparse.Namespace) -> int:
-    from .index import build_index
-    from .settings import get_settings
-
-    index = build_index(get_settings(), show_progress=True)
-    m = index.manifest
-    print(f"索引已建立：{m.documents} 份文档，{m.clauses} 个条款，用时 {m.build_seconds} 秒（{index.directory}）")
     return 0
 
 
@@ -194,9 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--doc", action="append")
     search.set_defaults(func=cmd_search)
 
-    index = sub.add_parser("index", help="manage the clause index")
-    index_sub = index.add_subparsers(dest="index_command", required=True)
-    index_sub.add_parser("build", help="(re)build the index from corpus/").set_defaults(func=cmd_index_build)
+    add_docs_parsers(sub)  # `index build` and `docs …` (document management)
 
     evaluation = sub.add_parser("eval", help="evaluate on eval/questions.jsonl against the baseline")
     evaluation.add_argument("--split", choices=["dev", "test", "unseen", "all"], default="all",

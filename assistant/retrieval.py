@@ -22,6 +22,7 @@ from .provinces import find_provinces, province_named
 from .places import find_places
 from .question import FULL_DATE, CorpusFacts, QuestionAnalysis, analyse
 from .text import normalise
+from .versions import prefer_versions
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 YEAR_BOOST = 0.3  # share of the best fused score added to clauses of documents that speak of the asked year
@@ -99,7 +100,9 @@ class Retriever:
             return [d for d in docs if d.doc_id in doc_ids]
         named = [self.documents[i] for i in analysis.doc_ids]
         narrowed = {d.province for d in named}
-        return [d for d in docs if d.province not in narrowed or d in named]
+        # -- versions of one policy (issue 11): the version the question asks for --
+        scoped = [d for d in docs if d.province not in narrowed or d in named]
+        return prefer_versions(analysis.text, analysis.years, scoped)
 
     def rank(self, query: str, docs: list[DocumentMeta], years: list[int] | None = None,
              limit: int = 10, keyword_query: str | None = None) -> list[SearchHit]:

@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed to call the API.")
     rate_limit_per_minute: int = Field(120, description="Requests per minute per API key (or client).")
     max_body_bytes: int = Field(64_000, description="Largest request body accepted.")
+    max_document_bytes: int = Field(20_000_000, ge=1, description="Largest document file an administrator may add.")
 
     audit_questions: Literal["full", "hash"] = Field(
         "full", description="Questions in the audit log: in full, or as an HMAC (equal questions stay comparable).")

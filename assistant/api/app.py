@@ -17,9 +17,9 @@ from ..assistant import Assistant
 from ..settings import Settings, get_settings
 from .docs import install_offline_docs, swagger_assets
 from .errors import UnhandledErrors, install_error_handlers
-from .limits import BodySizeLimit
+from .limits import UPLOAD_OVERHEAD, BodySizeLimit
 from .metrics import RequestMetrics, register_llm_metrics
-from .routers import admin, ask, chat, documents, health, models, search, widget
+from .routers import admin, admin_documents, ask, chat, documents, health, models, search, widget
 from .security import AccessPolicy, admin_client, authenticated_client
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,8 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if app.state.assistant is None and app.state.load_error is None:
             log.info("Loading the index")
-            app.state.assistant = await run_in_threadpool(Assistant, settings)
+            app.state.assistant = await run_in_threadpool(lambda: Assistant(settings, stale_ok=True))
+            app.state.assistant.catch_up()  # corpus changes since the last build: indexed in the background
         yield
 
     docs_assets = swagger_assets()
@@ -66,14 +67,16 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
     public = (ask, search, documents, chat, models)
     for module in public:
         v1.include_router(module.router)
-    v1.include_router(admin.router, dependencies=[Depends(admin_client)])
+    for module in (admin, admin_documents):  # the one place where admin rights are required
+        v1.include_router(module.router, dependencies=[Depends(admin_client)])
     app.include_router(v1)
-    app.include_router(_unknown_v1_paths([m.router for m in (*public, admin)]), prefix="/v1")
+    app.include_router(_unknown_v1_paths([m.router for m in (*public, admin, admin_documents)]), prefix="/v1")
     app.include_router(health.router)
     app.include_router(widget.router)
 
     # Added innermost first: metrics see every response, CORS headers reach error responses too.
-    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes,
+                       uploads={admin_documents.UPLOAD_PATH: settings.max_document_bytes + UPLOAD_OVERHEAD})
     app.add_middleware(UnhandledErrors)
     app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                        allow_headers=["Content-Type", "X-API-Key", "Authorization"], expose_headers=["Retry-After"],

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from ..access import KeyRecord
 from ..models import Answer, Citation, Clause, DocumentMeta, SearchHit
+from ..updater import IndexState
 
 Filter = str | list[str] | None
 MAX_HISTORY_TURNS = 20
@@ -93,7 +94,15 @@ class DocumentSummary(DocumentMeta):
 
 
 class DocumentList(BaseModel):
-    documents: list[DocumentSummary]
+    documents: list[DocumentSummary] = Field(description="The documents of the index in use.")
+    index: IndexState = Field(description="Whether an update is running; corpus changes not indexed yet.")
+
+
+class DocumentChange(BaseModel):
+    """An accepted change to the corpus; the index is updated in the background (see `index`)."""
+
+    document: DocumentMeta
+    index: IndexState
 
 
 class ClauseOut(BaseModel):
@@ -139,6 +148,7 @@ class Readiness(BaseModel):
     documents: int
     clauses: int
     index_built_at: str
+    index: IndexState
 
 
 class ReindexResult(BaseModel):

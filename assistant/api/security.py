@@ -132,13 +132,19 @@ def authenticated_client(
     return client
 
 
-def admin_client(client: Annotated[Client, Depends(authenticated_client)]) -> Client:
-    """Admin calls need an admin key whenever keys exist, even in open mode."""
-    if not client.principal.is_admin:
+def require_admin(policy: AccessPolicy, client: Client) -> Client:
+    """The one admin check, for the API's admin routes and the UI's document management: an admin principal,
+    and a key whenever keys exist, even in open mode."""
+    if not client.principal.is_admin or (policy.keys and client.key is None):
         if client.key is None:
             raise Unauthorized("此操作需要 API 密钥。")
         raise Forbidden("此操作需要管理员权限（admin 角色）。")
     return client
+
+
+def admin_client(client: Annotated[Client, Depends(authenticated_client)],
+                 policy: Annotated[AccessPolicy, Depends(get_policy)]) -> Client:
+    return require_admin(policy, client)
 
 
 def caller(client: Annotated[Client, Depends(authenticated_client)]) -> Principal:

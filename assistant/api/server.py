@@ -41,7 +41,8 @@ def build_app(assistant: Assistant | None = None, settings: Settings | None = No
     load_error = None
     if assistant is None:
         try:
-            assistant = Assistant(settings, show_progress=True)
+            assistant = Assistant(settings, show_progress=True, stale_ok=True)
+            assistant.catch_up()  # corpus changes since the last build are indexed while questions are answered
         except AssistantError as error:  # a broken corpus or index: stay up and say why, never crash
             log.error("索引无法加载：%s", error.message)
             load_error = f"索引无法加载：{error.message}"

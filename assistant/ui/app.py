@@ -23,6 +23,7 @@ from ..feedback import FeedbackStore
 from ..models import Answer, DocumentMeta
 from . import formatting as fmt
 from .api import register_api
+from .library_admin import library_admin
 
 if TYPE_CHECKING:
     from ..assistant import Assistant
@@ -265,6 +266,8 @@ def build_ui(assistant: Assistant | None, error_message: str | None = None, *,
                 doc_pick = gr.Dropdown(choices=document_choices(principal_of(None)), value=first,
                                        label="选择文件浏览条款", elem_id="pq-doc-pick", interactive=bool(documents))
                 tree = gr.HTML(tree_html(principal_of(None), first), elem_id="pq-tree")
+                if assistant is not None:
+                    library_admin(assistant)  # upload, parse status, corrections, removal (administrators)
         gr.HTML(fmt.footer_html(), elem_id="pq-footer")
 
         # -- events: internal to the page, so private; scripts use the endpoints of `register_api` --------

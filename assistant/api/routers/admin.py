@@ -27,14 +27,15 @@ EXPORT_DOC = {200: {"description": "JSON lines, or CSV with a header row.",
 
 
 @router.post("/reindex", response_model=ReindexResult, responses=errors(401, 403, 409, 429, 500, 503))
-async def reindex(request: Request, assistant: AssistantDep, client: AdminDep) -> ReindexResult:
-    """Rebuild the index from corpus/ and swap it in atomically; one rebuild at a time."""
+async def reindex(request: Request, assistant: AssistantDep, client: AdminDep, full: bool = False) -> ReindexResult:
+    """Bring the index up to date with corpus/ now (only changed documents are embedded; every document with
+    `full=true`) and swap it in atomically; one rebuild at a time."""
     lock = request.app.state.reindex_lock
     if not lock.acquire(blocking=False):
         raise Conflict("索引正在重建，请稍后再试。")
     try:
         log.info("Rebuilding the index on request")
-        index = await run_in_threadpool(lambda: assistant.rebuild(principal=client.principal))
+        index = await run_in_threadpool(lambda: assistant.rebuild(full=full, principal=client.principal))
     finally:
         lock.release()
     m = index.manifest

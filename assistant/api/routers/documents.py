@@ -25,7 +25,7 @@ router = APIRouter(tags=["documents"])
 def list_documents(assistant: AssistantDep, principal: CallerDep) -> DocumentList:
     counts = Counter(c.doc_id for c in assistant.index.clauses)
     return DocumentList(documents=[DocumentSummary(**d.model_dump(), clause_count=counts[d.doc_id])
-                                   for d in assistant.documents(principal=principal)])
+                                   for d in assistant.documents(principal=principal)], index=assistant.index_state())
 
 
 def section_tree(clauses: list[Clause]) -> list[SectionNode]:
