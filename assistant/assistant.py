@@ -8,14 +8,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .answering.citations import pieces
-from .answering.evidence import TermWeights, select
+from .answering.compare import build_table
+from .answering.evidence import Evidence, TermWeights, select
 from .answering.extractive import ScopeResult, compose, refusal_reason
+from .answering.table_export import table_answer
 from .answering.refusal import min_strength
 from .embeddings import Embedder, get_embedder
-from .errors import InvalidQuestion, NotFound
+from .errors import InvalidQuestion, NotFound, UnknownFilter
 from .followup import resolve_followup
 from .index import ClauseIndex, build_index, load_or_build
-from .models import Answer, Clause, DocumentMeta, SearchHit
+from .models import Answer, Clause, CompareTable, DocumentMeta, SearchHit
 from .question import QuestionAnalysis
 from .retrieval import Retriever
 from .settings import Settings, get_settings
@@ -101,13 +103,15 @@ class Assistant:
         provinces, doc_ids = retriever.resolve_filters(province, doc_id)
         pool = max(top_k or self.settings.top_k, SEARCH_POOL)
         reason = None if (provinces or doc_ids) else refusal_reason(analysis, retriever.documents)
+        if reason is None and analysis.multi and not analysis.which:
+            docs = retriever.scope(analysis, provinces, doc_ids)
+            if len(docs) > 1:  # 各省…, 哪些省份…, 对比…: answered with the comparison table
+                return table_answer(self._table(loaded, analysis, docs, question, 1))
 
         results = []
         for label, docs in _scopes(retriever, analysis, provinces, doc_ids):
             hits = retriever.rank_for(analysis, docs, pool)
-            evidence = select(analysis, hits, loaded.weights,
-                              similarity=lambda hit: retriever.sentence_similarity(analysis.search_text, hit.clause)
-                              ) if hits else None
+            evidence = _evidence(loaded, analysis, hits) if hits else None
             supported = evidence is not None and evidence.strength >= min_strength()
             results.append(ScopeResult(label=label, evidence=evidence, supported=supported, hits=hits))
         answer = compose(analysis, results, retriever.documents, reason)
@@ -117,6 +121,29 @@ class Assistant:
 
             answer = llm_answer(question, analysis, results, answer, retriever.documents, self.settings)
         return answer
+
+    def compare(self, topic: str, provinces: str | list[str] | None = None, doc_ids: str | list[str] | None = None,
+                *, page: int = 1) -> CompareTable:
+        """What each document in scope says about `topic`, one row per document (so per province, and per
+        document where a province has several): quoted clauses with citations, or 未涉及.
+
+        The scope is `provinces` / `doc_ids`, else what the topic names, else the whole corpus. Tables over
+        `compare_page_size` rows come in pages (`page`, 1-based)."""
+        loaded = self._loaded
+        retriever = loaded.retriever
+        topic = self.validate(topic)
+        analysis = retriever.analyse(topic)
+        provinces, doc_ids = retriever.resolve_filters(provinces, doc_ids)
+        if analysis.missing_provinces and not (analysis.provinces or provinces or doc_ids):
+            raise UnknownFilter(refusal_reason(analysis, retriever.documents) or "知识库未收录所问省份的文件。")
+        docs = retriever.scope(analysis, provinces, doc_ids)
+        return self._table(loaded, analysis, docs, topic, page)
+
+    def _table(self, loaded: _Loaded, analysis: QuestionAnalysis, docs: list[DocumentMeta], topic: str,
+               page: int) -> CompareTable:
+        return build_table(analysis, loaded.retriever, loaded.weights, docs,
+                           lambda topic_analysis, hits: _evidence(loaded, topic_analysis, hits), topic=topic, page=page,
+                           page_size=self.settings.compare_page_size)
 
     def ask_stream(self, question: str, **kwargs) -> Iterator[str | Answer]:
         """Text pieces, then the final Answer; same arguments as `ask`.
@@ -152,6 +179,13 @@ class Assistant:
         if clause is None:
             raise NotFound(f"未找到条款：{clause_id}")
         return clause
+
+
+def _evidence(loaded: _Loaded, analysis: QuestionAnalysis, hits: list[SearchHit]) -> Evidence | None:
+    """The answerer's choice of clause and sentences among `hits`, with its strength (for refusal)."""
+    retriever = loaded.retriever
+    return select(analysis, hits, loaded.weights,
+                  similarity=lambda hit: retriever.sentence_similarity(analysis.search_text, hit.clause))
 
 
 def _scopes(retriever: Retriever, analysis: QuestionAnalysis, provinces: list[str], doc_ids: list[str]
