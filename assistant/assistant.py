@@ -6,9 +6,10 @@ import logging
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from .answering.citations import pieces
-from .answering.compare import build_table
+from .answering.compare import Candidate, build_table, candidates, topic_of
 from .answering.evidence import Evidence, TermWeights, select
 from .answering.extractive import ScopeResult, compose, refusal_reason
 from .answering.table_export import table_answer
@@ -106,7 +107,8 @@ class Assistant:
         if reason is None and analysis.multi and not analysis.which:
             docs = retriever.scope(analysis, provinces, doc_ids)
             if len(docs) > 1:  # 各省…, 哪些省份…, 对比…: answered with the comparison table
-                return table_answer(self._table(loaded, analysis, docs, question, 1))
+                return table_answer(build_table(analysis, retriever, loaded.weights, docs, partial(_evidence, loaded),
+                                                topic=question, page=1, page_size=self.settings.compare_page_size))
 
         results = []
         for label, docs in _scopes(retriever, analysis, provinces, doc_ids):
@@ -129,21 +131,25 @@ class Assistant:
 
         The scope is `provinces` / `doc_ids`, else what the topic names, else the whole corpus. Tables over
         `compare_page_size` rows come in pages (`page`, 1-based)."""
+        loaded, analysis, docs = self._compare_scope(topic, provinces, doc_ids)
+        return build_table(analysis, loaded.retriever, loaded.weights, docs, partial(_evidence, loaded),
+                           topic=analysis.original, page=page, page_size=self.settings.compare_page_size)
+
+    def _compare_scope(self, topic: str, provinces: str | list[str] | None, doc_ids: str | list[str] | None
+                       ) -> tuple[_Loaded, QuestionAnalysis, list[DocumentMeta]]:
         loaded = self._loaded
         retriever = loaded.retriever
-        topic = self.validate(topic)
-        analysis = retriever.analyse(topic)
+        analysis = retriever.analyse(self.validate(topic))
         provinces, doc_ids = retriever.resolve_filters(provinces, doc_ids)
         if analysis.missing_provinces and not (analysis.provinces or provinces or doc_ids):
             raise UnknownFilter(refusal_reason(analysis, retriever.documents) or "知识库未收录所问省份的文件。")
-        docs = retriever.scope(analysis, provinces, doc_ids)
-        return self._table(loaded, analysis, docs, topic, page)
+        return loaded, analysis, retriever.scope(analysis, provinces, doc_ids)
 
-    def _table(self, loaded: _Loaded, analysis: QuestionAnalysis, docs: list[DocumentMeta], topic: str,
-               page: int) -> CompareTable:
-        return build_table(analysis, loaded.retriever, loaded.weights, docs,
-                           lambda topic_analysis, hits: _evidence(loaded, topic_analysis, hits), topic=topic, page=page,
-                           page_size=self.settings.compare_page_size)
+    def _compare_candidates(self, topic: str, provinces: str | list[str] | None = None,
+                            doc_ids: str | list[str] | None = None) -> dict[str, list[Candidate]]:
+        """Every document's candidate clauses with the cover model's features (for fitting that model)."""
+        loaded, analysis, docs = self._compare_scope(topic, provinces, doc_ids)
+        return candidates(topic_of(analysis), loaded.retriever, docs, partial(_evidence, loaded))
 
     def ask_stream(self, question: str, **kwargs) -> Iterator[str | Answer]:
         """Text pieces, then the final Answer; same arguments as `ask`.

@@ -12,10 +12,15 @@ import argparse
 import json
 import logging
 import re
+from dataclasses import fields
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+import numpy as np
 from pydantic import BaseModel, Field
+
+from .answering.compare import CellFeatures, CoverModel, save_cover_model
 
 from .corpus import MANIFEST_NAME, corpus_files
 from .models import CompareTable
@@ -137,6 +142,41 @@ def evaluate(assistant: Assistant, items: list[CompareItem]) -> CompareReport:
         failures=[r for r in results if not r.correct or (r.numbers_expected is not None and not _numbers_right(r))])
 
 
+def fit(assistant: Assistant, items: list[CompareItem], l2: float = 0.01) -> CoverModel:
+    """Fit the covered/未涉及 model on `items` (the dev split): candidate clauses holding a gold span are
+    positives; every candidate of a gold 未涉及 document is a negative; other candidates of covered
+    documents are left out (a second passage on the topic is neither)."""
+    rows, labels = [], []
+    for item in items:
+        gold = {cell.doc_id: cell for cell in item.cells}
+        pools = assistant._compare_candidates(item.question, item.provinces or None, item.doc_ids or None)
+        for doc_id, pool in pools.items():
+            cell = gold.get(doc_id)
+            spans = [_flat(span) for span in cell.evidence] if cell else []
+            for evidence, features in pool:
+                holds = any(span in _flat(evidence.hit.clause.text) for span in spans)
+                if holds or not spans:
+                    rows.append(features.vector())
+                    labels.append(1.0 if holds else 0.0)
+    x = np.hstack([np.ones((len(rows), 1)), np.asarray(rows)])
+    y = np.asarray(labels)
+    balance = np.where(y == 1, len(y) / (2 * max(y.sum(), 1)), len(y) / (2 * max(len(y) - y.sum(), 1)))
+    w = np.zeros(x.shape[1])
+    for _ in range(50):  # Newton's method on the class-balanced, L2-penalised log-likelihood
+        p = 1 / (1 + np.exp(-x @ w))
+        penalty = l2 * np.r_[0.0, w[1:]]
+        gradient = x.T @ (balance * (p - y)) + penalty
+        hessian = (x * (balance * p * (1 - p))[:, None]).T @ x + l2 * np.diag(np.r_[0.0, np.ones(len(w) - 1)])
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    log.info("fitted on %d candidates (%d positive)", len(y), int(y.sum()))
+    return CoverModel(features=[f.name for f in fields(CellFeatures)], coefficients=[round(float(v), 4) for v in w[1:]],
+                      intercept=round(float(w[0]), 4),
+                      fitted_on=f"eval/compare.jsonl dev split ({len(items)} items), {date.today().isoformat()}")
+
+
 def combined_settings(base: Settings, folder: Path, extra: Path = EXTRA_CORPUS) -> Settings:
     """Settings over the seed corpus plus the extra documents (dev/ and unseen/), linked into `folder`, with
     the index in `folder` too: the evaluation corpus, built without copying or touching corpus/."""
@@ -155,6 +195,7 @@ def combined_settings(base: Settings, folder: Path, extra: Path = EXTRA_CORPUS) 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="compare-mode evaluation on eval/compare.jsonl")
     parser.add_argument("--split", choices=["dev", "test", "unseen", "all"], default="dev")
+    parser.add_argument("--fit", action="store_true", help="fit the covered/未涉及 model on the dev split and save it")
     parser.add_argument("--folder", type=Path, default=Path("/tmp/policyqa-compare-eval"),
                         help="where the combined corpus and its index are kept between runs")
     args = parser.parse_args(argv)
@@ -162,6 +203,11 @@ def main(argv: list[str] | None = None) -> int:
     from .assistant import Assistant
 
     assistant = Assistant(combined_settings(get_settings(), args.folder))
+    if args.fit:
+        model = fit(assistant, load_items(splits=("dev",)))
+        save_cover_model(model)
+        dev = evaluate(assistant, load_items(splits=("dev",)))
+        save_cover_model(model.model_copy(update={"dev_cell_accuracy": dev.cell_accuracy}))
     splits = ("dev", "test", "unseen") if args.split == "all" else (args.split,)
     report = evaluate(assistant, load_items(splits=splits))
     print(json.dumps(report.model_dump(), ensure_ascii=False, indent=1))

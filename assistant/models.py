@@ -107,7 +107,7 @@ class CompareCell(BaseModel):
     status: Literal["covered", "未涉及"]
     quotes: list[Quote] = Field(default_factory=list)
     figures: list[Figure] = Field(default_factory=list, description="Numbers set for the topic, if it asks any.")
-    strength: float = Field(0.0, description="Evidence strength of the best clause (the covered/未涉及 decision).")
+    confidence: float = Field(0.0, description="Probability that the document addresses the topic (≥ 0.5: covered).")
 
 
 class CompareRow(BaseModel):

@@ -10,9 +10,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
+from functools import lru_cache
+from pathlib import Path
 
 import cn2an
+from pydantic import BaseModel
 
 from ..models import Citation, CompareCell, CompareRow, CompareTable, DocumentMeta, Figure, Quote, SearchHit
 from ..question import QuestionAnalysis
@@ -20,9 +24,9 @@ from ..retrieval import Retriever
 from ..text import normalise
 from .evidence import CANDIDATES, Evidence, TermWeights, question_terms, term_match
 from .extractive import join_quotes
-from .refusal import min_strength
 
 NOT_COVERED = "未涉及"
+MODEL_FILE = Path(__file__).with_name("compare_model.json")
 
 # The topic asks for numbers (rates, indices, counts, amounts): they get their own columns.
 _ASKS_FIGURES = re.compile(r"多少|几[个项家所条倍]|比例|比重|百分|指数|指标|[^效]率|数值|数量|目标值|金额|奖金|"
@@ -34,8 +38,10 @@ _UNITS = ("个百分点", "万亿元", "亿元", "万元", "万人", "平方公�
 _UNIT = "|".join(re.escape(u) for u in _UNITS)
 _QUALIFIER = r"(?:以上|以下|左右|以内|及以上)?"
 _ARABIC = re.compile(rf"(?<![\d.〔\[（(A-Za-z])(\d+(?:\.\d+)?)(?![\d〕\]）)A-Za-z])\s*({_UNIT})?{_QUALIFIER}")
-_CHINESE = re.compile(rf"(?<![第\u4e00-\u9fff])([一二三四五六七八九十百千两]+)({_UNIT}){_QUALIFIER}")
+_CHINESE = re.compile(rf"(?<!第)([一二三四五六七八九十百千两]+)({_UNIT}){_QUALIFIER}")
 _NOT_A_FIGURE = re.compile(r"^(?:年|月|日|号|届|次会议|\.[^\d]|、)")  # dates, document numbers, list markers
+_DATE_OR_TIME = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}:\d{2}(?::\d{2})?")
+_YEAR_LIKE = re.compile(r"(?:19|20)\d{2}")
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 # Wording that makes a question a comparison (general: names no province, document or topic).
 _COMPARISON = re.compile(r"各(?:个)?(?:省份?|地区?|市|自治区)|哪(?:些|几个)(?:省份?|地方|地区|城市|文件)|分别|各自|对比|比较|"
@@ -47,9 +53,57 @@ _SEGMENT = re.compile(r"[，,；;。：:！？]")
 EvidenceOf = Callable[[QuestionAnalysis, list[SearchHit]], "Evidence | None"]
 
 
-def covers(evidence: Evidence | None) -> bool:
-    """The covered/未涉及 decision for one document: the same evidence test as a single answer's refusal."""
-    return evidence is not None and evidence.strength >= min_strength()
+@dataclass(frozen=True)
+class CellFeatures:
+    """How well one clause addresses the topic, as the covered/未涉及 model sees it."""
+
+    coverage: float  # weighted share of the topic's terms in the clause and its headings
+    sentence_match: float  # the same in its best sentence
+    semantic: float  # cosine of the topic to the closest sentence
+    phrase: float  # longest run of the topic's words found verbatim, as a share of the topic's words
+
+    def vector(self) -> list[float]:
+        return [self.coverage, self.sentence_match, self.semantic, self.phrase]
+
+
+class CoverModel(BaseModel):
+    """Logistic model P(the document addresses the topic | its best clause), fitted on the compare
+    evaluation's dev split (`python -m assistant.compare_eval --fit`)."""
+
+    features: list[str]
+    coefficients: list[float]
+    intercept: float
+    fitted_on: str = ""
+    dev_cell_accuracy: float | None = None
+
+    def probability(self, features: CellFeatures) -> float:
+        z = self.intercept + sum(c * x for c, x in zip(self.coefficients, features.vector()))
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+@lru_cache(maxsize=1)
+def cover_model() -> CoverModel:
+    return CoverModel.model_validate_json(MODEL_FILE.read_text(encoding="utf-8"))
+
+
+def save_cover_model(model: CoverModel) -> None:
+    MODEL_FILE.write_text(model.model_dump_json(indent=1) + "\n", encoding="utf-8")
+    cover_model.cache_clear()
+
+
+def covers(features: CellFeatures) -> tuple[bool, float]:
+    """The one covered/未涉及 decision for a document, from its best clause; and its probability."""
+    p = cover_model().probability(features)
+    return p >= 0.5, p
+
+
+def cell_features(analysis: QuestionAnalysis, evidence: Evidence, terms: list[str]) -> CellFeatures:
+    core = "".join(terms)
+    clause = normalise(f"{evidence.hit.clause.section} {evidence.hit.clause.text}")
+    topic = normalise(analysis.topic_text)
+    longest = SequenceMatcher(None, topic, clause, autojunk=False).find_longest_match().size
+    return CellFeatures(coverage=evidence.coverage, sentence_match=evidence.sentence_match,
+                        semantic=evidence.semantic, phrase=min(longest / len(core), 1.0) if core else 0.0)
 
 
 def asks_figures(analysis: QuestionAnalysis) -> bool:
@@ -81,19 +135,40 @@ def rank_by_document(analysis: QuestionAnalysis, retriever: Retriever, docs: lis
     return pools
 
 
+Candidate = tuple[Evidence, CellFeatures]
+
+
+def candidates(analysis: QuestionAnalysis, retriever: Retriever, docs: list[DocumentMeta],
+               evidence_of: EvidenceOf) -> dict[str, list[Candidate]]:
+    """Each document's candidate clauses, with the sentences to quote and the model's features
+    (`analysis` is the topic, see topic_of)."""
+    terms = question_terms(analysis)
+    found: dict[str, list[Candidate]] = {}
+    for doc_id, hits in rank_by_document(analysis, retriever, docs).items():
+        for hit in hits:
+            evidence = evidence_of(analysis, [hit])
+            if evidence is not None:
+                found.setdefault(doc_id, []).append((evidence, cell_features(analysis, evidence, terms)))
+    return found
+
+
 def build_table(analysis: QuestionAnalysis, retriever: Retriever, weights: TermWeights,
                 docs: list[DocumentMeta], evidence_of: EvidenceOf, *, topic: str, page: int, page_size: int
                 ) -> CompareTable:
     """Decide document by document on one shared ranking; rows covered first, then 未涉及."""
     analysis = topic_of(analysis)
-    by_doc = rank_by_document(analysis, retriever, docs)
+    pools = candidates(analysis, retriever, docs, evidence_of)
     figures_wanted = asks_figures(analysis)
     terms = question_terms(analysis)
-    cells: list[tuple[DocumentMeta, Evidence | None, bool]] = []
+    cells: list[tuple[DocumentMeta, Evidence | None, bool, float]] = []
     for meta in docs:
-        group = by_doc.get(meta.doc_id, [])
-        evidence = evidence_of(analysis, group) if group else None
-        cells.append((meta, evidence, covers(evidence)))
+        decided = [(covers(features), evidence) for evidence, features in pools.get(meta.doc_id, [])]
+        best = max(decided, key=lambda d: d[0][1], default=None)
+        if best is None:
+            cells.append((meta, None, False, 0.0))
+        else:
+            (covered, probability), evidence = best
+            cells.append((meta, evidence, covered, probability))
     cells.sort(key=lambda cell: not cell[2])  # stable: corpus order within covered and within 未涉及
 
     total = len(cells)
@@ -101,9 +176,9 @@ def build_table(analysis: QuestionAnalysis, retriever: Retriever, weights: TermW
     page = min(max(page, 1), pages)
     shown = cells[(page - 1) * page_size: page * page_size]
     citations: list[Citation] = []
-    rows = [_row(meta, evidence, covered, citations, retriever.documents, terms, weights, figures_wanted)
-            for meta, evidence, covered in shown]
-    covered_rows = sum(1 for _, _, covered in cells if covered)
+    rows = [_row(meta, evidence, covered, probability, citations, terms, weights, figures_wanted)
+            for meta, evidence, covered, probability in shown]
+    covered_rows = sum(1 for cell in cells if cell[2])
     notes = _scope_notes(analysis, retriever.documents)
     if total and not covered_rows:
         notes.insert(0, f"No document searched ({total}) addresses “{topic}”." if analysis.english
@@ -127,10 +202,9 @@ def _scope_notes(analysis: QuestionAnalysis, documents: dict[str, DocumentMeta])
     return notes
 
 
-def _row(meta: DocumentMeta, evidence: Evidence | None, covered: bool, citations: list[Citation],
-         documents: dict[str, DocumentMeta], terms: list[str], weights: TermWeights, figures_wanted: bool
-         ) -> CompareRow:
-    cell = CompareCell(status=NOT_COVERED, strength=round(evidence.strength, 4) if evidence else 0.0)
+def _row(meta: DocumentMeta, evidence: Evidence | None, covered: bool, probability: float,
+         citations: list[Citation], terms: list[str], weights: TermWeights, figures_wanted: bool) -> CompareRow:
+    cell = CompareCell(status=NOT_COVERED, confidence=round(probability, 4))
     if covered and evidence is not None:
         clause = evidence.hit.clause
         citations.append(Citation(n=len(citations) + 1, doc_id=meta.doc_id, title=meta.title,
@@ -151,8 +225,10 @@ def figures(text: str) -> list[tuple[int, Figure]]:
     """Every number with its unit in `text` (normalised), with its position; years, dates, document numbers
     and list markers are not figures. Chinese numerals count only with a unit (十个, 两百家)."""
     found: list[tuple[int, Figure]] = []
+    text = _DATE_OR_TIME.sub(lambda m: " " * len(m.group(0)), text)
     for match in _ARABIC.finditer(text):
-        if _NOT_A_FIGURE.match(text[match.end(1):]):
+        bare_year = not match.group(2) and _YEAR_LIKE.fullmatch(match.group(1))
+        if bare_year or _NOT_A_FIGURE.match(text[match.end(1):]):
             continue
         found.append((match.start(), Figure(text=match.group(0).strip(), value=float(match.group(1)),
                                             unit=match.group(2) or "")))
