@@ -16,6 +16,7 @@ _LABELS = {
            "provision": "Provision", "not_covered": "not addressed", "none": "—", "sources": "Sources",
            "lead": "“{topic}”: {covered} of {n} documents address it."},
 }
+STATUS_TEXT = {"covered": "涉及", "未涉及": "未涉及"}  # what users read for CompareCell.status
 CSV_COLUMNS = ("省份", "城市", "文件编号", "文件", "日期", "状态", "目标年份", "数值", "原文摘录", "条款编号", "章节")
 
 
@@ -69,7 +70,7 @@ def to_csv(table: CompareTable) -> str:
     sections = {c.n: c.section for c in table.citations}
     for row in table.rows:
         quotes = row.cell.quotes
-        writer.writerow([row.province, row.city or "", row.doc_id, row.title, row.date or "", row.cell.status,
+        writer.writerow([row.province, row.city or "", row.doc_id, row.title, row.date or "", STATUS_TEXT[row.cell.status],
                          figure_years(row.cell.figures), figure_text(row.cell.figures),
                          "；".join(q.text for q in quotes), "；".join(q.clause_id for q in quotes),
                          "；".join(sections.get(q.n, "") for q in quotes)])

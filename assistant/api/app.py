@@ -19,7 +19,7 @@ from .docs import install_offline_docs, swagger_assets
 from .errors import UnhandledErrors, install_error_handlers
 from .limits import BodySizeLimit
 from .metrics import RequestMetrics, register_llm_metrics
-from .routers import admin, ask, chat, documents, health, search, widget
+from .routers import admin, ask, chat, compare, documents, health, search, widget
 from .security import AccessPolicy, admin_client, authenticated_client
 
 log = logging.getLogger(__name__)
@@ -62,11 +62,11 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
     register_llm_metrics()
 
     v1 = APIRouter(prefix="/v1", dependencies=[Depends(authenticated_client)])
-    for module in (ask, search, documents, chat):
+    for module in (ask, search, compare, documents, chat):
         v1.include_router(module.router)
     v1.include_router(admin.router, dependencies=[Depends(admin_client)])
     app.include_router(v1)
-    app.include_router(_unknown_v1_paths([m.router for m in (ask, search, documents, chat, admin)]), prefix="/v1")
+    app.include_router(_unknown_v1_paths([m.router for m in (ask, search, compare, documents, chat, admin)]), prefix="/v1")
     app.include_router(health.router)
     app.include_router(widget.router)
 

@@ -18,6 +18,7 @@ import gradio as gr
 from ..errors import AssistantError
 from ..feedback import FeedbackStore
 from ..models import Answer, DocumentMeta
+from . import compare_view
 from . import formatting as fmt
 
 if TYPE_CHECKING:
@@ -172,6 +173,19 @@ def build_ui(assistant: Assistant | None, error_message: str | None = None, *,
         allowed = {doc_id for _, doc_id in choices}
         return gr.update(choices=choices, value=[d for d in chosen or [] if d in allowed])
 
+    def compare_topic(topic: str, provinces: list[str], page: float | None):
+        hidden = gr.DownloadButton(visible=False)
+        if assistant is None:
+            return fmt.notice_html(f"知识库暂不可用：{error_message}"), None, "", hidden, hidden
+        try:
+            table = assistant.compare(topic, provinces or None, page=int(page or 1))
+        except AssistantError as error:
+            return fmt.notice_html(error.message), None, "", hidden, hidden
+        csv_path, md_path = compare_view.export_files(table)
+        return (compare_view.summary_html(table), compare_view.frame(table),
+                compare_view.cards_html(table, documents_by_id()),
+                gr.DownloadButton(value=str(csv_path), visible=True), gr.DownloadButton(value=str(md_path), visible=True))
+
     def show_document(doc_id: str | None):
         if not assistant or not doc_id:
             return fmt.clause_tree_html(None, [])
@@ -221,6 +235,26 @@ def build_ui(assistant: Assistant | None, error_message: str | None = None, *,
                                                           elem_id="pq-feedback-comment")
                             feedback_send = gr.Button("提交说明", scale=1, min_width=90, elem_id="pq-feedback-send")
                         feedback_status = gr.Markdown("", elem_id="pq-feedback-status")
+            with gr.Tab("对比", id="compare"):
+                gr.HTML("<div class='pq-side-hint'>输入一个主题或对比问题（如「首席质量官制度」「各省森林覆盖率目标分别是多少？」），"
+                        "逐份文件列出相关规定并注明出处；文件未涉及该主题时标明「未涉及」。点击表头可排序。</div>")
+                with gr.Row(equal_height=True):
+                    compare_input = gr.Textbox(placeholder="对比主题，例如：首席质量官制度", show_label=False, scale=6,
+                                               elem_id="pq-compare-topic", interactive=assistant is not None)
+                    compare_provinces = gr.Dropdown(
+                        choices=list(dict.fromkeys(d.province for d in documents)), value=[], multiselect=True,
+                        label="省份（不选则全部）", scale=3, elem_id="pq-compare-province", interactive=bool(documents))
+                    compare_page = gr.Number(value=1, minimum=1, precision=0, label="页码", scale=1, min_width=80,
+                                             elem_id="pq-compare-page")
+                    compare_run = gr.Button("对比", variant="primary", scale=1, min_width=90, elem_id="pq-compare-run",
+                                            interactive=assistant is not None)
+                compare_summary = gr.HTML("", elem_id="pq-compare-summary")
+                compare_frame = gr.Dataframe(value=None, interactive=False, wrap=True, elem_id="pq-compare-table",
+                                             show_label=False)
+                with gr.Row():
+                    compare_csv = gr.DownloadButton("下载 CSV", visible=False, elem_id="pq-compare-csv")
+                    compare_md = gr.DownloadButton("下载 Markdown", visible=False, elem_id="pq-compare-md")
+                compare_cards = gr.HTML("", elem_id="pq-compare-cards")
             with gr.Tab("文件库", id="documents"):
                 counts = {d.doc_id: len(assistant.clauses(d.doc_id)) for d in documents} if assistant else {}
                 gr.HTML(fmt.documents_table_html(documents, counts), elem_id="pq-doc-table")
@@ -245,6 +279,10 @@ def build_ui(assistant: Assistant | None, error_message: str | None = None, *,
                             [feedback_comment, feedback_row, feedback_status])
         feedback_comment.submit(comment, [feedback_comment, feedback_id],
                                 [feedback_comment, feedback_row, feedback_status])
+        compare_inputs = [compare_input, compare_provinces, compare_page]
+        compare_outputs = [compare_summary, compare_frame, compare_cards, compare_csv, compare_md]
+        compare_run.click(compare_topic, compare_inputs, compare_outputs, api_name="compare", concurrency_limit=4)
+        compare_input.submit(compare_topic, compare_inputs, compare_outputs, concurrency_limit=4)
         province.change(narrow_documents, [province, docs], docs, queue=False)
         doc_pick.change(show_document, doc_pick, tree, queue=False)
     return ui
