@@ -174,7 +174,22 @@ def fit(assistant: Assistant, items: list[CompareItem], l2: float = 0.01) -> Cov
     log.info("fitted on %d candidates (%d positive)", len(y), int(y.sum()))
     return CoverModel(features=[f.name for f in fields(CellFeatures)], coefficients=[round(float(v), 4) for v in w[1:]],
                       intercept=round(float(w[0]), 4),
-                      fitted_on=f"eval/compare.jsonl dev split ({len(items)} items), {date.today().isoformat()}")
+                      fitted_on=f"dev splits of eval/compare.jsonl and eval/questions.jsonl (compare kind), "
+                                f"{len(items)} items, {date.today().isoformat()}")
+
+
+def question_set_items() -> list[CompareItem]:
+    """The comparison questions of the dev split of eval/questions.jsonl, as compare items over the documents
+    they name (every one of them covered): more fitting data of the kind officials ask in the chat."""
+    from .evaluation import load_items as load_questions
+
+    items = []
+    for q in load_questions(split="dev"):
+        if q.kind == "compare" and q.answerable:
+            cells = [GoldCell(doc_id=doc_id, province="", evidence=[e.text for e in q.evidence if e.doc_id == doc_id])
+                     for doc_id in q.doc_ids]
+            items.append(CompareItem(id=q.id, split="dev", question=q.question, doc_ids=q.doc_ids, cells=cells))
+    return items
 
 
 def combined_settings(base: Settings, folder: Path, extra: Path = EXTRA_CORPUS) -> Settings:
@@ -204,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
 
     assistant = Assistant(combined_settings(get_settings(), args.folder))
     if args.fit:
-        model = fit(assistant, load_items(splits=("dev",)))
+        model = fit(assistant, load_items(splits=("dev",)) + question_set_items())
         save_cover_model(model)
         dev = evaluate(assistant, load_items(splits=("dev",)))
         save_cover_model(model.model_copy(update={"dev_cell_accuracy": dev.cell_accuracy}))

@@ -225,7 +225,7 @@ def figures(text: str) -> list[tuple[int, Figure]]:
     """Every number with its unit in `text` (normalised), with its position; years, dates, document numbers
     and list markers are not figures. Chinese numerals count only with a unit (十个, 两百家)."""
     found: list[tuple[int, Figure]] = []
-    text = _DATE_OR_TIME.sub(lambda m: " " * len(m.group(0)), text)
+    text = _blank_dates(text)
     for match in _ARABIC.finditer(text):
         bare_year = not match.group(2) and _YEAR_LIKE.fullmatch(match.group(1))
         if bare_year or _NOT_A_FIGURE.match(text[match.end(1):]):
@@ -242,12 +242,17 @@ def figures(text: str) -> list[tuple[int, Figure]]:
     return sorted(found, key=lambda item: item[0])
 
 
+def _blank_dates(text: str) -> str:
+    """Dates and clock times replaced by spaces of the same length (positions keep their meaning)."""
+    return _DATE_OR_TIME.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def topic_figures(quotes: list[str], terms: list[str], weights: TermWeights) -> list[Figure]:
     """The numbers set for the topic: those in the phrases (between commas) of the quotes that match the
     topic best, each with the year named before it in its sentence (到2020年，…达到99%)."""
     candidates: list[tuple[float, Figure]] = []
     for sentence in quotes:
-        text = normalise(sentence)
+        text = _blank_dates(normalise(sentence))  # before splitting: 09:13:22 is no list of numbers
         start = 0
         for piece in _SEGMENT.split(text):
             end = start + len(piece)
