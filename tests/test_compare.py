@@ -18,6 +18,7 @@ from assistant.answering.compare import figures
 from assistant.answering.table_export import to_csv, to_markdown
 from assistant.compare_eval import EXTRA_CORPUS, combined_settings, evaluate, load_items
 from assistant.corpus import load_corpus
+from assistant.corpus.metadata import slug
 from assistant.errors import UnknownFilter
 from assistant.models import CompareTable
 from assistant.settings import PROJECT_ROOT
@@ -181,7 +182,8 @@ def test_api_compare_returns_the_table(client):
     assert table.covered_rows == 4 and _rows(table)["qinghai-zlfz"].cell.status == "未涉及"
 
 
-@pytest.mark.parametrize(("fmt", "media", "start"), [("csv", "text/csv", "\ufeff省份,"), ("markdown", "text/markdown", "「")])
+@pytest.mark.parametrize(("fmt", "media", "start"),
+                         [("csv", "text/csv", "\ufeff省份,"), ("markdown", "text/markdown", "「")])
 def test_api_exports_csv_and_markdown_as_downloads(client, fmt, media, start):
     response = client.post("/v1/compare", json={"topic": FOREST, "format": fmt})
     assert response.status_code == 200
@@ -232,16 +234,17 @@ def test_compare_set_is_sound():
     items = load_items()
     assert len(items) >= 25 and len({i.id for i in items}) == len(items)
     assert {i.split for i in items} == {"dev", "test", "unseen"}
-    texts = {d.meta.doc_id: re.sub(r"\s+", "", normalise(d.text)) for d in load_corpus(PROJECT_ROOT / "corpus").documents}
-    from assistant.corpus.metadata import slug
+    def flat(text: str) -> str:
+        return re.sub(r"\s+", "", normalise(text))
 
+    texts = {d.meta.doc_id: flat(d.text) for d in load_corpus(PROJECT_ROOT / "corpus").documents}
     for path in sorted(EXTRA_CORPUS.glob("*/*.txt")):
-        texts[slug(path)] = re.sub(r"\s+", "", normalise(path.read_text(encoding="utf-8")))
+        texts[slug(path)] = flat(path.read_text(encoding="utf-8"))
     for item in items:
         assert any(cell.evidence for cell in item.cells) and any(not cell.evidence for cell in item.cells), item.id
         for cell in item.cells:
             for span in cell.evidence:
-                assert re.sub(r"\s+", "", normalise(span)) in texts[cell.doc_id], (item.id, span)
+                assert flat(span) in texts[cell.doc_id], (item.id, span)
 
 
 @pytest.fixture(scope="module")

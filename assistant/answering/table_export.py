@@ -70,7 +70,8 @@ def to_csv(table: CompareTable) -> str:
     sections = {c.n: c.section for c in table.citations}
     for row in table.rows:
         quotes = row.cell.quotes
-        writer.writerow([row.province, row.city or "", row.doc_id, row.title, row.date or "", STATUS_TEXT[row.cell.status],
+        writer.writerow([row.province, row.city or "", row.doc_id, row.title, row.date or "",
+                         STATUS_TEXT[row.cell.status],
                          figure_years(row.cell.figures), figure_text(row.cell.figures),
                          "；".join(q.text for q in quotes), "；".join(q.clause_id for q in quotes),
                          "；".join(sections.get(q.n, "") for q in quotes)])

@@ -184,7 +184,8 @@ def build_ui(assistant: Assistant | None, error_message: str | None = None, *,
         csv_path, md_path = compare_view.export_files(table)
         return (compare_view.summary_html(table), compare_view.frame(table),
                 compare_view.cards_html(table, documents_by_id()),
-                gr.DownloadButton(value=str(csv_path), visible=True), gr.DownloadButton(value=str(md_path), visible=True))
+                gr.DownloadButton(value=str(csv_path), visible=True),
+                gr.DownloadButton(value=str(md_path), visible=True))
 
     def show_document(doc_id: str | None):
         if not assistant or not doc_id:
