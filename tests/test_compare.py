@@ -240,8 +240,9 @@ def test_compare_set_is_sound():
     texts = {d.meta.doc_id: flat(d.text) for d in load_corpus(PROJECT_ROOT / "corpus").documents}
     for path in sorted(EXTRA_CORPUS.glob("*/*.txt")):
         texts[slug(path)] = flat(path.read_text(encoding="utf-8"))
+    assert sum(any(not cell.evidence for cell in item.cells) for item in items) >= 25  # gold 未涉及 cells
     for item in items:
-        assert any(cell.evidence for cell in item.cells) and any(not cell.evidence for cell in item.cells), item.id
+        assert any(cell.evidence for cell in item.cells), item.id
         for cell in item.cells:
             for span in cell.evidence:
                 assert flat(span) in texts[cell.doc_id], (item.id, span)
