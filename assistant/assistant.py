@@ -6,19 +6,24 @@ import logging
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 
 from .access import LOCAL, Principal
 from .answering.citations import pieces
-from .answering.evidence import Candidate, TermWeights, candidates, select
+from .answering.compare import Candidate as CompareCandidate
+from .answering.compare import build_table, topic_of
+from .answering.compare import candidates as compare_candidates
+from .answering.evidence import Candidate, Evidence, TermWeights, candidates, select
 from .answering.extractive import ScopeResult, compose, refusal_reason
 from .answering.refusal import models
+from .answering.table_export import table_answer
 from .audit import AuditLog
 from .embeddings import Embedder, get_embedder
-from .errors import InvalidQuestion, NotFound
+from .errors import InvalidQuestion, NotFound, UnknownFilter
 from .followup import resolve_followup
 from .index import ClauseIndex, build_index, load_or_build, pending_changes
 from .library import DocumentLibrary, MetadataFields
-from .models import Answer, Clause, DocumentMeta, SearchHit
+from .models import Answer, Clause, CompareTable, DocumentMeta, SearchHit
 from .question import QuestionAnalysis
 from .retrieval import Retriever
 from .settings import Settings, get_settings
@@ -169,11 +174,16 @@ class Assistant:
         analysis = retriever.analyse(question)
         provinces, doc_ids = retriever.resolve_filters(province, doc_id)
         reason = None if (provinces or doc_ids) else refusal_reason(analysis, retriever.documents)
+        if reason is None and analysis.multi and not analysis.which:
+            docs = retriever.scope(analysis, provinces, doc_ids)
+            if len(docs) > 1:  # 各省…, 哪些省份…, 对比…: answered with the comparison table
+                return table_answer(build_table(analysis, retriever, loaded.weights, docs,
+                                                partial(_evidence, retriever, loaded.weights), topic=question,
+                                                page=1, page_size=self.settings.compare_page_size))
 
         results = []
         for label, hits in self._ranked_scopes(retriever, analysis, provinces, doc_ids, top_k):
-            evidence = select(analysis, hits, loaded.weights, similarity=self._similarity(retriever, analysis)
-                              ) if hits else None
+            evidence = _evidence(retriever, loaded.weights, analysis, hits) if hits else None
             supported = evidence is not None and evidence.probability >= models().threshold
             results.append(ScopeResult(label=label, evidence=evidence, supported=supported, hits=hits))
         answer = compose(analysis, results, loaded.cited, reason)
@@ -190,7 +200,7 @@ class Assistant:
         analysis = loaded.retriever.analyse(self.validate(question))
         if refusal_reason(analysis, loaded.retriever.documents):
             return []  # refused before retrieval (a place or year the corpus lacks): nothing to learn from
-        return [candidates(analysis, hits, loaded.weights, self._similarity(loaded.retriever, analysis))
+        return [candidates(analysis, hits, loaded.weights, _similarity(loaded.retriever, analysis))
                 for _, hits in self._ranked_scopes(loaded.retriever, analysis, [], [], None)]
 
     def _ranked_scopes(self, retriever: Retriever, analysis: QuestionAnalysis, provinces: list[str],
@@ -199,9 +209,35 @@ class Assistant:
         return [(label, retriever.rank_for(analysis, docs, pool))
                 for label, docs in _scopes(retriever, analysis, provinces, doc_ids)]
 
-    @staticmethod
-    def _similarity(retriever: Retriever, analysis: QuestionAnalysis):
-        return lambda hit: retriever.sentence_similarity(analysis.search_text, hit.clause)
+    def compare(self, topic: str, provinces: str | list[str] | None = None, doc_ids: str | list[str] | None = None,
+                *, page: int = 1, principal: Principal = LOCAL) -> CompareTable:
+        """What each document in scope says about `topic`, one row per document (so per province, and per
+        document where a province has several): quoted clauses with citations, or 未涉及.
+
+        The scope is `provinces` / `doc_ids`, else what the topic names, else the whole corpus (of the documents
+        `principal` may see). Tables over `compare_page_size` rows come in pages (`page`, 1-based)."""
+        loaded, retriever, analysis, docs = self._compare_scope(topic, provinces, doc_ids, principal)
+        table = build_table(analysis, retriever, loaded.weights, docs, partial(_evidence, retriever, loaded.weights),
+                            topic=analysis.original, page=page, page_size=self.settings.compare_page_size)
+        self.audit.question(principal.name, topic, rewritten=None, mode="compare", refused=False,
+                            citations=[c.clause_id for c in table.citations])
+        return table
+
+    def _compare_scope(self, topic: str, provinces: str | list[str] | None, doc_ids: str | list[str] | None,
+                       principal: Principal = LOCAL) -> tuple[_Loaded, Retriever, QuestionAnalysis, list[DocumentMeta]]:
+        loaded = self._loaded
+        retriever = loaded.retriever_for(principal)
+        analysis = retriever.analyse(self.validate(topic))
+        provinces, doc_ids = retriever.resolve_filters(provinces, doc_ids)
+        if analysis.missing_provinces and not (analysis.provinces or provinces or doc_ids):
+            raise UnknownFilter(refusal_reason(analysis, retriever.documents) or "知识库未收录所问省份的文件。")
+        return loaded, retriever, analysis, retriever.scope(analysis, provinces, doc_ids)
+
+    def _compare_candidates(self, topic: str, provinces: str | list[str] | None = None,
+                            doc_ids: str | list[str] | None = None) -> dict[str, list[CompareCandidate]]:
+        """Every document's candidate clauses with the cover model's features (for fitting that model)."""
+        loaded, retriever, analysis, docs = self._compare_scope(topic, provinces, doc_ids)
+        return compare_candidates(topic_of(analysis), retriever, docs, partial(_evidence, retriever, loaded.weights))
 
     def ask_stream(self, question: str, **kwargs) -> Iterator[str | Answer]:
         """Text pieces, then the final Answer; same arguments as `ask`.
@@ -238,6 +274,16 @@ class Assistant:
         if clause is None:
             raise NotFound(f"未找到条款：{clause_id}")
         return clause
+
+
+def _similarity(retriever: Retriever, analysis: QuestionAnalysis):
+    return lambda hit: retriever.sentence_similarity(analysis.search_text, hit.clause)
+
+
+def _evidence(retriever: Retriever, weights: TermWeights, analysis: QuestionAnalysis, hits: list[SearchHit]
+              ) -> Evidence | None:
+    """The answerer's choice of clause and sentences among `hits`, with P(answerable) (for refusal)."""
+    return select(analysis, hits, weights, similarity=_similarity(retriever, analysis))
 
 
 def _scopes(retriever: Retriever, analysis: QuestionAnalysis, provinces: list[str], doc_ids: list[str]

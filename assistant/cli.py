@@ -94,6 +94,19 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .answering.table_export import to_csv, to_markdown
+
+    table = _assistant().compare(args.topic, args.province or None, args.doc or None, page=args.page)
+    if args.json:
+        print(json.dumps(table.model_dump(), ensure_ascii=False, indent=1))
+    elif args.csv:
+        sys.stdout.write(to_csv(table))
+    else:
+        print(to_markdown(table))
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from .evaluation import run_cli
 
@@ -189,6 +202,16 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--province", action="append")
     search.add_argument("--doc", action="append")
     search.set_defaults(func=cmd_search)
+
+    compare = sub.add_parser("compare", help="what each province's documents say about a topic, as a table")
+    compare.add_argument("topic", help="topic or question, e.g. 首席质量官制度 or 各省森林覆盖率目标分别是多少？")
+    output = compare.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="the table as one JSON object")
+    output.add_argument("--csv", action="store_true", help="the table as CSV (UTF-8 with BOM)")
+    compare.add_argument("--province", action="append", help="only this province (repeatable)")
+    compare.add_argument("--doc", action="append", help="only this doc_id (repeatable)")
+    compare.add_argument("--page", type=int, default=1, help="page of a table with more rows than a page holds")
+    compare.set_defaults(func=cmd_compare)
 
     add_docs_parsers(sub)  # `index build` and `docs …` (document management)
 

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     top_k: int = Field(5, ge=1, le=50, description="Clauses returned by search and offered to the answerer.")
     candidate_pool: int = Field(40, description="Candidates taken from each ranker before fusion.")
     rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant.")
+    compare_page_size: int = Field(40, ge=1, le=500, description="Rows per page of a comparison table.")
 
     llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint; unset = extractive answers.")
     llm_model: str | None = Field(None, description="Model name at that endpoint.")

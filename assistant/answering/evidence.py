@@ -104,6 +104,7 @@ class Evidence:
     hit: SearchHit
     quotes: list[str]
     probability: float  # P(the corpus answers the question), from the answerable model
+    features: ClauseFeatures  # of the chosen clause (compare mode reads its coverage and meaning)
     siblings: list[SearchHit] = field(default_factory=list)  # other items of a list, cited too
 
 
@@ -215,7 +216,8 @@ def select(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermWeigh
     probabilities = fitted.clause.probability(np.array([c.features.row() for c in found]))
     best = found[int(np.argmax(probabilities))]
     answerable = fitted.answerable.probability(np.array([answerable_row(best, probabilities, fitted.sentence)]))
-    evidence = Evidence(hit=best.hit, quotes=_quotes(best, fitted, analysis), probability=float(answerable[0]))
+    evidence = Evidence(hit=best.hit, quotes=_quotes(best, fitted, analysis), probability=float(answerable[0]),
+                        features=best.features)
     wants_duty = _DUTY_QUESTION.search(analysis.text) is not None
     if _LIST.search(analysis.text) and not wants_duty and not analysis.multi:
         terms = question_terms(analysis)

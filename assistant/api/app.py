@@ -19,7 +19,7 @@ from .docs import install_offline_docs, swagger_assets
 from .errors import UnhandledErrors, install_error_handlers
 from .limits import UPLOAD_OVERHEAD, BodySizeLimit
 from .metrics import RequestMetrics, register_llm_metrics
-from .routers import admin, admin_documents, ask, chat, documents, health, models, search, widget
+from .routers import admin, admin_documents, ask, chat, compare, documents, health, models, search, widget
 from .security import AccessPolicy, admin_client, authenticated_client
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
     register_llm_metrics()
 
     v1 = APIRouter(prefix="/v1", dependencies=[Depends(authenticated_client)])
-    public = (ask, search, documents, chat, models)
+    public = (ask, search, compare, documents, chat, models)
     for module in public:
         v1.include_router(module.router)
     for module in (admin, admin_documents):  # the one place where admin rights are required

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from ..access import KeyRecord
-from ..models import Answer, Citation, Clause, DocumentMeta, SearchHit
+from ..models import Answer, Citation, Clause, CompareTable, DocumentMeta, SearchHit
 from ..updater import IndexState
 
 Filter = str | list[str] | None
@@ -51,10 +51,19 @@ class AskResponse(BaseModel):
     answerable: bool
     citations: list[Citation]
     mode: Literal["extractive", "llm"]
+    table: CompareTable | None = Field(None, description="For comparison questions: the table the answer renders.")
 
     @classmethod
     def of(cls, answer: Answer) -> AskResponse:
         return cls.model_validate(answer.contract())
+
+
+class CompareRequest(BaseModel):
+    topic: str = Field(description="A topic or a comparison question.", examples=["各省对首席质量官制度有什么要求？"])
+    province: Filter = Field(None, description="Only these provinces; default: those the topic names, else all.")
+    doc_id: Filter = Field(None, description="Only these documents.")
+    page: int = Field(1, ge=1, description="Page of a table with more rows than POLICYQA_COMPARE_PAGE_SIZE.")
+    format: Literal["json", "csv", "markdown"] = Field("json", description="csv and markdown come as downloads.")
 
 
 class SearchRequest(BaseModel):

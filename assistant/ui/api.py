@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..access import LOCAL, Principal
 from ..api.errors import validation_details
-from ..api.schemas import AskRequest, Filter, SearchHitOut, SearchRequest
+from ..api.schemas import AskRequest, CompareRequest, Filter, SearchHitOut, SearchRequest
 from ..errors import AssistantError
 
 if TYPE_CHECKING:
@@ -98,6 +98,25 @@ def register_api(assistant: Assistant | None, error_message: str | None = None,
         documents = {d.doc_id: d for d in qa.documents(principal=principal)}
         return {"query": query, "hits": [SearchHitOut.of(h, documents[h.clause.doc_id]).model_dump() for h in hits]}
 
-    endpoints: dict[str, Callable[..., dict[str, Any]]] = {"ask": ask, "search": search}
+    def compare(topic: str, request: gr.Request, province: Filter = None, doc_id: Filter = None,
+                page: int = 1) -> dict[str, Any]:
+        """What each document in scope says about a topic, one row per document: quoted clauses with citations,
+        or 未涉及; figures asked for in their own columns. Returns the same JSON as POST /v1/compare.
+
+        Parameters:
+            topic: the topic or comparison question, e.g. 各省对首席质量官制度有什么要求？
+            province: only these provinces; one name or a list
+            doc_id: only these documents; one id or a list
+            page: page of a table longer than a page (1-based)
+        """
+        body = _validated(CompareRequest, topic=topic, province=province, doc_id=doc_id, page=page)
+        try:
+            qa, principal = ready(request)
+            return qa.compare(body.topic, body.province, body.doc_id, page=body.page,
+                              principal=principal).model_dump()
+        except AssistantError as error:
+            raise _refuse(error.message) from None
+
+    endpoints: dict[str, Callable[..., dict[str, Any]]] = {"ask": ask, "search": search, "compare": compare}
     for name, fn in endpoints.items():
         gr.api(fn, api_name=name, concurrency_limit=CONCURRENCY)

@@ -21,6 +21,7 @@ from ..access import LOCAL, Principal
 from ..errors import AssistantError
 from ..feedback import FeedbackStore
 from ..models import Answer, DocumentMeta
+from . import compare_view
 from . import formatting as fmt
 from .api import register_api
 from .library_admin import library_admin
@@ -187,6 +188,21 @@ def build_ui(assistant: Assistant | None, error_message: str | None = None, *,
         allowed = {doc_id for _, doc_id in choices}
         return gr.update(choices=choices, value=[d for d in chosen or [] if d in allowed])
 
+    def compare_topic(topic: str, provinces: list[str], page: float | None, request: gr.Request):
+        hidden = gr.DownloadButton(visible=False)
+        principal = who(request)
+        if assistant is None or principal is None:
+            return fmt.notice_html(f"知识库暂不可用：{error_message}"), None, "", hidden, hidden
+        try:
+            table = assistant.compare(topic, provinces or None, page=int(page or 1), principal=principal)
+        except AssistantError as error:
+            return fmt.notice_html(error.message), None, "", hidden, hidden
+        csv_path, md_path = compare_view.export_files(table)
+        return (compare_view.summary_html(table), compare_view.frame(table),
+                compare_view.cards_html(table, {d.doc_id: d for d in documents_for(principal)}),
+                gr.DownloadButton(value=str(csv_path), visible=True),
+                gr.DownloadButton(value=str(md_path), visible=True))
+
     def tree_html(principal: Principal | None, doc_id: str | None) -> str:
         if not assistant or not doc_id or principal is None:
             return fmt.clause_tree_html(None, [])
@@ -260,6 +276,26 @@ def build_ui(assistant: Assistant | None, error_message: str | None = None, *,
                                                           elem_id="pq-feedback-comment")
                             feedback_send = gr.Button("提交说明", scale=1, min_width=90, elem_id="pq-feedback-send")
                         feedback_status = gr.Markdown("", elem_id="pq-feedback-status")
+            with gr.Tab("对比", id="compare"):
+                gr.HTML("<div class='pq-side-hint'>输入一个主题或对比问题（如「首席质量官制度」「各省森林覆盖率目标分别是多少？」），"
+                        "逐份文件列出相关规定并注明出处；文件未涉及该主题时标明「未涉及」。点击表头可排序。</div>")
+                with gr.Row(equal_height=True):
+                    compare_input = gr.Textbox(placeholder="对比主题，例如：首席质量官制度", show_label=False, scale=6,
+                                               elem_id="pq-compare-topic", interactive=assistant is not None)
+                    compare_provinces = gr.Dropdown(
+                        choices=list(dict.fromkeys(d.province for d in documents)), value=[], multiselect=True,
+                        label="省份（不选则全部）", scale=3, elem_id="pq-compare-province", interactive=bool(documents))
+                    compare_page = gr.Number(value=1, minimum=1, precision=0, label="页码", scale=1, min_width=80,
+                                             elem_id="pq-compare-page")
+                    compare_run = gr.Button("对比", variant="primary", scale=1, min_width=90, elem_id="pq-compare-run",
+                                            interactive=assistant is not None)
+                compare_summary = gr.HTML("", elem_id="pq-compare-summary")
+                compare_frame = gr.Dataframe(value=None, interactive=False, wrap=True, elem_id="pq-compare-table",
+                                             show_label=False)
+                with gr.Row():
+                    compare_csv = gr.DownloadButton("下载 CSV", visible=False, elem_id="pq-compare-csv")
+                    compare_md = gr.DownloadButton("下载 Markdown", visible=False, elem_id="pq-compare-md")
+                compare_cards = gr.HTML("", elem_id="pq-compare-cards")
             with gr.Tab("文件库", id="documents"):
                 table = gr.HTML(table_text, elem_id="pq-doc-table")
                 first = documents[0].doc_id if documents else None
@@ -292,5 +328,10 @@ def build_ui(assistant: Assistant | None, error_message: str | None = None, *,
         doc_pick.change(show_document, doc_pick, tree, queue=False, api_visibility=private)
         ui.load(personalise, None, [header, province, docs, table, doc_pick, tree], queue=False,
                 api_visibility=private)
+        compare_inputs = [compare_input, compare_provinces, compare_page]
+        compare_outputs = [compare_summary, compare_frame, compare_cards, compare_csv, compare_md]
+        compare_run.click(compare_topic, compare_inputs, compare_outputs, concurrency_limit=4, api_visibility=private)
+        compare_input.submit(compare_topic, compare_inputs, compare_outputs, concurrency_limit=4,
+                             api_visibility=private)
         register_api(assistant, error_message, principal_of)
     return ui

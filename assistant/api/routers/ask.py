@@ -25,7 +25,8 @@ STREAM_DOC = {
 }
 
 
-@router.post("/ask", response_model=AskResponse, responses=errors(400, 401, 413, 422, 429, 503))
+@router.post("/ask", response_model=AskResponse, response_model_exclude_none=True,
+             responses=errors(400, 401, 413, 422, 429, 503))
 def ask(body: AskRequest, assistant: AssistantDep, principal: CallerDep) -> AskResponse:
     """Answer a question quoting the clauses that support it, or refuse when the documents do not say."""
     answer = answers.ask(assistant, body.question, province=body.province, doc_id=body.doc_id, top_k=body.top_k,
@@ -35,7 +36,7 @@ def ask(body: AskRequest, assistant: AssistantDep, principal: CallerDep) -> AskR
 
 def _render(item: str | Answer) -> Iterator[dict[str, Any]]:
     if isinstance(item, Answer):
-        contract = AskResponse.of(item).model_dump(mode="json")
+        contract = AskResponse.of(item).model_dump(mode="json", exclude_none=True)
         yield {"event": "citations", "data": dumps({"citations": contract["citations"],
                                                     "answerable": contract["answerable"]})}
         yield {"event": "done", "data": dumps(contract)}
