@@ -26,6 +26,7 @@ import yaml
 from pydantic import BaseModel, Field
 
 from .corpus import MANIFEST_NAME, SourceDocument, corpus_files, load_corpus
+from .corpus.cleaning import clean_text
 from .corpus.loaders import LOADERS, load_text
 from .corpus.metadata import slug
 from .errors import AssistantError, CorpusError, NotFound
@@ -287,7 +288,7 @@ class DocumentLibrary:
         except CorpusError as error:
             (staging / staged).unlink(missing_ok=True)
             raise InvalidDocument(error.message.replace(staged, name)) from error
-        fingerprint = content_fingerprint(text)
+        fingerprint = content_fingerprint(clean_text(text).text)  # as load_corpus keeps it: page furniture gone
         for doc in existing:
             if content_fingerprint(doc.text) == fingerprint:
                 (staging / staged).unlink(missing_ok=True)
