@@ -1,7 +1,7 @@
 """Evaluation of compare mode on eval/compare.jsonl: per-cell accuracy (the right clause, or rightly 未涉及),
 numeric-column accuracy and cells showing another province's text.
 
-The set runs over the seed corpus plus the real documents of ../shared/corpus-extra/; `combined_settings`
+The set runs over the seed corpus plus the real documents of ../shared/corpus-extra/; `evaluation.eval_settings`
 builds such a corpus folder (symlinks) and a separate index beside it. Usage:
 `python -m assistant.compare_eval --split dev` (format of the items in eval/README.md).
 """
@@ -22,9 +22,9 @@ from pydantic import BaseModel, Field
 
 from .answering.compare import CellFeatures, CoverModel, save_cover_model
 
-from .corpus import MANIFEST_NAME, corpus_files
+from .evaluation import eval_settings
 from .models import CompareTable
-from .settings import PROJECT_ROOT, Settings, get_settings
+from .settings import PROJECT_ROOT
 from .text import normalise
 
 if TYPE_CHECKING:
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ITEMS_FILE = PROJECT_ROOT / "eval" / "compare.jsonl"
-EXTRA_CORPUS = PROJECT_ROOT.parent / "shared" / "corpus-extra"
 
 
 class GoldCell(BaseModel):
@@ -192,32 +191,15 @@ def question_set_items() -> list[CompareItem]:
     return items
 
 
-def combined_settings(base: Settings, folder: Path, extra: Path = EXTRA_CORPUS) -> Settings:
-    """Settings over the seed corpus plus the extra documents (dev/ and unseen/), linked into `folder`, with
-    the index in `folder` too: the evaluation corpus, built without copying or touching corpus/."""
-    corpus = folder / "corpus"
-    corpus.mkdir(parents=True, exist_ok=True)
-    sources = [*corpus_files(base.corpus_dir), *sorted(extra.glob("dev/*.txt")), *sorted(extra.glob("unseen/*.txt"))]
-    if (base.corpus_dir / MANIFEST_NAME).exists():
-        sources.append(base.corpus_dir / MANIFEST_NAME)
-    for source in sources:
-        link = corpus / source.name
-        if not link.exists():
-            link.symlink_to(source.resolve())
-    return base.model_copy(update={"corpus_dir": corpus, "index_dir": folder / "index"})
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="compare-mode evaluation on eval/compare.jsonl")
     parser.add_argument("--split", choices=["dev", "test", "unseen", "all"], default="dev")
     parser.add_argument("--fit", action="store_true", help="fit the covered/未涉及 model on the dev split and save it")
-    parser.add_argument("--folder", type=Path, default=Path("/tmp/policyqa-compare-eval"),
-                        help="where the combined corpus and its index are kept between runs")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     from .assistant import Assistant
 
-    assistant = Assistant(combined_settings(get_settings(), args.folder))
+    assistant = Assistant(eval_settings())
     if args.fit:
         model = fit(assistant, load_items(splits=("dev",)) + question_set_items())
         save_cover_model(model)

@@ -16,7 +16,8 @@ import pytest
 
 from assistant.answering.compare import figures
 from assistant.answering.table_export import to_csv, to_markdown
-from assistant.compare_eval import EXTRA_CORPUS, combined_settings, evaluate, load_items
+from assistant.compare_eval import evaluate, load_items
+from assistant.evaluation import EXTRA_CORPUS
 from assistant.corpus import load_corpus
 from assistant.corpus.metadata import slug
 from assistant.errors import UnknownFilter
@@ -248,20 +249,9 @@ def test_compare_set_is_sound():
                 assert flat(span) in texts[cell.doc_id], (item.id, span)
 
 
-@pytest.fixture(scope="module")
-def combined(assistant, tmp_path_factory):
-    """An assistant over the 5 seed documents and the 20 extra ones (index built once, about a minute)."""
-    from assistant.assistant import Assistant
-
-    if not EXTRA_CORPUS.is_dir():
-        pytest.skip(f"{EXTRA_CORPUS} not present")
-    return Assistant(combined_settings(assistant.settings, tmp_path_factory.mktemp("combined")),
-                     embedder=assistant.embedder)
-
-
 @pytest.mark.slow
-def test_compare_evaluation_meets_thresholds_on_test_and_unseen(combined):
-    report = evaluate(combined, load_items(splits=("test", "unseen")))
+def test_compare_evaluation_meets_thresholds_on_test_and_unseen(eval_assistant):
+    report = evaluate(eval_assistant, load_items(splits=("test", "unseen")))
     print(json.dumps(report.model_dump(exclude={"failures"}), ensure_ascii=False))
     assert report.cells >= 200
     assert report.cell_accuracy >= CELL_ACCURACY_MIN, report.failures
