@@ -53,6 +53,8 @@ def eval_settings(base: Settings | None = None) -> Settings:
     sources += [p for half in EXTRA_HALVES for p in sorted((EXTRA_CORPUS / half).iterdir()) if p.is_file()]
     wanted = {p.name: p.resolve() for p in sources}
     for link in corpus_dir.iterdir():
+        if link.name.startswith("."):  # the document library's own working folder
+            continue
         if link.name not in wanted or not link.is_symlink() or link.resolve() != wanted[link.name]:
             link.unlink()
     for name, target in wanted.items():
