@@ -43,6 +43,9 @@ def page(tmp_path_factory):
         tab.goto(url)
         tab.get_by_role("tab", name="文件库").click()
         tab.get_by_text("文件管理（管理员）").click()
+        tab.wait_for_selector("#pq-admin-status :text('输入管理员密钥后显示')")  # nothing of the corpus before
+        tab.fill("#pq-admin-key input", KEY)
+        tab.press("#pq-admin-key input", "Enter")
         tab.wait_for_selector("#pq-admin-status table")
         yield tab, settings
         chromium.close()

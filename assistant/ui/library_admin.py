@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 _FIELDS = (("title", "标题"), ("province", "省份"), ("city", "城市"), ("date", "日期（如 2023-03-03）"),
            ("doc_number", "文号"), ("issuer", "发文机关"))
+LOCKED = "<div class='pq-empty'>输入管理员密钥后显示文件状态。</div>"
 _CHANGES = {"added": "待编入索引（新增）", "changed": "待重新编入索引", "removed": "待从索引移除"}
 
 
@@ -72,24 +73,29 @@ def _choices(assistant: Assistant) -> list[tuple[str, str]]:
 def library_admin(assistant: Assistant) -> None:
     """Add the panel to the Blocks being built (inside the 文件库 tab)."""
 
-    def refresh():
+    def refresh(key: str):
+        """The panel's contents for an administrator; nothing of the corpus for anyone else."""
+        if _admin_error(assistant, key):
+            return LOCKED, gr.update(choices=[]), gr.update(choices=[])
         choices = _choices(assistant)
         return status_html(assistant), gr.update(choices=choices), gr.update(choices=choices)
 
-    def poll(shown: str):
+    def poll(key: str, shown: str):
         """Re-render only when the index state changed (an update started, finished or has new work)."""
+        if _admin_error(assistant, key):
+            return (gr.skip(), shown) if shown == LOCKED else (LOCKED, LOCKED)
         state = assistant.index_state()
         current = f"{state.state}|{assistant.index.directory}|{[p.file for p in state.pending]}|{state.last_error}"
         return (gr.skip(), shown) if current == shown else (status_html(assistant), current)
 
     def upload(key: str, files: list[str] | None, *values: str, progress=gr.Progress()):
         if error := _admin_error(assistant, key):
-            return error, *refresh()
+            return error, *refresh(key)
         if not files:
-            return "请先选择要上传的文件。", *refresh()
+            return "请先选择要上传的文件。", *refresh(key)
         fields = MetadataFields(**dict(zip([name for name, _ in _FIELDS], values)))
         if len(files) > 1 and fields.given():
-            return "标题、省份等信息只能随单个文件填写；请逐个上传，或上传后在下方修改。", *refresh()
+            return "标题、省份等信息只能随单个文件填写；请逐个上传，或上传后在下方修改。", *refresh(key)
         lines = []
         for done, path in enumerate(files):
             name = Path(path).name
@@ -100,36 +106,36 @@ def library_admin(assistant: Assistant) -> None:
             except AssistantError as failure:
                 lines.append(f"未添加 {name}：{failure.message}")
         progress((len(files), len(files)), desc="已提交，索引在后台更新")
-        return "\n".join(lines), *refresh()
+        return "\n".join(lines), *refresh(key)
 
     def edit(key: str, doc_id: str | None, *values: str):
         if error := _admin_error(assistant, key):
-            return error, *refresh()
+            return error, *refresh(key)
         if not doc_id:
-            return "请先选择要修改的文件。", *refresh()
+            return "请先选择要修改的文件。", *refresh(key)
         try:
             meta = assistant.edit_document(doc_id, MetadataFields(**dict(zip([n for n, _ in _FIELDS], values))))
         except AssistantError as failure:
-            return failure.message, *refresh()
-        return f"已修改：{meta.doc_id}《{meta.title}》，索引在后台更新。", *refresh()
+            return failure.message, *refresh(key)
+        return f"已修改：{meta.doc_id}《{meta.title}》，索引在后台更新。", *refresh(key)
 
     def remove(key: str, doc_id: str | None, confirmed: bool):
         if error := _admin_error(assistant, key):
-            return error, *refresh(), gr.skip()
+            return error, *refresh(key), gr.skip()
         if not doc_id:
-            return "请先选择要删除的文件。", *refresh(), gr.skip()
+            return "请先选择要删除的文件。", *refresh(key), gr.skip()
         if not confirmed:
-            return "请先勾选「确认删除」。", *refresh(), gr.skip()
+            return "请先勾选「确认删除」。", *refresh(key), gr.skip()
         try:
             meta = assistant.remove_document(doc_id)
         except AssistantError as failure:
-            return failure.message, *refresh(), False
-        return f"已删除：{meta.doc_id}《{meta.title}》，其条款将随后台更新移出索引。", *refresh(), False
+            return failure.message, *refresh(key), False
+        return f"已删除：{meta.doc_id}《{meta.title}》，其条款将随后台更新移出索引。", *refresh(key), False
 
     with gr.Accordion("文件管理（管理员）", open=False, elem_id="pq-admin"):
         key = gr.Textbox(label="管理员密钥", type="password", elem_id="pq-admin-key",
                          placeholder="与 API 的管理员密钥相同")
-        status = gr.HTML(status_html(assistant), elem_id="pq-admin-status")
+        status = gr.HTML(LOCKED, elem_id="pq-admin-status")
         message = gr.Textbox(label="操作结果", interactive=False, lines=2, elem_id="pq-admin-message")
         with gr.Row():
             files = gr.File(label="上传文件（txt、md、docx、pdf、html）", file_count="multiple", type="filepath",
@@ -138,20 +144,23 @@ def library_admin(assistant: Assistant) -> None:
                 upload_fields = [gr.Textbox(label=label, elem_id=f"pq-admin-{name}") for name, label in _FIELDS]
         upload_button = gr.Button("上传并解析", variant="primary", elem_id="pq-admin-upload")
         with gr.Row():
-            edit_pick = gr.Dropdown(choices=_choices(assistant), label="修改信息的文件", elem_id="pq-admin-edit-pick")
+            edit_pick = gr.Dropdown(choices=[], label="修改信息的文件", elem_id="pq-admin-edit-pick")
             edit_fields = [gr.Textbox(label=label, elem_id=f"pq-admin-edit-{name}") for name, label in _FIELDS]
         edit_button = gr.Button("保存修改", elem_id="pq-admin-save")
         with gr.Row():
-            remove_pick = gr.Dropdown(choices=_choices(assistant), label="删除的文件", elem_id="pq-admin-remove-pick")
+            remove_pick = gr.Dropdown(choices=[], label="删除的文件", elem_id="pq-admin-remove-pick")
             confirm = gr.Checkbox(label="确认删除（文件及其条款将从知识库移除）", elem_id="pq-admin-confirm")
             remove_button = gr.Button("删除", variant="stop", elem_id="pq-admin-remove")
         refresh_button = gr.Button("刷新状态", size="sm", elem_id="pq-admin-refresh")
         timer = gr.Timer(2.0)
-        shown = gr.State("")
+        shown = gr.State(LOCKED)
 
     outputs = [message, status, edit_pick, remove_pick]
-    upload_button.click(upload, [key, files, *upload_fields], outputs, concurrency_limit=1)
-    edit_button.click(edit, [key, edit_pick, *edit_fields], outputs, concurrency_limit=1)
-    remove_button.click(remove, [key, remove_pick, confirm], [*outputs, confirm], concurrency_limit=1)
-    refresh_button.click(refresh, None, outputs[1:], queue=False)
-    timer.tick(poll, shown, [status, shown], queue=False, show_progress="hidden")
+    private = "private"  # internal callbacks: not part of the documented Gradio API
+    upload_button.click(upload, [key, files, *upload_fields], outputs, concurrency_limit=1, api_visibility=private)
+    edit_button.click(edit, [key, edit_pick, *edit_fields], outputs, concurrency_limit=1, api_visibility=private)
+    remove_button.click(remove, [key, remove_pick, confirm], [*outputs, confirm], concurrency_limit=1,
+                        api_visibility=private)
+    refresh_button.click(refresh, key, outputs[1:], queue=False, api_visibility=private)
+    key.submit(refresh, key, outputs[1:], queue=False, api_visibility=private)
+    timer.tick(poll, [key, shown], [status, shown], queue=False, show_progress="hidden", api_visibility=private)
