@@ -200,7 +200,8 @@ class Assistant:
         analysis = loaded.retriever.analyse(self.validate(question))
         if refusal_reason(analysis, loaded.retriever.documents):
             return []  # refused before retrieval (a place or year the corpus lacks): nothing to learn from
-        return [candidates(analysis, hits, loaded.weights, _similarity(loaded.retriever, analysis))
+        return [candidates(analysis, hits, loaded.weights, _similarity(loaded.retriever, analysis),
+                           fact_check=loaded.retriever.fact_check(analysis))
                 for _, hits in self._ranked_scopes(loaded.retriever, analysis, [], [], None)]
 
     def _ranked_scopes(self, retriever: Retriever, analysis: QuestionAnalysis, provinces: list[str],
@@ -283,7 +284,8 @@ def _similarity(retriever: Retriever, analysis: QuestionAnalysis):
 def _evidence(retriever: Retriever, weights: TermWeights, analysis: QuestionAnalysis, hits: list[SearchHit]
               ) -> Evidence | None:
     """The answerer's choice of clause and sentences among `hits`, with P(answerable) (for refusal)."""
-    return select(analysis, hits, weights, similarity=_similarity(retriever, analysis))
+    return select(analysis, hits, weights, similarity=_similarity(retriever, analysis),
+                  fact_check=retriever.fact_check(analysis))
 
 
 def _scopes(retriever: Retriever, analysis: QuestionAnalysis, provinces: list[str], doc_ids: list[str]

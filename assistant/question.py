@@ -24,6 +24,13 @@ _MULTI = re.compile(r"哪些省|哪几个省|各省|几个省|分别|对比|比�
 _ISSUE_DATE = re.compile(r"(哪天|哪一天|何时|什么时候|日期|哪年|哪一年|时间).{0,6}(印发|发布|出台|签发|成文|颁发|作出|下发)|"
                          r"(印发|发布|出台|签发|成文|颁发|作出|下发).{0,6}(哪天|哪一天|何时|什么时候|日期|时间)|"
                          r"when (was|were|did) .{0,80}(issued|published|signed|released|adopted)", re.IGNORECASE)
+# General wording of questions about a document's own facts (any document): its 文号 and who issued it.
+_ASKS_NUMBER = re.compile(r"文号|发文字号|字号是|编号是|document number|reference number", re.IGNORECASE)
+_ASKS_ISSUER = re.compile(r"(哪个|哪一个|什么|哪家|哪级)(部门|单位|机关|机构|政府|组织)[^，。？?]{0,8}(发布|印发|下发|颁发|发出|出台|"
+                          r"制定|发的|作出|转发|通告|通知)|(由|是)(谁|哪个部门|哪个单位|哪个机关)|发文机关|发布机构|发布单位|"
+                          r"落款单位|(谁|哪里)(发布|印发|发的)|who (issued|published|signed)|which (department|office|body|"
+                          r"agency|authority) (issued|published)", re.IGNORECASE)
+_ASKS_SIGNED = re.compile(r"落款.{0,4}(哪天|哪一天|什么时候|何时|日期|时间)|成文日期|发布日期|印发日期", re.IGNORECASE)
 FULL_DATE = re.compile(r"\d{4}(?:年\d{1,2}月\d{1,2}日|-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2})")
 _WHICH = re.compile(r"哪个省|哪一个省|哪省|which province", re.IGNORECASE)
 # A title fragment must be this long to name a document: shorter ones (意见, 方案) name a type, not a document.
@@ -45,7 +52,11 @@ class QuestionAnalysis:
     missing_places: list[str] = field(default_factory=list)  # cities and counties the corpus neither issues nor mentions
     unsupported_years: list[int] = field(default_factory=list)
     scope_names: list[str] = field(default_factory=list)  # the words that only say where to look
-    asks_issue_date: bool = False  # 「…是哪天印发的」: answered from the dates in the preamble or signature
+    asks_fact: str | None = None  # a fact of the document itself: "date" (哪天印发), "number" (文号), "issuer"
+
+    @property
+    def asks_issue_date(self) -> bool:
+        return self.asks_fact == "date"
 
     @property
     def search_text(self) -> str:
@@ -138,5 +149,16 @@ def analyse(question: str, facts: CorpusFacts) -> QuestionAnalysis:
         doc_ids=doc_ids, years=years, multi=bool(_MULTI.search(text)) or len(provinces) > 1,
         which=bool(_WHICH.search(text)), places=places, missing_places=missing_places,
         unsupported_years=unsupported, scope_names=list(dict.fromkeys(scope_names)),
-        asks_issue_date=bool(_ISSUE_DATE.search(text)),
+        asks_fact=asked_fact(text),
     )
+
+
+def asked_fact(text: str) -> str | None:
+    """Which fact of the document itself the question asks for, if any (文号, issuer, issue date)."""
+    if _ASKS_NUMBER.search(text):
+        return "number"
+    if _ISSUE_DATE.search(text) or _ASKS_SIGNED.search(text):
+        return "date"
+    if _ASKS_ISSUER.search(text):
+        return "issuer"
+    return None

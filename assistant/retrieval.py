@@ -19,6 +19,7 @@ from .errors import UnknownFilter
 from .index import ClauseIndex
 from .models import Clause, DocumentMeta, SearchHit
 from .provinces import find_provinces, province_named
+from .document_facts import states_fact
 from .places import find_places
 from .question import FULL_DATE, CorpusFacts, QuestionAnalysis, analyse
 from .text import normalise
@@ -64,15 +65,31 @@ class Retriever:
         return analyse(question, self.facts)
 
     def rank_for(self, analysis: QuestionAnalysis, docs: list[DocumentMeta], limit: int) -> list[SearchHit]:
-        """Ranking for an analysed question; a question about the issue date puts the dated clauses first."""
+        """Ranking for an analysed question. A question about a fact of the document itself (its date, 文号 or
+        issuer) puts first the clauses of the document it is about that print the value its metadata holds
+        (for a date its metadata lacks: the dated opening and signature)."""
         hits = self.rank(analysis.search_text, docs, analysis.years, limit, keyword_query=analysis.topic_text)
-        if not analysis.asks_issue_date:
+        if not analysis.asks_fact or not hits:
             return hits
-        wanted = {d.doc_id for d in docs}
-        dated = [SearchHit(clause=c, score=hits[0].score if hits else 0.0) for c in self.index.clauses
-                 if c.doc_id in wanted and c.kind in ("preamble", "closing") and FULL_DATE.search(c.text)]
-        seen = {h.clause.clause_id for h in dated}
-        return (dated + [h for h in hits if h.clause.clause_id not in seen])[:limit]
+        about = self.documents[hits[0].clause.doc_id]
+        stating = [c for c in self._clauses_of[about.doc_id] if states_fact(c.text, about, analysis.asks_fact)]
+        if not stating and analysis.asks_fact == "date":
+            stating = [c for c in self._clauses_of[about.doc_id]
+                       if c.kind in ("preamble", "closing") and FULL_DATE.search(normalise(c.text))]
+        first = [SearchHit(clause=c, score=hits[0].score) for c in stating]
+        seen = {h.clause.clause_id for h in first}
+        return (first + [h for h in hits if h.clause.clause_id not in seen])[:limit]
+
+    def fact_check(self, analysis: QuestionAnalysis):
+        """Whether a clause's text states the fact of its document that the question asks for (for the models)."""
+        return lambda clause: states_fact(clause.text, self.documents[clause.doc_id], analysis.asks_fact)
+
+    @cached_property
+    def _clauses_of(self) -> dict[str, list[Clause]]:
+        grouped: dict[str, list[Clause]] = {doc_id: [] for doc_id in self.documents}
+        for clause in self.index.clauses:
+            grouped.setdefault(clause.doc_id, []).append(clause)
+        return grouped
 
     def resolve_filters(self, province: str | list[str] | None, doc_id: str | list[str] | None
                         ) -> tuple[list[str], list[str]]:

@@ -15,7 +15,7 @@ from dataclasses import astuple, dataclass, field, fields
 
 import numpy as np
 
-from ..models import SearchHit
+from ..models import Clause, SearchHit
 from ..provinces import PROVINCES
 from ..question import FULL_DATE, QuestionAnalysis
 from ..text import content_terms, normalise, sentences
@@ -48,6 +48,7 @@ class ClauseFeatures:
     number_gap: float  # 1 when an amount is asked and the clause states no number
     year_gap: float  # 1 when the question names years and the clause mentions none of them
     english: float  # 1 for English questions, where word overlap cannot help
+    states_fact: float  # 1 when the question asks a fact of the document (文号, issuer, date) and the clause prints it
 
     @classmethod
     def names(cls) -> list[str]:
@@ -66,6 +67,7 @@ class SentenceFeatures:
     number: float  # 1 when an amount is asked and the sentence has a number
     year: float  # 1 when the sentence names an asked year
     date: float  # 1 when the issue date is asked and the sentence holds a full date
+    states_fact: float  # 1 when the sentence prints the document fact asked for
     short: float  # 1 for a heading-like fragment under 16 characters
 
     @classmethod
@@ -166,17 +168,19 @@ def _share(terms: list[str], text: str) -> float:
 
 
 SentenceSimilarity = Callable[[SearchHit], np.ndarray]  # question-to-sentence cosine for one clause
+FactCheck = Callable[[Clause], bool]  # the clause prints the document fact the question asks for
 
 
 def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermWeights,
-               similarity: SentenceSimilarity | None = None, limit: int = CANDIDATES) -> list[Candidate]:
+               similarity: SentenceSimilarity | None = None, limit: int = CANDIDATES,
+               fact_check: FactCheck | None = None) -> list[Candidate]:
     """The first `limit` hits described for the models. Signature and attachment lines only answer
     questions about when a document was issued."""
     terms = question_terms(analysis)
     focus = focus_terms(terms, weights)
     asks_amount = bool(_QUANTITY.search(analysis.text))
     years = [str(y) for y in analysis.years]
-    pool = [h for h in hits if analysis.asks_issue_date or h.clause.kind != "closing"][:limit]
+    pool = [h for h in hits if analysis.asks_fact or h.clause.kind != "closing"][:limit]
     split = [sentences(hit.clause.text) for hit in pool]
     cosines = [np.asarray(similarity(hit), dtype=np.float64) if similarity else np.zeros(len(group))
                for hit, group in zip(pool, split)]
@@ -195,22 +199,26 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
             rank_inverse=1.0 / (1 + rank),
             number_gap=float(asks_amount and not re.search(r"\d", normalise(clause_text))),
             year_gap=float(bool(years) and not any(y in clause_text for y in years)),
-            english=float(analysis.english))
+            english=float(analysis.english),
+            states_fact=float(bool(fact_check) and fact_check(hit.clause)))
         sentence_features = [SentenceFeatures(
             lexical=lexical[i], focus=_share(focus, s), semantic=float(cosine[i]), semantic_gap=top - float(cosine[i]),
             number=float(asks_amount and bool(re.search(r"\d", normalise(s)))),
             year=float(any(y in s for y in years)),
             date=float(analysis.asks_issue_date and bool(FULL_DATE.search(normalise(s)))),
-            short=float(len(s) < 16)) for i, s in enumerate(group)]
+            short=float(len(s) < 16),
+            states_fact=float(bool(fact_check) and fact_check(hit.clause.model_copy(update={"text": s}))))
+            for i, s in enumerate(group)]
         out.append(Candidate(hit, rank, features, group, sentence_features))
     return out
 
 
 def select(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermWeights,
-           similarity: SentenceSimilarity | None = None, fitted: EvidenceModels | None = None) -> Evidence | None:
+           similarity: SentenceSimilarity | None = None, fact_check: FactCheck | None = None,
+           fitted: EvidenceModels | None = None) -> Evidence | None:
     """The candidate clause most likely to answer, with the sentences to quote (None without candidates)."""
     fitted = fitted or models()
-    found = candidates(analysis, hits, weights, similarity)
+    found = candidates(analysis, hits, weights, similarity, fact_check=fact_check)
     if not found:
         return None
     probabilities = fitted.clause.probability(np.array([c.features.row() for c in found]))

@@ -122,6 +122,16 @@ def parse_date(text: str) -> str | None:
     return None
 
 
+def dates_in(text: str) -> set[str]:
+    """Every valid date in `text`, as YYYY-MM-DD, whatever its notation."""
+    return {iso for match in _DATE.finditer(normalise(text)) if (iso := _iso(match))}
+
+
+def number_key(text: str) -> str:
+    """A 文号 as compared: simplified, no spaces, every bracket pair as 〔〕 (许政[2017]16号 = 许政〔2017〕16号)."""
+    return re.sub(r"[\[［(（【]", "〔", re.sub(r"[\]］)）】]", "〕", re.sub(r"\s+", "", normalise(text))))
+
+
 @dataclass(frozen=True)
 class _Dating:
     signed: str | None = None  # the signature date, or a dating note's
