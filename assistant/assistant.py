@@ -43,7 +43,7 @@ class Assistant:
         self._loaded = self._prepare(load_or_build(self.settings, self.embedder, show_progress))
 
     def _prepare(self, index: ClauseIndex) -> _Loaded:
-        return _Loaded(index, Retriever(index, self.embedder, self.settings.rrf_k),
+        return _Loaded(index, Retriever(index, self.embedder, self.settings.rrf_k, self.settings.candidate_pool),
                        TermWeights([c.text for c in index.clauses]))
 
     # -- index --------------------------------------------------------------------------------

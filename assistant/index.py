@@ -25,14 +25,13 @@ from .corpus import corpus_fingerprint, load_corpus
 from .embeddings import Embedder, get_embedder
 from .errors import IndexUnavailable
 from .models import Clause, DocumentMeta
-from .settings import Settings
-from .stores.faiss_store import FaissStore
+from .settings import Settings, get_settings
+from .stores import StoreUnreachable, VectorStore, create_store, discard_store, load_store
 from .stores.keyword import KeywordIndex
-from .text import sentences
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 POINTER = "CURRENT"
 _PIPELINE_SOURCES = ("chunking.py", "text.py", "corpus/__init__.py", "corpus/metadata.py", "corpus/loaders.py")
 EMBED_BATCH = 16
@@ -65,14 +64,9 @@ class ClauseIndex:
     manifest: IndexManifest
     documents: list[DocumentMeta]
     clauses: list[Clause]
-    vectors: FaissStore
+    vectors: VectorStore
     keywords: KeywordIndex
     directory: Path
-    sentence_vectors: np.ndarray  # one row per sentence of every clause, in clause order
-    sentence_offsets: np.ndarray  # clause i owns rows sentence_offsets[i]:sentence_offsets[i + 1]
-
-    def clause_sentence_vectors(self, position: int) -> np.ndarray:
-        return self.sentence_vectors[self.sentence_offsets[position] : self.sentence_offsets[position + 1]]
 
 
 def embedding_text(clause: Clause, meta: DocumentMeta) -> str:
@@ -84,6 +78,12 @@ def keyword_text(clause: Clause, meta: DocumentMeta) -> str:
     return f"{meta.province} {clause.section} {clause.text}"
 
 
+def document_groups(documents: list[DocumentMeta], clauses: list[Clause]) -> np.ndarray:
+    """Each clause's document ordinal: the group the stores filter a scope by."""
+    ordinal = {d.doc_id: i for i, d in enumerate(documents)}
+    return np.array([ordinal[c.doc_id] for c in clauses], dtype=np.int64)
+
+
 def build_index(settings: Settings, embedder: Embedder | None = None, show_progress: bool = True) -> ClauseIndex:
     """Chunk, embed and index the whole corpus, then swap the new index in."""
     started = time.perf_counter()
@@ -93,12 +93,10 @@ def build_index(settings: Settings, embedder: Embedder | None = None, show_progr
     metas = {doc.meta.doc_id: doc.meta for doc in corpus.documents}
     for doc in corpus.documents:
         clauses.extend(chunk_document(doc.meta.doc_id, doc.text, settings.max_clause_chars).clauses)
+    store = create_store(settings, embedder.dim, len(clauses))  # an unreachable server fails here, early
+    # One embedding per clause, none per sentence: sentence vectors cost 5× the build for no measured gain
+    # (README, "Sentence vectors").
     vectors = _embed(embedder, [embedding_text(c, metas[c.doc_id]) for c in clauses], "嵌入条款", show_progress)
-    # Sentence vectors let the answerer find the sentence that answers a paraphrased or English question
-    # without embedding anything but the question at query time.
-    split = [sentences(c.text) for c in clauses]
-    sentence_offsets = np.cumsum([0] + [len(group) for group in split])
-    sentence_vectors = _embed(embedder, [s for group in split for s in group], "嵌入句子", show_progress)
     manifest = IndexManifest(
         format_version=FORMAT_VERSION,
         pipeline_version=pipeline_version(),
@@ -111,11 +109,11 @@ def build_index(settings: Settings, embedder: Embedder | None = None, show_progr
         built_at=time.strftime("%Y-%m-%dT%H:%M:%S"),
         build_seconds=0.0,
     )
-    store = FaissStore.from_vectors(vectors)
-    keywords = KeywordIndex.build([keyword_text(c, metas[c.doc_id]) for c in clauses])
+    groups = document_groups([d.meta for d in corpus.documents], clauses)
+    store.add(vectors, groups)
+    keywords = KeywordIndex.build([keyword_text(c, metas[c.doc_id]) for c in clauses], groups)
     manifest.build_seconds = round(time.perf_counter() - started, 2)
-    index = ClauseIndex(manifest, [d.meta for d in corpus.documents], clauses, store, keywords, Path(),
-                        sentence_vectors, sentence_offsets)
+    index = ClauseIndex(manifest, [d.meta for d in corpus.documents], clauses, store, keywords, Path())
     index.directory = _write(settings.index_dir, index)
     log.info("索引已建立：%d 份文档，%d 个条款，用时 %.1f 秒", manifest.documents, manifest.clauses,
              manifest.build_seconds)
@@ -137,8 +135,6 @@ def _write(root: Path, index: ClauseIndex) -> Path:
     directory.mkdir()
     index.vectors.save(directory)
     index.keywords.save(directory)
-    np.save(directory / "sentence_vectors.npy", index.sentence_vectors)
-    np.save(directory / "sentence_offsets.npy", index.sentence_offsets)
     (directory / "documents.json").write_text(
         json.dumps([d.model_dump() for d in index.documents], ensure_ascii=False, indent=1), encoding="utf-8")
     with open(directory / "clauses.jsonl", "w", encoding="utf-8") as out:
@@ -156,11 +152,14 @@ def _remove_old_builds(root: Path, keep: str) -> None:
     builds = sorted((p for p in root.glob("build-*") if p.is_dir() and p.name != keep),
                     key=lambda p: p.stat().st_mtime)
     for old in builds[:-1]:
+        discard_store(old)
         shutil.rmtree(old, ignore_errors=True)
 
 
-def read_index(root: Path) -> ClauseIndex:
-    """Load the current index, or raise IndexUnavailable saying what is wrong with it."""
+def read_index(root: Path, settings: Settings | None = None) -> ClauseIndex:
+    """Load the current index, or raise IndexUnavailable saying what is wrong with it (`settings` name the
+    vector backend; default: the global settings)."""
+    settings = settings or get_settings()
     pointer = root / POINTER
     if not pointer.exists():
         raise IndexUnavailable("索引尚未建立。")
@@ -170,16 +169,18 @@ def read_index(root: Path) -> ClauseIndex:
         documents = [DocumentMeta(**d) for d in json.loads((directory / "documents.json").read_text("utf-8"))]
         with open(directory / "clauses.jsonl", encoding="utf-8") as lines:
             clauses = [Clause.model_validate_json(line) for line in lines if line.strip()]
-        store = FaissStore.load(directory)
-        keywords = KeywordIndex.load(directory)
-        sentence_vectors = np.load(directory / "sentence_vectors.npy")
-        sentence_offsets = np.load(directory / "sentence_offsets.npy")
+        groups = document_groups(documents, clauses)
+        store = load_store(settings, directory, groups)
+        keywords = KeywordIndex.load(directory, groups)
+    except StoreUnreachable:
+        raise
+    except IndexUnavailable as problem:
+        raise IndexUnavailable(f"索引文件损坏或不完整（{problem.message}）") from problem
     except Exception as exc:  # missing file, truncated JSON, unreadable FAISS data: all mean "corrupt"
         raise IndexUnavailable(f"索引文件损坏或不完整（{type(exc).__name__}）。") from exc
-    if (len(clauses) != len(store) or len(clauses) != manifest.clauses or len(sentence_offsets) != len(clauses) + 1
-            or sentence_offsets[-1] != len(sentence_vectors)):
+    if len(clauses) != len(store) or len(clauses) != manifest.clauses:
         raise IndexUnavailable("索引文件损坏：条款数与向量数不一致。")
-    return ClauseIndex(manifest, documents, clauses, store, keywords, directory, sentence_vectors, sentence_offsets)
+    return ClauseIndex(manifest, documents, clauses, store, keywords, directory)
 
 
 def staleness(index: ClauseIndex, settings: Settings, embedder_name: str) -> str | None:
@@ -200,7 +201,9 @@ def load_or_build(settings: Settings, embedder: Embedder | None = None, show_pro
     """The index ready to use: built when missing, rebuilt (with a logged reason) when corrupt or stale."""
     embedder = embedder or get_embedder(settings.embedding_backend, settings.embedding_model)
     try:
-        index = read_index(settings.index_dir)
+        index = read_index(settings.index_dir, settings)
+    except StoreUnreachable:
+        raise
     except IndexUnavailable as problem:
         log.warning("%s正在建立索引…", problem.message)
         return build_index(settings, embedder, show_progress)
