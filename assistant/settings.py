@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     milvus_uri: str = Field("", description="Milvus server or cluster, e.g. http://milvus:19530; empty: milvus-lite "
                                             "inside the index folder.")
     ann_threshold: int = Field(50_000, description="Above this many clauses the vector index is approximate "
-                                                   "(HNSW); at or below, and for any scope this small, exact.")
+                                                   "(IVF); at or below, and for any scope this small, exact.")
 
     max_clause_chars: int = Field(600, description="Longer clauses are split at sentence ends.")
     max_question_chars: int = Field(500, description="Longer questions are rejected with a clear message.")

@@ -1,4 +1,4 @@
-"""Vector stores behind one interface: FAISS (flat and HNSW) and Milvus (milvus-lite, for real) give the same
+"""Vector stores behind one interface: FAISS (flat and IVF) and Milvus (milvus-lite, for real) give the same
 top-k inside a scope, survive a save and load, and fail loudly on corrupt data or an unreachable server."""
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from assistant.settings import PROJECT_ROOT, Settings
 from assistant.stores import StoreUnreachable, create_store, load_store
 from assistant.stores.keyword import KeywordIndex
 
-BACKENDS = {  # name → settings that select it; the HNSW case lowers the threshold so the real clauses use it
+BACKENDS = {  # name → settings that select it; the IVF case lowers the threshold so the real clauses use it
     "faiss-flat": {"vector_backend": "faiss"},
-    "faiss-hnsw": {"vector_backend": "faiss", "ann_threshold": 20},
+    "faiss-ivf": {"vector_backend": "faiss", "ann_threshold": 20},
     "milvus-lite": {"vector_backend": "milvus"},
 }
 SICHUAN = "003_b452e910d48fa78e.txt"
@@ -56,6 +56,10 @@ def _exact(vectors, groups, query, k, allowed=None):
     return list(np.argsort(-scores, kind="stable")[:k])
 
 
+def saved_store_is_exact(store) -> bool:
+    return getattr(store, "kind", "flat") == "flat"
+
+
 def test_top_k_matches_exact_search_in_every_backend(saved_store, real_vectors):
     vectors, groups, queries = real_vectors
     overlap = []
@@ -73,7 +77,11 @@ def test_scope_returns_only_clauses_of_allowed_documents(saved_store, real_vecto
     for query in queries[:5]:
         positions, _ = saved_store.search(query, 10, allowed)
         assert set(groups[positions]) <= {1, 3}
-        assert list(positions) == _exact(vectors, groups, query, 10, allowed)
+        exact = _exact(vectors, groups, query, 10, allowed)
+        if saved_store_is_exact(saved_store):
+            assert list(positions) == exact
+        else:  # the approximate index inside a scope larger than ann_threshold
+            assert len(set(positions) & set(exact)) >= 8
 
 
 def test_similarities_are_the_inner_products(saved_store, real_vectors):

@@ -15,12 +15,12 @@ import numpy as np
 
 from ..errors import IndexUnavailable
 from .base import StoreUnreachable, VectorStore
+from .faiss_store import IVF_PROBES, ivf_cells
 
 LITE_NAME = "milvus.db"
 META_NAME = "milvus.json"
 INSERT_BATCH = 2_000
 CONNECT_TIMEOUT_S = 10.0
-HNSW_EF_SEARCH = 128  # same search breadth as the FAISS HNSW store
 
 
 def _connect(uri: str):
@@ -72,7 +72,7 @@ class MilvusStore(VectorStore):
         if k == 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         expression = "" if allowed is None else f"grp in {[int(g) for g in allowed]}"
-        params = {"params": {"ef": max(HNSW_EF_SEARCH, k)}} if self.count > self.ann_threshold else {}
+        params = {"params": {"nprobe": IVF_PROBES}} if self.count > self.ann_threshold else {}
         result = self.client.search(self.collection, data=[np.asarray(query, np.float32).tolist()], limit=k,
                                     filter=expression, output_fields=[], search_params=params)[0]
         return (np.array([hit["id"] for hit in result], dtype=np.int64),
@@ -98,8 +98,8 @@ class MilvusStore(VectorStore):
         schema.add_field("grp", DataType.INT64)
         index_params = self.client.prepare_index_params()
         if self.count > self.ann_threshold:
-            index_params.add_index(field_name="vector", index_type="HNSW", metric_type="IP",
-                                   params={"M": 32, "efConstruction": 80})
+            index_params.add_index(field_name="vector", index_type="IVF_FLAT", metric_type="IP",
+                                   params={"nlist": ivf_cells(self.count)})  # as the FAISS store, same reasons
         else:
             index_params.add_index(field_name="vector", index_type="FLAT", metric_type="IP")
         if self.client.has_collection(self.collection):
