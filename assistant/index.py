@@ -28,6 +28,7 @@ from .models import Clause, DocumentMeta
 from .settings import Settings, get_settings
 from .stores import StoreUnreachable, VectorStore, create_store, discard_store, load_store
 from .stores.keyword import KeywordIndex
+from .text import sentences
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,12 @@ class ClauseIndex:
     vectors: VectorStore
     keywords: KeywordIndex
     directory: Path
+    sentence_vectors: np.ndarray  # one row per sentence of every clause, in clause order (float16: half the memory)
+    sentence_offsets: np.ndarray  # clause i owns rows sentence_offsets[i]:sentence_offsets[i + 1]
+
+    def clause_sentence_vectors(self, position: int) -> np.ndarray:
+        rows = self.sentence_vectors[self.sentence_offsets[position] : self.sentence_offsets[position + 1]]
+        return rows.astype(np.float32)
 
 
 def embedding_text(clause: Clause, meta: DocumentMeta) -> str:
@@ -94,9 +101,12 @@ def build_index(settings: Settings, embedder: Embedder | None = None, show_progr
     for doc in corpus.documents:
         clauses.extend(chunk_document(doc.meta.doc_id, doc.text, settings.max_clause_chars).clauses)
     store = create_store(settings, embedder.dim, len(clauses))  # an unreachable server fails here, early
-    # One embedding per clause, none per sentence: sentence vectors cost 5× the build for no measured gain
-    # (README, "Sentence vectors").
     vectors = _embed(embedder, [embedding_text(c, metas[c.doc_id]) for c in clauses], "嵌入条款", show_progress)
+    # Sentence vectors let the answerer find the sentence that answers a paraphrased or English question
+    # without embedding anything but the question at query time (README, "Sentence vectors": kept).
+    split = [sentences(c.text) for c in clauses]
+    sentence_offsets = np.cumsum([0] + [len(group) for group in split])
+    sentence_vectors = _embed(embedder, [s for group in split for s in group], "嵌入句子", show_progress)
     manifest = IndexManifest(
         format_version=FORMAT_VERSION,
         pipeline_version=pipeline_version(),
@@ -113,7 +123,8 @@ def build_index(settings: Settings, embedder: Embedder | None = None, show_progr
     store.add(vectors, groups)
     keywords = KeywordIndex.build([keyword_text(c, metas[c.doc_id]) for c in clauses], groups)
     manifest.build_seconds = round(time.perf_counter() - started, 2)
-    index = ClauseIndex(manifest, [d.meta for d in corpus.documents], clauses, store, keywords, Path())
+    index = ClauseIndex(manifest, [d.meta for d in corpus.documents], clauses, store, keywords, Path(),
+                        sentence_vectors.astype(np.float16), sentence_offsets)
     index.directory = _write(settings.index_dir, index)
     log.info("索引已建立：%d 份文档，%d 个条款，用时 %.1f 秒", manifest.documents, manifest.clauses,
              manifest.build_seconds)
@@ -135,6 +146,8 @@ def _write(root: Path, index: ClauseIndex) -> Path:
     directory.mkdir()
     index.vectors.save(directory)
     index.keywords.save(directory)
+    np.save(directory / "sentence_vectors.npy", index.sentence_vectors)
+    np.save(directory / "sentence_offsets.npy", index.sentence_offsets)
     (directory / "documents.json").write_text(
         json.dumps([d.model_dump() for d in index.documents], ensure_ascii=False, indent=1), encoding="utf-8")
     with open(directory / "clauses.jsonl", "w", encoding="utf-8") as out:
@@ -172,15 +185,18 @@ def read_index(root: Path, settings: Settings | None = None) -> ClauseIndex:
         groups = document_groups(documents, clauses)
         store = load_store(settings, directory, groups)
         keywords = KeywordIndex.load(directory, groups)
+        sentence_vectors = np.load(directory / "sentence_vectors.npy")
+        sentence_offsets = np.load(directory / "sentence_offsets.npy")
     except StoreUnreachable:
         raise
     except IndexUnavailable as problem:
         raise IndexUnavailable(f"索引文件损坏或不完整（{problem.message}）") from problem
     except Exception as exc:  # missing file, truncated JSON, unreadable FAISS data: all mean "corrupt"
         raise IndexUnavailable(f"索引文件损坏或不完整（{type(exc).__name__}）。") from exc
-    if len(clauses) != len(store) or len(clauses) != manifest.clauses:
+    if (len(clauses) != len(store) or len(clauses) != manifest.clauses or len(sentence_offsets) != len(clauses) + 1
+            or sentence_offsets[-1] != len(sentence_vectors)):
         raise IndexUnavailable("索引文件损坏：条款数与向量数不一致。")
-    return ClauseIndex(manifest, documents, clauses, store, keywords, directory)
+    return ClauseIndex(manifest, documents, clauses, store, keywords, directory, sentence_vectors, sentence_offsets)
 
 
 def staleness(index: ClauseIndex, settings: Settings, embedder_name: str) -> str | None:

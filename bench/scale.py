@@ -40,6 +40,7 @@ from assistant.provinces import PROVINCES
 from assistant.settings import get_settings
 from assistant.stores import create_store
 from assistant.stores.keyword import KeywordIndex
+from assistant.text import sentences
 
 from .common import EXTRA_CORPUS, directory_mb, percentiles, process_rss_mb, write_results
 
@@ -222,7 +223,11 @@ def main() -> None:
             dimension=vectors.shape[1], corpus_fingerprint=corpus_fingerprint(corpus_dir),
             max_clause_chars=settings.max_clause_chars, documents=len(documents), clauses=len(clauses),
             built_at=time.strftime("%Y-%m-%dT%H:%M:%S"), build_seconds=0.0)
-        index = ClauseIndex(manifest, documents, clauses, store, keywords, Path())
+        # Sentence vectors, composed too: each sentence gets its clause's vector (memory and load as for real).
+        counts = np.array([len(sentences(c.text)) for c in clauses])
+        sentence_vectors = np.repeat(vectors.astype(np.float16), counts, axis=0)
+        index = ClauseIndex(manifest, documents, clauses, store, keywords, Path(), sentence_vectors,
+                            np.cumsum(np.concatenate([[0], counts])))
         started = time.perf_counter()
         directory = _write(index_settings.index_dir, index)
         write_seconds = time.perf_counter() - started
@@ -238,7 +243,7 @@ def main() -> None:
         half = np.arange(0, len(documents), 2)  # a scope of half the documents: filtered graph search
         recall = recall_at_10(store, vectors, queries)
         recall_half = recall_at_10(store, vectors, queries[:30], half, groups)
-        del index, store, keywords, clauses, documents, recipe, vectors
+        del index, store, keywords, clauses, documents, recipe, vectors, sentence_vectors
 
         out = work / "probe.json"
         subprocess.run([sys.executable, "-m", "bench.scale", "--probe", str(index_settings.index_dir),
