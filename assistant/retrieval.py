@@ -62,10 +62,17 @@ class Retriever:
     def _dated_of(self, doc: DocumentMeta) -> list[Clause]:
         """The dated opening and signature clauses of one document, found once per document."""
         if doc.doc_id not in self._dated:
-            positions = np.flatnonzero(self._groups == self._ordinal[doc.doc_id])
+            positions = self._doc_positions[self._ordinal[doc.doc_id]]
             self._dated[doc.doc_id] = [c for c in (self.index.clauses[i] for i in positions)
                                        if FULL_DATE.search(c.text) and c.clause_id.endswith(("#0", "#end"))]
         return self._dated[doc.doc_id]
+
+    @cached_property
+    def _doc_positions(self) -> dict[int, np.ndarray]:
+        """Clause positions of each document ordinal, grouped once."""
+        order = np.argsort(self._groups, kind="stable")
+        keys, starts = np.unique(self._groups[order], return_index=True)
+        return dict(zip(keys.tolist(), np.split(order, starts[1:])))
 
     def resolve_filters(self, province: str | list[str] | None, doc_id: str | list[str] | None
                         ) -> tuple[list[str], list[str]]:
