@@ -38,6 +38,7 @@ eval: $(STAMP)
 # Speed and memory against the model's own costs, measured in the same run (bench/results/latest.md).
 bench: $(STAMP) index/CURRENT
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.incremental
 
 # The same at 200,000 synthesised clauses, bounded to about 10 minutes (bench/results/scale.md).
 bench-scale: $(STAMP) index/CURRENT

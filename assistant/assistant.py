@@ -5,20 +5,30 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 
+from .access import LOCAL, Principal
 from .answering.citations import pieces
-from .answering.evidence import TermWeights, select
+from .answering.compare import Candidate as CompareCandidate
+from .answering.compare import build_table, topic_of
+from .answering.compare import candidates as compare_candidates
+from .answering.evidence import Candidate, Evidence, TermWeights, candidates, select
 from .answering.extractive import ScopeResult, compose, refusal_reason
-from .answering.refusal import min_strength
+from .answering.refusal import models
+from .answering.table_export import table_answer
+from .audit import AuditLog
 from .embeddings import Embedder, get_embedder
-from .errors import InvalidQuestion, NotFound
+from .errors import InvalidQuestion, NotFound, UnknownFilter
 from .followup import resolve_followup
-from .index import ClauseIndex, build_index, load_or_build
-from .models import Answer, Clause, DocumentMeta, SearchHit
+from .index import ClauseIndex, build_index, load_or_build, pending_changes
+from .library import DocumentLibrary, MetadataFields
+from .models import Answer, Clause, CompareTable, DocumentMeta, SearchHit
 from .question import QuestionAnalysis
 from .retrieval import Retriever
 from .settings import Settings, get_settings
+from .updater import BackgroundIndexer, IndexState
+from .versions import label_versions
 
 log = logging.getLogger(__name__)
 
@@ -32,31 +42,87 @@ class _Loaded:
     index: ClauseIndex
     retriever: Retriever
     weights: TermWeights
+    cited: dict[str, DocumentMeta]  # documents as citations name them (versions labelled with their date)
+    views: dict[frozenset[str], Retriever] = field(default_factory=dict)
+
+    def retriever_for(self, principal: Principal) -> Retriever:
+        """The retriever restricted to what `principal` may read: the one place access is enforced."""
+        visible = frozenset(principal.visible(self.index.documents))
+        if len(visible) == len(self.index.documents):
+            return self.retriever
+        view = self.views.get(visible)
+        if view is None:
+            view = self.views[visible] = self.retriever.restricted(visible)
+        return view
 
 
 class Assistant:
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None,
-                 show_progress: bool = False):
+                 show_progress: bool = False, stale_ok: bool = False):
+        """With `stale_ok`, an index that is only behind the corpus is used as it is (see `index_state`)
+        instead of being updated first."""
         self.settings = settings or get_settings()
         self.embedder = embedder or get_embedder(self.settings.embedding_backend, self.settings.embedding_model)
         self._swap_lock = threading.Lock()
-        self._loaded = self._prepare(load_or_build(self.settings, self.embedder, show_progress))
+        self.audit = AuditLog.from_settings(self.settings)
+        self._loaded = self._prepare(load_or_build(self.settings, self.embedder, show_progress, stale_ok))
+        self.library = DocumentLibrary(self.settings)
+        self.indexer = BackgroundIndexer(self.rebuild)
 
     def _prepare(self, index: ClauseIndex) -> _Loaded:
         return _Loaded(index, Retriever(index, self.embedder, self.settings.rrf_k, self.settings.candidate_pool),
-                       TermWeights([c.text for c in index.clauses]))
+                       TermWeights([c.text for c in index.clauses]), label_versions(index.documents))
 
     # -- index --------------------------------------------------------------------------------
     @property
     def index(self) -> ClauseIndex:
         return self._loaded.index
 
-    def rebuild(self, show_progress: bool = False) -> ClauseIndex:
-        """Build a fresh index and swap it in; requests in flight finish on the old one."""
+    def rebuild(self, show_progress: bool = False, full: bool = False, *, principal: Principal = LOCAL
+                ) -> ClauseIndex:
+        """Bring the index up to date with the corpus (incrementally unless `full`) and swap it in; requests in
+        flight finish on the old one."""
         with self._swap_lock:
-            loaded = self._prepare(build_index(self.settings, self.embedder, show_progress))
+            loaded = self._prepare(build_index(self.settings, self.embedder, show_progress, full))
             self._loaded = loaded
+        self.audit.admin(principal.name, "reindex", {"documents": loaded.index.manifest.documents,
+                                                      "clauses": loaded.index.manifest.clauses})
         return loaded.index
+
+    def index_state(self) -> IndexState:
+        """Whether an update is running and which corpus changes the index in use does not contain yet."""
+        building = self.indexer.busy
+        return IndexState(state="building" if building else "ready", last_error=self.indexer.last_error,
+                          pending=pending_changes(self._loaded.index, self.settings.corpus_dir))
+
+    def catch_up(self) -> IndexState:
+        """Start a background update when the corpus has changes the index in use does not contain."""
+        state = self.index_state()
+        if state.pending:
+            self.indexer.request()
+        return state
+
+    # -- document management: each change goes to the corpus at once, to the index in the background ----
+    def add_document(self, name: str, data: bytes, fields: MetadataFields | None = None, *,
+                     background: bool = True) -> DocumentMeta:
+        """Add a file (refused with the existing doc_id if it is already there); without `background`, the
+        caller updates the index itself (`rebuild`)."""
+        return self._changed(self.library.add(name, data, fields), background)
+
+    def replace_document(self, doc_id: str, name: str, data: bytes, *, background: bool = True) -> DocumentMeta:
+        return self._changed(self.library.replace(doc_id, name, data), background)
+
+    def remove_document(self, doc_id: str, *, background: bool = True) -> DocumentMeta:
+        return self._changed(self.library.remove(doc_id), background)
+
+    def edit_document(self, doc_id: str, fields: MetadataFields, *, background: bool = True) -> DocumentMeta:
+        """Correct metadata; kept in corpus/manifest.yaml, so every later build keeps the correction."""
+        return self._changed(self.library.edit(doc_id, fields), background)
+
+    def _changed(self, meta: DocumentMeta, background: bool) -> DocumentMeta:
+        if background:
+            self.indexer.request()
+        return meta
 
     # -- questions ----------------------------------------------------------------------------
     def validate(self, question: str) -> str:
@@ -69,54 +135,110 @@ class Assistant:
         return question
 
     def search(self, query: str, *, province: str | list[str] | None = None,
-               doc_id: str | list[str] | None = None, top_k: int | None = None) -> list[SearchHit]:
+               doc_id: str | list[str] | None = None, top_k: int | None = None,
+               principal: Principal = LOCAL) -> list[SearchHit]:
         """Top clauses with scores, within the scope the filters or the query name."""
-        loaded = self._loaded
+        retriever = self._loaded.retriever_for(principal)
         query = self.validate(query)
-        analysis = loaded.retriever.analyse(query)
-        provinces, doc_ids = loaded.retriever.resolve_filters(province, doc_id)
-        docs = loaded.retriever.scope(analysis, provinces, doc_ids)
-        return loaded.retriever.rank_for(analysis, docs, top_k or self.settings.top_k)
+        analysis = retriever.analyse(query)
+        provinces, doc_ids = retriever.resolve_filters(province, doc_id)
+        docs = retriever.scope(analysis, provinces, doc_ids)
+        return retriever.rank_for(analysis, docs, top_k or self.settings.top_k)
 
-    def analyse(self, question: str) -> QuestionAnalysis:
-        return self._loaded.retriever.analyse(self.validate(question))
+    def analyse(self, question: str, *, principal: Principal = LOCAL) -> QuestionAnalysis:
+        return self._loaded.retriever_for(principal).analyse(self.validate(question))
 
     def ask(self, question: str, *, province: str | list[str] | None = None,
             doc_id: str | list[str] | None = None, top_k: int | None = None,
-            history: list[dict] | None = None) -> Answer:
-        """An extractive answer quoting the clauses that support it, or an honest refusal.
+            history: list[dict] | None = None, principal: Principal = LOCAL) -> Answer:
+        """An extractive answer quoting the clauses that support it, or an honest refusal; recorded in the
+        audit log under `principal`, who sees only the documents of their collections.
 
         With `history` (OpenAI-style messages), a follow-up such as 「那四川呢？」 is answered as the
         self-contained question it stands for, given back in `rewritten_question`.
         """
         loaded = self._loaded
-        retriever = loaded.retriever
+        retriever = loaded.retriever_for(principal)
         question = self.validate(question)
         rewritten = resolve_followup(question, history, retriever.analyse, retriever.documents.values()) \
             if history else None
+        answer = self._answer(loaded, retriever, rewritten or question, province, doc_id, top_k)
         if rewritten:
-            answer = self.ask(rewritten, province=province, doc_id=doc_id, top_k=top_k)
-            return answer.model_copy(update={"rewritten_question": rewritten})
+            answer = answer.model_copy(update={"rewritten_question": rewritten})
+        self.audit.question(principal.name, question, rewritten=rewritten, mode=answer.mode,
+                            refused=not answer.answerable, citations=[c.clause_id for c in answer.citations])
+        return answer
+
+    def _answer(self, loaded: _Loaded, retriever: Retriever, question: str, province: str | list[str] | None,
+                doc_id: str | list[str] | None, top_k: int | None) -> Answer:
         analysis = retriever.analyse(question)
         provinces, doc_ids = retriever.resolve_filters(province, doc_id)
-        pool = max(top_k or self.settings.top_k, SEARCH_POOL)
         reason = None if (provinces or doc_ids) else refusal_reason(analysis, retriever.documents)
+        if reason is None and analysis.multi and not analysis.which:
+            docs = retriever.scope(analysis, provinces, doc_ids)
+            if len(docs) > 1:  # 各省…, 哪些省份…, 对比…: answered with the comparison table
+                return table_answer(build_table(analysis, retriever, loaded.weights, docs,
+                                                partial(_evidence, retriever, loaded.weights), topic=question,
+                                                page=1, page_size=self.settings.compare_page_size))
 
         results = []
-        for label, docs in _scopes(retriever, analysis, provinces, doc_ids):
-            hits = retriever.rank_for(analysis, docs, pool)
-            evidence = select(analysis, hits, loaded.weights,
-                              similarity=lambda hit: retriever.sentence_similarity(analysis.search_text, hit.clause)
-                              ) if hits else None
-            supported = evidence is not None and evidence.strength >= min_strength()
+        for label, hits in self._ranked_scopes(retriever, analysis, provinces, doc_ids, top_k):
+            evidence = _evidence(retriever, loaded.weights, analysis, hits) if hits else None
+            supported = evidence is not None and evidence.probability >= models().threshold
             results.append(ScopeResult(label=label, evidence=evidence, supported=supported, hits=hits))
-        answer = compose(analysis, results, retriever.documents, reason)
+        answer = compose(analysis, results, loaded.cited, reason)
         if self.settings.llm_base_url and self.settings.llm_model:
             # LangChain is imported only when an LLM is configured.
             from .answering.llm import llm_answer
 
-            answer = llm_answer(question, analysis, results, answer, retriever.documents, self.settings)
+            answer = llm_answer(question, analysis, results, answer, loaded.cited, self.settings)
         return answer
+
+    def candidates(self, question: str) -> list[list[Candidate]]:
+        """The described candidate clauses of each scope, as the evidence models see them (for fitting)."""
+        loaded = self._loaded
+        analysis = loaded.retriever.analyse(self.validate(question))
+        if refusal_reason(analysis, loaded.retriever.documents):
+            return []  # refused before retrieval (a place or year the corpus lacks): nothing to learn from
+        return [candidates(analysis, hits, loaded.weights, _similarity(loaded.retriever, analysis),
+                           fact_check=loaded.retriever.fact_check(analysis))
+                for _, hits in self._ranked_scopes(loaded.retriever, analysis, [], [], None)]
+
+    def _ranked_scopes(self, retriever: Retriever, analysis: QuestionAnalysis, provinces: list[str],
+                       doc_ids: list[str], top_k: int | None) -> list[tuple[str | None, list[SearchHit]]]:
+        pool = max(top_k or self.settings.top_k, SEARCH_POOL)
+        return [(label, retriever.rank_for(analysis, docs, pool))
+                for label, docs in _scopes(retriever, analysis, provinces, doc_ids)]
+
+    def compare(self, topic: str, provinces: str | list[str] | None = None, doc_ids: str | list[str] | None = None,
+                *, page: int = 1, principal: Principal = LOCAL) -> CompareTable:
+        """What each document in scope says about `topic`, one row per document (so per province, and per
+        document where a province has several): quoted clauses with citations, or 未涉及.
+
+        The scope is `provinces` / `doc_ids`, else what the topic names, else the whole corpus (of the documents
+        `principal` may see). Tables over `compare_page_size` rows come in pages (`page`, 1-based)."""
+        loaded, retriever, analysis, docs = self._compare_scope(topic, provinces, doc_ids, principal)
+        table = build_table(analysis, retriever, loaded.weights, docs, partial(_evidence, retriever, loaded.weights),
+                            topic=analysis.original, page=page, page_size=self.settings.compare_page_size)
+        self.audit.question(principal.name, topic, rewritten=None, mode="compare", refused=False,
+                            citations=[c.clause_id for c in table.citations])
+        return table
+
+    def _compare_scope(self, topic: str, provinces: str | list[str] | None, doc_ids: str | list[str] | None,
+                       principal: Principal = LOCAL) -> tuple[_Loaded, Retriever, QuestionAnalysis, list[DocumentMeta]]:
+        loaded = self._loaded
+        retriever = loaded.retriever_for(principal)
+        analysis = retriever.analyse(self.validate(topic))
+        provinces, doc_ids = retriever.resolve_filters(provinces, doc_ids)
+        if analysis.missing_provinces and not (analysis.provinces or provinces or doc_ids):
+            raise UnknownFilter(refusal_reason(analysis, retriever.documents) or "知识库未收录所问省份的文件。")
+        return loaded, retriever, analysis, retriever.scope(analysis, provinces, doc_ids)
+
+    def _compare_candidates(self, topic: str, provinces: str | list[str] | None = None,
+                            doc_ids: str | list[str] | None = None) -> dict[str, list[CompareCandidate]]:
+        """Every document's candidate clauses with the cover model's features (for fitting that model)."""
+        loaded, retriever, analysis, docs = self._compare_scope(topic, provinces, doc_ids)
+        return compare_candidates(topic_of(analysis), retriever, docs, partial(_evidence, retriever, loaded.weights))
 
     def ask_stream(self, question: str, **kwargs) -> Iterator[str | Answer]:
         """Text pieces, then the final Answer; same arguments as `ask`.
@@ -134,24 +256,36 @@ class Assistant:
         return produce()
 
     # -- documents ----------------------------------------------------------------------------
-    def documents(self) -> list[DocumentMeta]:
-        return list(self._loaded.index.documents)
+    def documents(self, *, principal: Principal = LOCAL) -> list[DocumentMeta]:
+        return list(self._loaded.retriever_for(principal).documents.values())
 
-    def document(self, doc_id: str) -> DocumentMeta:
-        for meta in self._loaded.index.documents:
-            if meta.doc_id == doc_id:
-                return meta
-        raise NotFound(f"未找到文档：{doc_id}")
+    def document(self, doc_id: str, *, principal: Principal = LOCAL) -> DocumentMeta:
+        """One document's metadata; a document outside the principal's collections is as unknown as a typo."""
+        meta = self._loaded.retriever_for(principal).documents.get(doc_id)
+        if meta is None:
+            raise NotFound(f"未找到文档：{doc_id}")
+        return meta
 
-    def clauses(self, doc_id: str) -> list[Clause]:
-        self.document(doc_id)
+    def clauses(self, doc_id: str, *, principal: Principal = LOCAL) -> list[Clause]:
+        self.document(doc_id, principal=principal)
         return [c for c in self._loaded.index.clauses if c.doc_id == doc_id]
 
-    def clause(self, clause_id: str) -> Clause:
-        clause = self._loaded.retriever.clause(clause_id)
+    def clause(self, clause_id: str, *, principal: Principal = LOCAL) -> Clause:
+        clause = self._loaded.retriever_for(principal).clause(clause_id)
         if clause is None:
             raise NotFound(f"未找到条款：{clause_id}")
         return clause
+
+
+def _similarity(retriever: Retriever, analysis: QuestionAnalysis):
+    return lambda hit: retriever.sentence_similarity(analysis.search_text, hit.clause)
+
+
+def _evidence(retriever: Retriever, weights: TermWeights, analysis: QuestionAnalysis, hits: list[SearchHit]
+              ) -> Evidence | None:
+    """The answerer's choice of clause and sentences among `hits`, with P(answerable) (for refusal)."""
+    return select(analysis, hits, weights, similarity=_similarity(retriever, analysis),
+                  fact_check=retriever.fact_check(analysis))
 
 
 def _scopes(retriever: Retriever, analysis: QuestionAnalysis, provinces: list[str], doc_ids: list[str]

@@ -16,6 +16,7 @@ CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "�
 _CN = "一二三四五六七八九十"
 
 PART, SECTION, ITEM, SUBITEM, BULLET = 1, 2, 3, 4, 5
+_KINDS = {0: "preamble", PART: "part", SECTION: "section", ITEM: "item", SUBITEM: "subitem", BULLET: "bullet"}
 
 # Marker at the start of a paragraph, by level.
 _START = [
@@ -35,6 +36,7 @@ _INLINE = re.compile(
 _INLINE_LEVELS = {"part": PART, "section": SECTION, "item": ITEM, "subitem": SUBITEM}
 _TERMINAL = tuple("。！？；：…”」』》")
 _DUTY_NOTE_END = re.compile(r"（责任单位[^（）]*）$")
+_DUTY_NOTE = re.compile(r"（(责任单位[:：][^（）]*)）\s*$")
 _SENTENCE_END = re.compile(r"(?<=[。！？；])")
 _CLOSING = re.compile(
     r"^(?:\d{4}年\d{1,2}月\d{1,2}日|附件[:：]?.{0,40}|.{2,30}(?:人民政府|办公厅|委员会)(?:\s*\d{4}年\d{1,2}月\d{1,2}日)?)$"
@@ -77,15 +79,21 @@ def _is_heading_only(paragraph: str) -> bool:
 
 def join_lines(text: str) -> list[str]:
     """Paragraphs from raw lines: a line continues the previous one when that one stopped mid-sentence."""
-    paragraphs: list[str] = []
-    for raw in text.replace("\r", "").split("\n"):
-        line = raw.strip().strip("\u3000").strip()
-        if not line:
-            continue
-        if paragraphs and _continues(paragraphs[-1], line):
-            paragraphs[-1] += line
-        else:
-            paragraphs.append(line)
+    return [paragraph for paragraph, _ in paged_paragraphs(text)]
+
+
+def paged_paragraphs(text: str) -> list[tuple[str, int]]:
+    """Paragraphs with the page each starts on; loaders mark PDF page breaks with a form feed (\\f)."""
+    paragraphs: list[tuple[str, int]] = []
+    for page, page_text in enumerate(text.replace("\r", "").split("\f"), start=1):
+        for raw in page_text.split("\n"):
+            line = raw.strip().strip("\u3000").strip()
+            if not line:
+                continue
+            if paragraphs and _continues(paragraphs[-1][0], line):
+                paragraphs[-1] = (paragraphs[-1][0] + line, paragraphs[-1][1])
+            else:
+                paragraphs.append((line, page))
     return paragraphs
 
 
@@ -109,6 +117,9 @@ class _Node:
     id_part: str
     label: str  # e.g. 「（三）基本原则」, shown in the heading path
     parent: _Node | None
+    marker: str = ""  # 一、 / （三） / 6. / （2） / --, as printed
+    page: int = 1
+    kind: str = ""
     heading_line: str = ""  # a heading that stood alone, without body text
     body: list[str] = field(default_factory=list)
     children: int = 0
@@ -139,13 +150,15 @@ def _title(rest: str) -> str:
 
 
 class _Builder:
-    def __init__(self, doc_id: str, max_chars: int):
+    def __init__(self, doc_id: str, max_chars: int, paged: bool = False):
         self.doc_id = doc_id
+        self.paged = paged
         self.max_chars = max_chars
         self.root = _Node(level=0, number=0, id_part="", label="", parent=None)
         self.nodes: list[_Node] = []
         self.current = self.root
         self.preamble: _Node | None = None
+        self.page = 1  # page of the paragraph being fed
 
     # -- tree ---------------------------------------------------------------------------------
     def _parent_for(self, level: int) -> _Node:
@@ -181,7 +194,8 @@ class _Builder:
         else:
             parent.last_child_number[level] = number
             id_part = str(number)
-        node = _Node(level=level, number=number, id_part=id_part, label=f"{marker}{_title(rest)}", parent=parent)
+        node = _Node(level=level, number=number, id_part=id_part, label=f"{marker}{_title(rest)}", parent=parent,
+                     marker=marker, page=self.page)
         if level != BULLET and "。" not in rest.rstrip("。") and len(paragraph) < _SHORT_LINE:
             node.heading_line = paragraph
         else:
@@ -196,7 +210,7 @@ class _Builder:
             node = node.parent  # type: ignore[assignment]
         if node is self.root:
             if self.preamble is None:
-                self.preamble = _Node(level=0, number=0, id_part="0", label="前言", parent=None)
+                self.preamble = _Node(level=0, number=0, id_part="0", label="前言", parent=None, page=self.page)
             self.preamble.body.append(paragraph)
             return
         self.current = node
@@ -269,12 +283,19 @@ class _Builder:
         self.current = current
 
     # -- output -------------------------------------------------------------------------------
-    def clauses(self, closing: list[str]) -> ChunkedDocument:
+    def _id(self, node: _Node) -> str:
+        """Stable id from the numbering only: doc#2.3.6 for 二、（三）6., doc#0 preamble, doc#end closing."""
+        if not node.level:
+            return f"{self.doc_id}#{node.id_part}"
+        return f"{self.doc_id}#" + ".".join(n.id_part for n in node.path())
+
+    def clauses(self, closing: list[tuple[str, int]]) -> ChunkedDocument:
         clauses: list[Clause] = []
         headings: list[str] = []
         ordered = ([self.preamble] if self.preamble else []) + self.nodes
         if closing:
-            ordered.append(_Node(level=0, number=0, id_part="end", label="落款与附件", parent=None, body=closing))
+            ordered.append(_Node(level=0, number=0, id_part="end", label="落款与附件", parent=None,
+                                 body=[text for text, _ in closing], page=closing[0][1], kind="closing"))
         for node in ordered:
             if node.heading_line:
                 headings.append(node.heading_line)
@@ -284,13 +305,18 @@ class _Builder:
             if node.heading_line and not node.body:
                 headings.pop()  # a heading with nothing under it becomes a clause of its own
             path = [n.label for n in node.path()] or [node.label]
-            clause_id = f"{self.doc_id}#" + ".".join(n.id_part for n in node.path()) if node.level else (
-                f"{self.doc_id}#{node.id_part}")
-            parts = split_long("\n".join(body), self.max_chars)
+            clause_id = self._id(node)
+            parent_id = self._id(node.parent) if node.parent is not None and node.parent.level else None
+            text = "\n".join(body)
+            duty = _DUTY_NOTE.search(text)
+            parts = split_long(text, self.max_chars)
             for index, part in enumerate(parts, start=1):
                 suffix = f"~{index}" if len(parts) > 1 else ""
-                clauses.append(Clause(clause_id=clause_id + suffix, doc_id=self.doc_id, section_path=path,
-                                      text=part, order=len(clauses)))
+                clauses.append(Clause(
+                    clause_id=clause_id + suffix, doc_id=self.doc_id, section_path=path, text=part,
+                    order=len(clauses), kind=node.kind or _KINDS[node.level], parent_id=parent_id,
+                    item=node.marker or None, duty=duty.group(1) if duty else None, part=index,
+                    page=node.page if self.paged else None))
         return ChunkedDocument(clauses=clauses, headings=headings, dropped_duplicates=[])
 
 
@@ -309,10 +335,10 @@ def split_long(text: str, max_chars: int) -> list[str]:
     return parts
 
 
-def _split_closing(paragraphs: list[str]) -> tuple[list[str], list[str]]:
+def _split_closing(paragraphs: list[tuple[str, int]]) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
     """Signature, date and attachment lines at the very end form a closing clause of their own."""
     end = len(paragraphs)
-    while end > 0 and _CLOSING.match(paragraphs[end - 1]):
+    while end > 0 and _CLOSING.match(paragraphs[end - 1][0]):
         end -= 1
     return paragraphs[:end], paragraphs[end:]
 
@@ -320,15 +346,16 @@ def _split_closing(paragraphs: list[str]) -> tuple[list[str], list[str]]:
 def chunk_document(doc_id: str, text: str, max_chars: int = 600) -> ChunkedDocument:
     """Clauses of one document, in reading order, with ids that depend only on its numbering."""
     paragraphs, seen, dropped = [], set(), []
-    for paragraph in join_lines(text):
+    for paragraph, page in paged_paragraphs(text):
         if paragraph in seen and len(paragraph) >= 10:
             dropped.append(paragraph)
             continue
         seen.add(paragraph)
-        paragraphs.append(paragraph)
+        paragraphs.append((paragraph, page))
     body, closing = _split_closing(paragraphs)
-    builder = _Builder(doc_id, max_chars)
-    for paragraph in body:
+    builder = _Builder(doc_id, max_chars, paged="\f" in text)
+    for paragraph, page in body:
+        builder.page = page
         builder.feed(paragraph)
     result = builder.clauses(closing)
     result.dropped_duplicates = dropped

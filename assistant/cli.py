@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Iterable
 
+from .cli_docs import add_parsers as add_docs_parsers
 from .errors import AssistantError
 from .models import Answer
 from .text import is_english
@@ -18,9 +19,14 @@ EXIT_USER_ERROR = 2
 
 
 def _assistant(show_progress: bool = False):
+    """The assistant over the index as it is: a corpus change waiting for `index build` is only mentioned."""
     from .assistant import Assistant
+    from .cli_docs import stale_warning
 
-    return Assistant(show_progress=show_progress)
+    assistant = Assistant(show_progress=show_progress, stale_ok=True)
+    if warning := stale_warning(assistant):
+        print(warning, file=sys.stderr)
+    return assistant
 
 
 def _filters(args: argparse.Namespace) -> dict:
@@ -88,13 +94,16 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_index_build(args: argparse.Namespace) -> int:
-    from .index import build_index
-    from .settings import get_settings
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .answering.table_export import to_csv, to_markdown
 
-    index = build_index(get_settings(), show_progress=True)
-    m = index.manifest
-    print(f"索引已建立：{m.documents} 份文档，{m.clauses} 个条款，用时 {m.build_seconds} 秒（{index.directory}）")
+    table = _assistant().compare(args.topic, args.province or None, args.doc or None, page=args.page)
+    if args.json:
+        print(json.dumps(table.model_dump(), ensure_ascii=False, indent=1))
+    elif args.csv:
+        sys.stdout.write(to_csv(table))
+    else:
+        print(to_markdown(table))
     return 0
 
 
@@ -112,6 +121,56 @@ def cmd_feedback_export(args: argparse.Namespace) -> int:
         print(line, flush=True)
     return 0
 # -- end feedback ---------------------------------------------------------------------------------
+
+
+# -- keys and audit (security helper) ------------------------------------------------------------
+def _key_store():
+    from .access import KeyStore
+    from .audit import AuditLog
+
+    return KeyStore.from_settings(audit=AuditLog.from_settings())
+
+
+def cmd_keys_create(args: argparse.Namespace) -> int:
+    key, record = _key_store().create(args.name, args.role, args.collections or [])
+    print(key)
+    print(f"已创建密钥 {record.key_id}（{record.name}，{record.role}，集合：{'、'.join(record.collections)}）。"
+          "密钥只显示这一次，请妥善保存。", file=sys.stderr)
+    return 0
+
+
+def cmd_keys_list(args: argparse.Namespace) -> int:
+    for record in _key_store().records():
+        if args.json:
+            print(record.model_dump_json(), flush=True)
+            continue
+        state = f"已吊销 {record.revoked_at}" if record.revoked_at else "有效"
+        print(f"{record.key_id}  {record.name}  {record.role}  {'、'.join(record.collections)}  "
+              f"创建于 {record.created_at}  {state}")
+    return 0
+
+
+def cmd_keys_revoke(args: argparse.Namespace) -> int:
+    for record in _key_store().revoke(args.key):
+        print(f"已吊销密钥 {record.key_id}（{record.name}）。")
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from .audit import AuditLog
+
+    result = AuditLog.from_settings().verify()
+    print(result.message)
+    return 0 if result.ok else 1
+
+
+def cmd_audit_export(args: argparse.Namespace) -> int:
+    from .audit import AuditLog, parse_since
+
+    for line in AuditLog.from_settings().export(parse_since(args.since), args.format):
+        print(line, flush=True)
+    return 0
+# -- end keys and audit ---------------------------------------------------------------------------
 
 
 # -- serve (API helper) ---------------------------------------------------------------------------
@@ -144,15 +203,24 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--doc", action="append")
     search.set_defaults(func=cmd_search)
 
-    index = sub.add_parser("index", help="manage the clause index")
-    index_sub = index.add_subparsers(dest="index_command", required=True)
-    index_sub.add_parser("build", help="(re)build the index from corpus/").set_defaults(func=cmd_index_build)
+    compare = sub.add_parser("compare", help="what each province's documents say about a topic, as a table")
+    compare.add_argument("topic", help="topic or question, e.g. 首席质量官制度 or 各省森林覆盖率目标分别是多少？")
+    output = compare.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="the table as one JSON object")
+    output.add_argument("--csv", action="store_true", help="the table as CSV (UTF-8 with BOM)")
+    compare.add_argument("--province", action="append", help="only this province (repeatable)")
+    compare.add_argument("--doc", action="append", help="only this doc_id (repeatable)")
+    compare.add_argument("--page", type=int, default=1, help="page of a table with more rows than a page holds")
+    compare.set_defaults(func=cmd_compare)
+
+    add_docs_parsers(sub)  # `index build` and `docs …` (document management)
 
     evaluation = sub.add_parser("eval", help="evaluate on eval/questions.jsonl against the baseline")
-    evaluation.add_argument("--split", choices=["dev", "test", "all"], default="test")
+    evaluation.add_argument("--split", choices=["dev", "test", "unseen", "all"], default="all",
+                            help="one split, or all of them, each reported on its own")
     evaluation.add_argument("--mode", choices=["extractive", "llm"], default="extractive")
     evaluation.add_argument("--calibrate", action="store_true",
-                            help="choose the refusal threshold on the dev split and save it")
+                            help="fit the evidence models and the refusal threshold on the dev split and save them")
     evaluation.add_argument("--no-baseline", action="store_true", help="skip the LangChain baseline")
     evaluation.set_defaults(func=cmd_eval)
 
@@ -161,6 +229,32 @@ def build_parser() -> argparse.ArgumentParser:
     feedback_sub = feedback.add_subparsers(dest="feedback_command", required=True)
     feedback_sub.add_parser("export", help="print all feedback as JSON lines").set_defaults(func=cmd_feedback_export)
     # -- end feedback --
+
+    # -- keys and audit (security helper) --
+    keys = sub.add_parser("keys", help="API keys and chat users: role and document collections")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    create = keys_sub.add_parser("create", help="create a key; it is printed once and only its hash is stored")
+    create.add_argument("--name", required=True, help="who holds it; also the chat login name")
+    create.add_argument("--role", choices=["reader", "admin"], default="reader")
+    create.add_argument("--collections", action="append", required=True,
+                        help="collections it may read (repeatable or comma-separated; '*' = all)")
+    create.set_defaults(func=cmd_keys_create)
+    listing = keys_sub.add_parser("list", help="all keys, without secrets")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(func=cmd_keys_list)
+    revoke = keys_sub.add_parser("revoke", help="revoke a key by id, or every active key of a name")
+    revoke.add_argument("key", help="key id or name")
+    revoke.set_defaults(func=cmd_keys_revoke)
+
+    audit = sub.add_parser("audit", help="the tamper-evident log of questions and admin actions")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    audit_sub.add_parser("verify", help="check the hash chain; names the first bad entry").set_defaults(
+        func=cmd_audit_verify)
+    export = audit_sub.add_parser("export", help="print entries as JSON lines or CSV")
+    export.add_argument("--since", default=None, help="date or ISO time, e.g. 2026-01-31")
+    export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    export.set_defaults(func=cmd_audit_export)
+    # -- end keys and audit --
 
     # -- serve (API helper) --
     serve = sub.add_parser("serve", help="run the server: chat UI at /, API under /v1, docs at /docs, /widget.js")

@@ -101,8 +101,8 @@ def _province_surfaces(text: str, province: str) -> list[tuple[int, int]]:
 
 
 def _document_surface(text: str, meta: DocumentMeta) -> str | None:
-    """The longest of the title, doc_id and aliases that `text` contains."""
-    names = sorted([n for n in (meta.title, meta.doc_id, *meta.aliases) if n], key=len, reverse=True)
+    """The longest of the title and doc_id that `text` contains."""
+    names = sorted([n for n in (meta.title, meta.doc_id) if n], key=len, reverse=True)
     return next((n for n in names if n in text), None)
 
 

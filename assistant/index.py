@@ -1,8 +1,12 @@
-"""Build, save and load the clause index: FAISS vectors + bm25s keywords + clauses + a manifest.
+"""Build, save and load the clause index: a vector store (FAISS or Milvus) + bm25s keywords + clauses + a manifest.
 
 Each build goes to a fresh folder under index/, and the pointer file index/CURRENT is replaced atomically
 once the folder is complete, so a crash mid-build leaves the previous index usable. The manifest records the
 embedding model, the corpus fingerprint and the pipeline version, so a stale or mismatched index is detected.
+
+Builds are incremental: a document whose text and embedded metadata are unchanged keeps its clauses and vectors
+from the previous build (`index_parts`); only new or changed documents are chunked and embedded. One build runs
+at a time (a file lock), and folders left by a killed build are removed by the next one.
 """
 
 from __future__ import annotations
@@ -21,20 +25,26 @@ from pydantic import BaseModel
 from tqdm import tqdm
 
 from .chunking import chunk_document
-from .corpus import corpus_fingerprint, load_corpus
+from .corpus import Corpus, load_corpus
 from .embeddings import Embedder, get_embedder
 from .errors import IndexUnavailable
+from .index_parts import DocumentPart, document_key, join_parts, split_parts
+from .library import PendingDocument, corpus_lock, pending_documents, source_hashes
+from .locks import file_lock
 from .models import Clause, DocumentMeta
 from .settings import Settings, get_settings
 from .stores import StoreUnreachable, VectorStore, create_store, discard_store, load_store
 from .stores.keyword import KeywordIndex
-from .text import sentences
+from .text import normalise, sentences
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 POINTER = "CURRENT"
-_PIPELINE_SOURCES = ("chunking.py", "text.py", "corpus/__init__.py", "corpus/metadata.py", "corpus/loaders.py")
+BUILD_LOCK = ".build.lock"
+CLAUSE_VECTORS = "clause_vectors.npy"  # kept beside the store so the next build can reuse any document's rows
+_PIPELINE_SOURCES = ("chunking.py", "text.py", "corpus/__init__.py", "corpus/metadata.py", "corpus/loaders.py",
+                     "corpus/docx_text.py", "corpus/cleaning.py", "index.py")
 EMBED_BATCH = 16
 
 
@@ -58,6 +68,9 @@ class IndexManifest(BaseModel):
     clauses: int
     built_at: str
     build_seconds: float
+    document_keys: dict[str, str] = {}  # doc_id → document_key: what its clauses and vectors were made from
+    source_hashes: dict[str, str] = {}  # file name → hash of its bytes and manifest entry: pending changes
+    reused_documents: int = 0  # documents whose clauses and vectors came from the previous build
 
 
 @dataclass
@@ -76,13 +89,20 @@ class ClauseIndex:
         return rows.astype(np.float32)
 
 
+def embedding_header(meta: DocumentMeta) -> str:
+    """The document's part of every embedded text: province and title first, so near-identical clauses of two
+    provinces differ. A metadata correction that changes it re-embeds that document."""
+    return f"{meta.province} {meta.title}"
+
+
 def embedding_text(clause: Clause, meta: DocumentMeta) -> str:
-    """What gets embedded: province and title first, so near-identical clauses of two provinces differ."""
-    return f"{meta.province} {meta.title}\n{clause.section}\n{clause.text}"
+    """What gets embedded: province and title first, so near-identical clauses of two provinces differ; in
+    simplified characters, so a traditional document answers simplified questions (Clause.text stays verbatim)."""
+    return f"{normalise(embedding_header(meta))}\n{normalise(clause.section)}\n{normalise(clause.text)}"
 
 
 def keyword_text(clause: Clause, meta: DocumentMeta) -> str:
-    return f"{meta.province} {clause.section} {clause.text}"
+    return normalise(f"{meta.province} {clause.section} {clause.text}")
 
 
 def document_groups(documents: list[DocumentMeta], clauses: list[Clause]) -> np.ndarray:
@@ -91,22 +111,74 @@ def document_groups(documents: list[DocumentMeta], clauses: list[Clause]) -> np.
     return np.array([ordinal[c.doc_id] for c in clauses], dtype=np.int64)
 
 
-def build_index(settings: Settings, embedder: Embedder | None = None, show_progress: bool = True) -> ClauseIndex:
-    """Chunk, embed and index the whole corpus, then swap the new index in."""
+def build_index(settings: Settings, embedder: Embedder | None = None, show_progress: bool = True,
+                full: bool = False) -> ClauseIndex:
+    """Bring the index up to date with the corpus and swap it in: only new or changed documents are chunked and
+    embedded, unless `full` (or the previous build used another model or pipeline)."""
     started = time.perf_counter()
     embedder = embedder or get_embedder(settings.embedding_backend, settings.embedding_model)
-    corpus = load_corpus(settings.corpus_dir)
-    clauses: list[Clause] = []
+    with file_lock(settings.index_dir / BUILD_LOCK):
+        remove_abandoned_builds(settings.index_dir)
+        directory = _new_build_directory(settings.index_dir)  # reserved first: a killed build leaves it behind
+        try:
+            previous = None if full else _reusable_parts(settings, embedder)
+            with corpus_lock(settings.corpus_dir):
+                corpus = load_corpus(settings.corpus_dir)
+                hashes = source_hashes(settings.corpus_dir)
+            keys = {doc.meta.doc_id: document_key(doc.text, embedding_header(doc.meta), settings.max_clause_chars)
+                    for doc in corpus.documents}
+            reused = {doc_id: previous[doc_id] for doc_id, key in keys.items()
+                      if previous and doc_id in previous and previous[doc_id].key == key}
+            new_clauses = [c for doc in corpus.documents if doc.meta.doc_id not in reused
+                           for c in chunk_document(doc.meta.doc_id, doc.text, settings.max_clause_chars).clauses]
+            # Stores add but do not remove, so every build fills a fresh one from the kept and the new clause
+            # vectors (the kept ones are not embedded again); an unreachable server fails here, before embedding.
+            store = create_store(settings, embedder.dim,
+                                 len(new_clauses) + sum(len(part.clauses) for part in reused.values()))
+            fresh = _new_parts(corpus, new_clauses, keys, embedder, show_progress)
+            parts = [part for doc in corpus.documents
+                     if (part := reused.get(doc.meta.doc_id) or fresh.get(doc.meta.doc_id)) is not None]
+            index = _assemble(settings, embedder, corpus, parts, store, hashes, keys, len(reused), started,
+                              directory)
+        except BaseException:
+            shutil.rmtree(directory, ignore_errors=True)
+            raise
+    log.info("索引已更新：%d 份文档（%d 份沿用上次结果），%d 个条款，用时 %.1f 秒", index.manifest.documents,
+             len(reused), index.manifest.clauses, index.manifest.build_seconds)
+    return index
+
+
+def _reusable_parts(settings: Settings, embedder: Embedder) -> dict[str, DocumentPart] | None:
+    """Per-document rows of the current build, when it was made by this model and pipeline; else None."""
+    try:
+        previous = read_index(settings.index_dir, settings)
+        if _incompatibility(previous, settings, embedder.name):
+            return None
+        return split_parts(previous.clauses, np.load(previous.directory / CLAUSE_VECTORS),
+                           previous.sentence_vectors, previous.sentence_offsets, previous.manifest.document_keys)
+    except (IndexUnavailable, OSError, ValueError) as problem:
+        log.info("no reusable previous index (%s): full build", problem)
+        return None
+
+
+def _new_parts(corpus: Corpus, clauses: list[Clause], keys: dict[str, str], embedder: Embedder,
+               show_progress: bool) -> dict[str, DocumentPart]:
+    """Embed the clauses of the new or changed documents (all in shared batches)."""
     metas = {doc.meta.doc_id: doc.meta for doc in corpus.documents}
-    for doc in corpus.documents:
-        clauses.extend(chunk_document(doc.meta.doc_id, doc.text, settings.max_clause_chars).clauses)
-    store = create_store(settings, embedder.dim, len(clauses))  # an unreachable server fails here, early
     vectors = _embed(embedder, [embedding_text(c, metas[c.doc_id]) for c in clauses], "嵌入条款", show_progress)
     # Sentence vectors let the answerer find the sentence that answers a paraphrased or English question
     # without embedding anything but the question at query time (README, "Sentence vectors": kept).
     split = [sentences(c.text) for c in clauses]
     sentence_offsets = np.cumsum([0] + [len(group) for group in split])
     sentence_vectors = _embed(embedder, [s for group in split for s in group], "嵌入句子", show_progress)
+    return split_parts(clauses, vectors, sentence_vectors, sentence_offsets, keys)
+
+
+def _assemble(settings: Settings, embedder: Embedder, corpus: Corpus, parts: list[DocumentPart], store: VectorStore,
+              hashes: dict[str, str], keys: dict[str, str], reused: int, started: float, directory: Path
+              ) -> ClauseIndex:
+    clauses, vectors, sentence_vectors, sentence_offsets = join_parts(parts, embedder.dim)
+    metas = {doc.meta.doc_id: doc.meta for doc in corpus.documents}
     manifest = IndexManifest(
         format_version=FORMAT_VERSION,
         pipeline_version=pipeline_version(),
@@ -118,16 +190,18 @@ def build_index(settings: Settings, embedder: Embedder | None = None, show_progr
         clauses=len(clauses),
         built_at=time.strftime("%Y-%m-%dT%H:%M:%S"),
         build_seconds=0.0,
+        document_keys=keys,
+        source_hashes=hashes,
+        reused_documents=reused,
     )
-    groups = document_groups([d.meta for d in corpus.documents], clauses)
+    documents = [d.meta for d in corpus.documents]
+    groups = document_groups(documents, clauses)
     store.add(vectors, groups)
     keywords = KeywordIndex.build([keyword_text(c, metas[c.doc_id]) for c in clauses], groups)
     manifest.build_seconds = round(time.perf_counter() - started, 2)
-    index = ClauseIndex(manifest, [d.meta for d in corpus.documents], clauses, store, keywords, Path(),
+    index = ClauseIndex(manifest, documents, clauses, store, keywords, directory,
                         sentence_vectors.astype(np.float16), sentence_offsets)
-    index.directory = _write(settings.index_dir, index)
-    log.info("索引已建立：%d 份文档，%d 个条款，用时 %.1f 秒", manifest.documents, manifest.clauses,
-             manifest.build_seconds)
+    _write(settings.index_dir, index, vectors)
     return index
 
 
@@ -140,10 +214,17 @@ def _embed(embedder: Embedder, texts: list[str], label: str, show_progress: bool
     return np.vstack(batches)
 
 
-def _write(root: Path, index: ClauseIndex) -> Path:
+def _new_build_directory(root: Path) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     directory = root / f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.perf_counter_ns() % 10**6}"
     directory.mkdir()
+    return directory
+
+
+def _write(root: Path, index: ClauseIndex, vectors: np.ndarray) -> None:
+    """Fill the build folder, manifest last, then switch the pointer to it."""
+    directory = index.directory
+    np.save(directory / CLAUSE_VECTORS, vectors)
     index.vectors.save(directory)
     index.keywords.save(directory)
     np.save(directory / "sentence_vectors.npy", index.sentence_vectors)
@@ -157,7 +238,6 @@ def _write(root: Path, index: ClauseIndex) -> Path:
     pointer_tmp.write_text(directory.name, encoding="utf-8")
     os.replace(pointer_tmp, root / POINTER)  # the atomic switch
     _remove_old_builds(root, keep=directory.name)
-    return directory
 
 
 def _remove_old_builds(root: Path, keep: str) -> None:
@@ -167,6 +247,23 @@ def _remove_old_builds(root: Path, keep: str) -> None:
     for old in builds[:-1]:
         discard_store(old)
         shutil.rmtree(old, ignore_errors=True)
+
+
+def remove_abandoned_builds(root: Path) -> list[str]:
+    """Folders and pointer files of builds that never finished (the process was killed): called under the build
+    lock, so no live build owns them. A finished build always has its manifest, written last before the swap."""
+    current = (root / POINTER).read_text(encoding="utf-8").strip() if (root / POINTER).exists() else None
+    removed = []
+    for path in root.glob("build-*"):
+        if path.is_dir() and path.name != current and not (path / "manifest.json").exists():
+            discard_store(path)
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path.name)
+    for tmp in root.glob(f".{POINTER}.*.tmp"):
+        tmp.unlink(missing_ok=True)
+    if removed:
+        log.warning("已清理中断的索引构建：%s", "、".join(removed))
+    return removed
 
 
 def read_index(root: Path, settings: Settings | None = None) -> ClauseIndex:
@@ -199,8 +296,8 @@ def read_index(root: Path, settings: Settings | None = None) -> ClauseIndex:
     return ClauseIndex(manifest, documents, clauses, store, keywords, directory, sentence_vectors, sentence_offsets)
 
 
-def staleness(index: ClauseIndex, settings: Settings, embedder_name: str) -> str | None:
-    """Why the index no longer matches the corpus, code or model; None when it is current."""
+def _incompatibility(index: ClauseIndex, settings: Settings, embedder_name: str) -> str | None:
+    """Why the index's clauses or vectors cannot be used at all with this code and model; None when they can."""
     manifest = index.manifest
     if manifest.format_version != FORMAT_VERSION or manifest.pipeline_version != pipeline_version():
         return "索引由旧版本程序生成"
@@ -208,13 +305,31 @@ def staleness(index: ClauseIndex, settings: Settings, embedder_name: str) -> str
         return f"嵌入模型已更换（索引：{manifest.embedding_model}，当前：{embedder_name}）"
     if manifest.max_clause_chars != settings.max_clause_chars:
         return "条款切分设置已更改"
-    if manifest.corpus_fingerprint != corpus_fingerprint(settings.corpus_dir):
+    return None
+
+
+def staleness(index: ClauseIndex, settings: Settings, embedder_name: str) -> str | None:
+    """Why the index no longer matches the corpus, code or model; None when it is current."""
+    reason = _incompatibility(index, settings, embedder_name)
+    if reason:
+        return reason
+    if pending_changes(index, settings.corpus_dir):  # per file, so a reworded manifest comment changes nothing
         return "文档库已变化"
     return None
 
 
-def load_or_build(settings: Settings, embedder: Embedder | None = None, show_progress: bool = False) -> ClauseIndex:
-    """The index ready to use: built when missing, rebuilt (with a logged reason) when corrupt or stale."""
+def pending_changes(index: ClauseIndex, corpus_dir: Path) -> list[PendingDocument]:
+    """Documents added, changed or removed in the corpus since this index was built (cheap: no parsing)."""
+    return pending_documents(index.manifest.source_hashes, {d.source_file: d.doc_id for d in index.documents},
+                             corpus_dir)
+
+
+def load_or_build(settings: Settings, embedder: Embedder | None = None, show_progress: bool = False,
+                  stale_ok: bool = False) -> ClauseIndex:
+    """The index ready to use: built when missing, rebuilt (with a logged reason) when corrupt or stale.
+
+    With `stale_ok`, an index that is only behind the corpus is returned as it is: the caller answers from it
+    and updates it elsewhere (the server in the background, the CLI on `assistant index build`)."""
     embedder = embedder or get_embedder(settings.embedding_backend, settings.embedding_model)
     try:
         index = read_index(settings.index_dir, settings)
@@ -224,7 +339,7 @@ def load_or_build(settings: Settings, embedder: Embedder | None = None, show_pro
         log.warning("%s正在建立索引…", problem.message)
         return build_index(settings, embedder, show_progress)
     reason = staleness(index, settings, embedder.name)
-    if reason:
-        log.warning("索引已过期（%s），正在重建…", reason)
+    if reason and not (stale_ok and not _incompatibility(index, settings, embedder.name)):
+        log.warning("索引已过期（%s），正在更新…", reason)
         return build_index(settings, embedder, show_progress)
     return index

@@ -23,7 +23,6 @@ class DocumentMeta(BaseModel):
     content_hash: str | None = Field(None, description="Hash of the normalised text: incremental builds, duplicates.")
     collections: list[str] = Field(default_factory=lambda: ["公开"], description="Who may see it (issue 12).")
     warnings: list[str] = Field(default_factory=list, description="What could not be extracted, in Chinese.")
-    aliases: list[str] = Field(default_factory=list)
     note: str | None = None
 
     @property
@@ -40,7 +39,7 @@ class Clause(BaseModel):
     text: str  # verbatim from the document (traditional characters stay traditional)
     order: int
     kind: Literal["preamble", "part", "section", "item", "subitem", "bullet", "closing"] = "item"
-    parent_id: str | None = Field(None, description="clause_id of the enclosing heading's clause, if any.")
+    parent_id: str | None = Field(None, description="Id of the enclosing heading; a clause of that id exists only when the heading has text of its own.")
     item: str | None = Field(None, description="The item's own marker as printed: 一、 / （三） / 6. / （2） / --.")
     duty: str | None = Field(None, description="The （责任单位：…） note of a task, without brackets.")
     part: int = Field(1, description="1 unless a long clause was split at sentence ends (~1, ~2…).")
@@ -67,6 +66,7 @@ class Citation(BaseModel):
     clause_id: str
     text: str
     score: float
+    page: int | None = Field(None, description="PDF page the clause starts on (第N页).")
 
 
 class Answer(BaseModel):
@@ -76,7 +76,62 @@ class Answer(BaseModel):
     mode: Literal["extractive", "llm"] = "extractive"
     rewritten_question: str | None = None
     quotes: list[str] = Field(default_factory=list, description="Sentences quoted verbatim from the citations.")
+    table: CompareTable | None = Field(None, description="For comparison questions: the table the text renders.")
 
     def contract(self) -> dict:
-        """The JSON object promised by `assistant ask --json`."""
-        return self.model_dump(include={"answer", "answerable", "citations", "mode"})
+        """The JSON object promised by `assistant ask --json` (with `table` for comparison questions)."""
+        fields = {"answer", "answerable", "citations", "mode"} | ({"table"} if self.table is not None else set())
+        return self.model_dump(include=fields)
+
+
+# -- comparison tables (compare mode) ---------------------------------------------------------------
+
+class Figure(BaseModel):
+    """A number a clause sets for the topic compared, e.g. 99.3% for 2020."""
+
+    text: str = Field(description="As printed in the clause, e.g. 99.3%, 85以上, 10个.")
+    value: float
+    unit: str = Field("", description="%, 个, 亿元… as printed after the number; empty for a bare index value.")
+    year: int | None = Field(None, description="The year the figure is set for (到2020年…), when the sentence says.")
+
+
+class Quote(BaseModel):
+    text: str = Field(description="Sentences quoted verbatim from the clause.")
+    n: int = Field(description="Number of the citation in the table's `citations`.")
+    clause_id: str
+
+
+class CompareCell(BaseModel):
+    """What one document says about the topic: quoted clauses, or 未涉及 when it does not address it."""
+
+    status: Literal["covered", "未涉及"]
+    quotes: list[Quote] = Field(default_factory=list)
+    figures: list[Figure] = Field(default_factory=list, description="Numbers set for the topic, if it asks any.")
+    confidence: float = Field(0.0, description="Probability that the document addresses the topic (≥ 0.5: covered).")
+
+
+class CompareRow(BaseModel):
+    province: str
+    city: str | None = None
+    doc_id: str
+    title: str
+    date: str | None = None
+    cell: CompareCell
+
+
+class CompareTable(BaseModel):
+    """One row per document in scope (so one per province, several where a province has several documents)."""
+
+    topic: str
+    english: bool = False
+    asks_figures: bool = Field(False, description="The topic asks for numbers: figures get their own columns.")
+    rows: list[CompareRow] = Field(description="This page of rows: covered documents first, then 未涉及.")
+    citations: list[Citation] = Field(default_factory=list, description="The clauses quoted on this page.")
+    notes: list[str] = Field(default_factory=list, description="One-line remarks: nothing covered, provinces missing.")
+    total_rows: int
+    covered_rows: int
+    page: int = 1
+    pages: int = 1
+    page_size: int
+
+Answer.model_rebuild()  # `table` refers to CompareTable, defined after Answer

@@ -53,10 +53,9 @@ PROVINCES: tuple[Province, ...] = (
 
 BY_NAME = {p.name: p for p in PROVINCES}
 
-# Single-character abbreviations are common characters (青年, 川流): they count only next to 、, 省 or
-# another abbreviation, as in 「湘、川两省」 or 「滇省」; 滇 and 湘 are rare enough alone. Abbreviations
-# that are everyday words (新, 宁, 京, 苏…) are not recognised at all.
-_ALWAYS_ABBREVIATIONS = {"滇", "湘"}
+# Single-character abbreviations are common characters (青年, 川流, 湘西): every province's counts only next
+# to 、, 省 or another abbreviation, as in 「湘、川两省」 or 「滇省」. Abbreviations that are everyday words
+# (新, 宁, 京, 苏…) are not listed at all.
 _ABBREVIATION_CONTEXT = "、省两"
 
 
@@ -71,9 +70,7 @@ for _p in PROVINCES:
     alternatives = [re.escape(_p.name), re.escape(_p.full)]
     _PATTERNS.append((_p, re.compile("|".join(alternatives))))
     _PATTERNS.append((_p, re.compile(rf"\b{re.escape(_p.english)}\b", re.IGNORECASE)))
-    if _p.abbreviation in _ALWAYS_ABBREVIATIONS:
-        _PATTERNS.append((_p, re.compile(_p.abbreviation)))
-    elif _p.abbreviation:
+    if _p.abbreviation:
         _PATTERNS.append((_p, _abbreviation_pattern(_p.abbreviation)))
 
 

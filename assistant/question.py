@@ -1,55 +1,40 @@
-"""What a question says about where to look: provinces, documents, years, language, and whether it compares."""
+"""What a question says about where to look: places, documents, years, language, and whether it compares.
+
+Which documents a question means comes from each document's extracted metadata (province, city, county,
+title, type, date), never from names typed in for particular documents: a question that names a place is
+scoped to the documents issued there, and one that quotes a distinctive part of a title, or names the year
+and type of a document (「2016年的意见」), is routed to that document.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .models import DocumentMeta
+from .places import Place, find_places, stem
 from .provinces import find_provinces
 from .text import is_english, normalise
 
-_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
-_MULTI = re.compile(r"哪些省|哪几个省|各省|几个省|分别|对比|比较|异同|相比|区别|which provinces|compare|each province|respectively",
-                    re.IGNORECASE)
-_ISSUE_DATE = re.compile(r"(哪天|哪一天|何时|什么时候|日期|哪年|哪一年).{0,6}(印发|发布|出台|签发|成文)|"
-                         r"(印发|发布|出台|签发|成文).{0,6}(哪天|哪一天|何时|什么时候|日期|时间)|"
-                         r"when was .{0,80}(issued|published|signed)", re.IGNORECASE)
-FULL_DATE = re.compile(r"\d{4}(?:年\d{1,2}月\d{1,2}日|-\d{2}-\d{2})")
+_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)")
+# General wording of comparisons and of "which province" questions (any corpus, any language we serve).
+_MULTI = re.compile(r"哪些省|哪几个省|各省|几个省|分别|对比|比较|异同|相比|区别|which provinces|compare|each province|"
+                    r"respectively", re.IGNORECASE)
+_ISSUE_DATE = re.compile(r"(哪天|哪一天|何时|什么时候|日期|哪年|哪一年|时间).{0,6}(印发|发布|出台|签发|成文|颁发|作出|下发)|"
+                         r"(印发|发布|出台|签发|成文|颁发|作出|下发).{0,6}(哪天|哪一天|何时|什么时候|日期|时间)|"
+                         r"when (was|were|did) .{0,80}(issued|published|signed|released|adopted)", re.IGNORECASE)
+# General wording of questions about a document's own facts (any document): its 文号 and who issued it.
+_ASKS_NUMBER = re.compile(r"文号|发文字号|字号是|编号是|document number|reference number", re.IGNORECASE)
+_ASKS_ISSUER = re.compile(r"(哪个|哪一个|什么|哪家|哪级)(部门|单位|机关|机构|政府|组织)[^，。？?]{0,8}(发布|印发|下发|颁发|发出|出台|"
+                          r"制定|发的|作出|转发|通告|通知)|(由|是)(谁|哪个部门|哪个单位|哪个机关)|发文机关|发布机构|发布单位|"
+                          r"落款单位|(谁|哪里)(发布|印发|发的)|who (issued|published|signed)|which (department|office|body|"
+                          r"agency|authority) (issued|published)", re.IGNORECASE)
+_ASKS_SIGNED = re.compile(r"落款.{0,4}(哪天|哪一天|什么时候|何时|日期|时间)|成文日期|发布日期|印发日期", re.IGNORECASE)
+FULL_DATE = re.compile(r"\d{4}(?:年\d{1,2}月\d{1,2}日|-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2})")
 _WHICH = re.compile(r"哪个省|哪一个省|哪省|which province", re.IGNORECASE)
-
-# English words that officials' English questions use, mapped to the Chinese terms of the texts, so the
-# keyword index and sentence selection can work on English questions too.
-GLOSSARY = {
-    "pass rate": "合格率", "qualification rate": "合格率", "acceptance": "验收", "inspection": "抽查",
-    "spot check": "抽查", "standardization": "标准化", "standardisation": "标准化", "standard": "标准",
-    "brand": "品牌", "metrology": "计量", "measurement": "计量", "certification": "认证",
-    "testing": "检验检测", "food safety": "食品安全", "food": "食品", "engineering": "工程",
-    "construction": "工程", "project": "工程项目", "service": "服务", "satisfaction": "满意度",
-    "target": "目标", "goal": "目标", "quality award": "质量奖", "chief quality officer": "首席质量官",
-    "green building": "绿色建筑", "agricultural": "农产品", "manufacturing": "制造业", "talent": "人才",
-    "credit": "诚信", "integrity": "诚信", "intellectual property": "知识产权", "forest": "森林覆盖率",
-    "tourism": "旅游", "leading group": "领导小组", "assessment": "考核", "responsible": "责任单位",
-    "principles": "基本原则", "guiding": "指导思想", "special equipment": "特种设备", "environment": "环境质量",
-    "product quality": "产品质量", "service quality": "服务质量", "smes": "中小企业", "small and medium": "中小企业",
-    "local standards": "地方标准", "road": "公路", "water conservancy": "水利工程", "fireworks": "烟花爆竹",
-    "import and export": "进出口", "finance": "财政金融", "funding": "经费", "quality month": "质量月",
-    "solid waste": "固废", "utilization": "综合利用", "living circle": "生活圈", "convenient": "便民",
-    "lake": "湖泊", "plateau": "高原", "carpet": "藏毯", "industrial park": "工业园区", "park": "园区",
-    "ranking": "位", "top": "前", "share": "占比", "document number": "号", "national": "国家",
-    "new urban buildings": "城镇新建建筑", "building": "建筑", "competitiveness": "竞争力", "index": "指数",
-    "office": "办公室", "heads": "组长", "head": "组长", "revenue": "营业收入",
-    "billion": "亿元", "local standard": "地方标准", "formulate": "制修订", "revise": "制修订",
-    "technology foundation": "技术基础", "technical foundation": "技术基础",
-    "protection": "保护", "governance": "治理", "demonstration zone": "示范区", "demonstration": "示范",
-    "supervision": "监督", "spot-check": "抽查", "coverage": "覆盖率", "rate": "率", "waste": "废",
-    "pollution": "污染", "air quality": "空气质量", "water quality": "水质", "consumer": "消费者",
-    "complaint": "投诉", "hotline": "热线", "elevator": "电梯", "express delivery": "快递", "rural": "农村",
-    "tourist": "游客", "education": "教育", "training": "培训", "award": "奖", "reward": "奖励",
-    "outline": "纲要", "guiding ideology": "指导思想", "basic principles": "基本原则", "tasks": "任务",
-    "safeguard": "保障措施", "measures": "措施", "supply chain": "供应链", "industrial chain": "产业链",
-    "new materials": "新材料", "equipment": "装备", "digital": "数字", "platform": "平台",
-}
+# A title fragment must be this long to name a document: shorter ones (意见, 方案) name a type, not a document.
+MIN_TITLE_FRAGMENT = 4
 
 
 @dataclass
@@ -57,55 +42,123 @@ class QuestionAnalysis:
     original: str
     text: str  # simplified, normalised
     english: bool
-    provinces: list[str]  # corpus provinces named in the question
+    provinces: list[str]  # provinces of the places named, that the corpus covers
     missing_provinces: list[str]  # provinces named that the corpus does not cover
-    doc_ids: list[str]
+    doc_ids: list[str]  # documents the question names (by title, place, or year and type)
     years: list[int]
     multi: bool  # 哪些省份 / 分别 / compare: answer province by province
     which: bool  # 哪个省: one province expected, to be named in the answer
-    expansion: str = ""  # glossary terms for English questions
+    places: list[Place] = field(default_factory=list)  # cities and counties named that the corpus covers
+    missing_places: list[str] = field(default_factory=list)  # cities and counties the corpus neither issues nor mentions
     unsupported_years: list[int] = field(default_factory=list)
-    scope_names: list[str] = field(default_factory=list)
-    asks_issue_date: bool = False  # 「…是哪天印发的」: answered from the dates in the preamble or signature
+    scope_names: list[str] = field(default_factory=list)  # the words that only say where to look
+    asks_fact: str | None = None  # a fact of the document itself: "date" (哪天印发), "number" (文号), "issuer"
+
+    @property
+    def asks_issue_date(self) -> bool:
+        return self.asks_fact == "date"
 
     @property
     def search_text(self) -> str:
-        return f"{self.text} {self.expansion}".strip()
+        return self.text
 
     @property
     def topic_text(self) -> str:
-        """The question without the words that only name its scope (document titles and aliases), which
-        would otherwise match every clause that repeats the document's name."""
-        text = self.search_text
-        for name in self.scope_names:
+        """The question without the words that only name its scope (places, document titles), which would
+        otherwise match every clause that repeats the document's name."""
+        text = self.text
+        for name in sorted(self.scope_names, key=len, reverse=True):
             text = text.replace(name, " ")
         return text
 
 
-def analyse(question: str, documents: list[DocumentMeta], corpus_years: dict[str, set[int]]) -> QuestionAnalysis:
-    """Read the scope of a question; `corpus_years` maps doc_id to the years its text mentions."""
+@dataclass(frozen=True)
+class CorpusFacts:
+    """What question analysis needs to know about the corpus, derived once per index build."""
+
+    documents: list[DocumentMeta]
+    years: Mapping[str, set[int]]  # doc_id → years its text mentions
+    places: Mapping[str, set[str]]  # doc_id → city and county names its text mentions
+
+
+def _issued_in(meta: DocumentMeta, place: Place) -> bool:
+    if place.county:
+        return bool(meta.county) and stem(meta.county) == stem(place.county)
+    return bool(meta.city) and stem(meta.city) == stem(place.city or "")
+
+
+def title_fragments(text: str, meta: DocumentMeta, others: list[DocumentMeta]) -> list[str]:
+    """Maximal pieces of `meta.title` (≥ MIN_TITLE_FRAGMENT characters) that `text` quotes and that no other
+    document's title contains: the words that tell this document apart."""
+    title = normalise(meta.title)
+    found: list[str] = []
+    start = 0
+    while start <= len(title) - MIN_TITLE_FRAGMENT:
+        end = start + MIN_TITLE_FRAGMENT
+        if title[start:end] not in text:
+            start += 1
+            continue
+        while end < len(title) and title[start : end + 1] in text:
+            end += 1
+        piece = title[start:end]
+        if not any(piece in normalise(o.title) for o in others if o.doc_id != meta.doc_id):
+            found.append(piece)
+        start = end
+    return found
+
+
+def analyse(question: str, facts: CorpusFacts) -> QuestionAnalysis:
+    """Read the scope of a question from the corpus metadata."""
     text = normalise(question)
+    documents = facts.documents
     covered = {d.province for d in documents}
-    named = find_provinces(text)
-    provinces = [p for p in named if p in covered]
-    missing = [p for p in named if p not in covered]
+    named_provinces = find_provinces(text)
+    places, missing_places, scope_names = [], [], []
+    for place in find_places(text):
+        if place.province in covered and any(_issued_in(d, place) or place.name in facts.places.get(d.doc_id, ())
+                                             for d in documents):
+            places.append(place)
+        else:
+            missing_places.append(place.name)
+        scope_names.extend(n for n in (place.name, stem(place.name)) if n in text)
+    for place in places:
+        if place.province not in named_provinces:
+            named_provinces.append(place.province)
+    provinces = [p for p in named_provinces if p in covered]
+    missing = [p for p in named_provinces if p not in covered]
+    scope_names.extend(p for p in named_provinces if p in text)
     years = sorted({int(y) for y in _YEAR.findall(text)})
-    doc_ids = [d.doc_id for d in documents if _names_document(text, d) or (d.date and int(d.date[:4]) in years)]
-    scope_names = sorted({name for d in documents for name in [d.title, *d.aliases] if name and name in text},
-                         key=len, reverse=True)
-    english = is_english(text)
-    expansion = " ".join(zh for en, zh in GLOSSARY.items() if en in text.lower()) if english else ""
-    scope = [d for d in documents if (not provinces or d.province in provinces)
-             and (not doc_ids or d.doc_id in doc_ids)]
-    known_years = set().union(*(corpus_years.get(d.doc_id, set()) for d in scope)) if scope else set()
+
+    in_scope = [d for d in documents if not provinces or d.province in provinces]
+    issuers = [d for d in in_scope if any(_issued_in(d, p) for p in places)]
+    doc_ids = [d.doc_id for d in issuers]
+    for meta in in_scope:
+        fragments = title_fragments(text, meta, in_scope)
+        typed = bool(meta.doc_type) and meta.doc_type in text
+        dated = bool(meta.date) and int(meta.date[:4]) in years
+        if fragments or (typed and dated):
+            doc_ids.append(meta.doc_id)
+            scope_names.extend(fragments)
+    doc_ids = list(dict.fromkeys(doc_ids))
+
+    scope = [d for d in in_scope if not doc_ids or d.doc_id in doc_ids]
+    known_years = set().union(*(facts.years.get(d.doc_id, set()) for d in scope)) if scope else set()
     unsupported = [y for y in years if y not in known_years and y > max(known_years, default=0)]
     return QuestionAnalysis(
-        original=question, text=text, english=english, provinces=provinces, missing_provinces=missing,
+        original=question, text=text, english=is_english(text), provinces=provinces, missing_provinces=missing,
         doc_ids=doc_ids, years=years, multi=bool(_MULTI.search(text)) or len(provinces) > 1,
-        which=bool(_WHICH.search(text)), expansion=expansion, unsupported_years=unsupported,
-        scope_names=scope_names, asks_issue_date=bool(_ISSUE_DATE.search(text)),
+        which=bool(_WHICH.search(text)), places=places, missing_places=missing_places,
+        unsupported_years=unsupported, scope_names=list(dict.fromkeys(scope_names)),
+        asks_fact=asked_fact(text),
     )
 
 
-def _names_document(text: str, meta: DocumentMeta) -> bool:
-    return meta.doc_id in text or meta.title in text or any(alias and alias in text for alias in meta.aliases)
+def asked_fact(text: str) -> str | None:
+    """Which fact of the document itself the question asks for, if any (文号, issuer, issue date)."""
+    if _ASKS_NUMBER.search(text):
+        return "number"
+    if _ISSUE_DATE.search(text) or _ASKS_SIGNED.search(text):
+        return "date"
+    if _ASKS_ISSUER.search(text):
+        return "issuer"
+    return None

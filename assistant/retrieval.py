@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (FAISS) and keyword (bm25s) rankings fused by reciprocal rank, inside a scope.
+"""Hybrid retrieval: dense (the vector store) and keyword (bm25s) rankings fused by reciprocal rank, inside a scope.
 
 The scope is what keeps near-identical provincial texts apart: a province, document or year named in the
 question (or passed as a filter) restricts or boosts the documents searched.
@@ -6,7 +6,10 @@ question (or passed as a filter) restricts or boosts the documents searched.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import re
+from collections.abc import Collection
 from functools import cached_property
 
 import numpy as np
@@ -16,9 +19,12 @@ from .errors import UnknownFilter
 from .index import ClauseIndex, document_groups
 from .models import Clause, DocumentMeta, SearchHit
 from .provinces import find_provinces, province_named
-from .question import FULL_DATE, QuestionAnalysis, analyse
+from .document_facts import states_fact
+from .places import find_places
+from .question import FULL_DATE, CorpusFacts, QuestionAnalysis, analyse
 from .stores.base import top_k
 from .text import normalise
+from .versions import prefer_versions
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 YEAR_BOOST = 0.3  # share of the best fused score added to clauses of documents that speak of the asked year
@@ -33,46 +39,60 @@ class Retriever:
         self.documents = {d.doc_id: d for d in index.documents}
         self._ordinal = {d.doc_id: i for i, d in enumerate(index.documents)}
         self._groups = document_groups(index.documents, index.clauses)
-        self._dated: dict[str, list[Clause]] = {}
         self._last_query: tuple[str, np.ndarray] | None = None  # one tuple, swapped whole: thread-safe
 
     @cached_property
-    def document_years(self) -> dict[str, set[int]]:
+    def facts(self) -> CorpusFacts:
+        """Years and places each document's text mentions, read once per index build."""
         years: dict[str, set[int]] = {doc_id: set() for doc_id in self.documents}
+        places: dict[str, set[str]] = {doc_id: set() for doc_id in self.documents}
         for clause in self.index.clauses:
-            years[clause.doc_id].update(int(y) for y in _YEAR.findall(clause.text))
-        return years
+            text = normalise(clause.text)
+            years[clause.doc_id].update(int(y) for y in _YEAR.findall(text))
+            places[clause.doc_id].update(p.name for p in find_places(text))
+        return CorpusFacts(documents=list(self.index.documents), years=years, places=places)
 
     @property
     def provinces(self) -> list[str]:
-        return list(dict.fromkeys(d.province for d in self.index.documents))
+        return list(dict.fromkeys(d.province for d in self.documents.values()))
+
+    def restricted(self, doc_ids: Collection[str]) -> Retriever:
+        """This retriever seeing only `doc_ids` (access control, see access.py): scopes, filters, their error
+        messages, question analysis and clause lookup all go through `documents`, so nothing else is reachable."""
+        view = copy.copy(self)
+        view.documents = {i: d for i, d in self.documents.items() if i in doc_ids}
+        view.facts = dataclasses.replace(self.facts, documents=list(view.documents.values()))
+        return view
 
     def analyse(self, question: str) -> QuestionAnalysis:
-        return analyse(question, self.index.documents, self.document_years)
+        return analyse(question, self.facts)
 
     def rank_for(self, analysis: QuestionAnalysis, docs: list[DocumentMeta], limit: int) -> list[SearchHit]:
-        """Ranking for an analysed question; a question about the issue date puts the dated clauses first."""
+        """Ranking for an analysed question. A question about a fact of the document itself (its date, 文号 or
+        issuer) puts first the clauses of the document it is about that print the value its metadata holds
+        (for a date its metadata lacks: the dated opening and signature)."""
         hits = self.rank(analysis.search_text, docs, analysis.years, limit, keyword_query=analysis.topic_text)
-        if not analysis.asks_issue_date:
+        if not analysis.asks_fact or not hits:
             return hits
-        dated = [SearchHit(clause=c, score=hits[0].score if hits else 0.0) for d in docs for c in self._dated_of(d)]
-        seen = {h.clause.clause_id for h in dated}
-        return (dated + [h for h in hits if h.clause.clause_id not in seen])[:limit]
+        about = self.documents[hits[0].clause.doc_id]
+        stating = [c for c in self._clauses_of[about.doc_id] if states_fact(c.text, about, analysis.asks_fact)]
+        if not stating and analysis.asks_fact == "date":
+            stating = [c for c in self._clauses_of[about.doc_id]
+                       if c.kind in ("preamble", "closing") and FULL_DATE.search(normalise(c.text))]
+        first = [SearchHit(clause=c, score=hits[0].score) for c in stating]
+        seen = {h.clause.clause_id for h in first}
+        return (first + [h for h in hits if h.clause.clause_id not in seen])[:limit]
 
-    def _dated_of(self, doc: DocumentMeta) -> list[Clause]:
-        """The dated opening and signature clauses of one document, found once per document."""
-        if doc.doc_id not in self._dated:
-            positions = self._doc_positions[self._ordinal[doc.doc_id]]
-            self._dated[doc.doc_id] = [c for c in (self.index.clauses[i] for i in positions)
-                                       if FULL_DATE.search(c.text) and c.clause_id.endswith(("#0", "#end"))]
-        return self._dated[doc.doc_id]
+    def fact_check(self, analysis: QuestionAnalysis):
+        """Whether a clause's text states the fact of its document that the question asks for (for the models)."""
+        return lambda clause: states_fact(clause.text, self.documents[clause.doc_id], analysis.asks_fact)
 
     @cached_property
-    def _doc_positions(self) -> dict[int, np.ndarray]:
-        """Clause positions of each document ordinal, grouped once."""
-        order = np.argsort(self._groups, kind="stable")
-        keys, starts = np.unique(self._groups[order], return_index=True)
-        return dict(zip(keys.tolist(), np.split(order, starts[1:])))
+    def _clauses_of(self) -> dict[str, list[Clause]]:
+        grouped: dict[str, list[Clause]] = {doc_id: [] for doc_id in self.documents}
+        for clause in self.index.clauses:
+            grouped.setdefault(clause.doc_id, []).append(clause)
+        return grouped
 
     def resolve_filters(self, province: str | list[str] | None, doc_id: str | list[str] | None
                         ) -> tuple[list[str], list[str]]:
@@ -100,7 +120,9 @@ class Retriever:
             return [d for d in docs if d.doc_id in doc_ids]
         named = [self.documents[i] for i in analysis.doc_ids]
         narrowed = {d.province for d in named}
-        return [d for d in docs if d.province not in narrowed or d in named]
+        # -- versions of one policy (issue 11): the version the question asks for --
+        scoped = [d for d in docs if d.province not in narrowed or d in named]
+        return prefer_versions(analysis.text, analysis.years, scoped)
 
     def rank(self, query: str, docs: list[DocumentMeta], years: list[int] | None = None,
              limit: int = 10, keyword_query: str | None = None) -> list[SearchHit]:
@@ -108,7 +130,7 @@ class Retriever:
         fused from both rankers."""
         if not docs:
             return []
-        allowed = None if len(docs) == len(self.documents) else np.array([self._ordinal[d.doc_id] for d in docs])
+        allowed = None if len(docs) == len(self.index.documents) else np.array([self._ordinal[d.doc_id] for d in docs])
         pool = max(self.candidate_pool, limit)
         vector = self.query_vector(query)
         dense_at, _ = self.index.vectors.search(vector, pool, allowed)
@@ -120,7 +142,7 @@ class Retriever:
         for found in (dense_at, keyword_at):
             fused[np.searchsorted(candidates, found)] += 1.0 / (self.rrf_k + np.arange(1, len(found) + 1))
         if years:
-            boosted = [self._ordinal[d.doc_id] for d in docs if self.document_years[d.doc_id] & set(years)]
+            boosted = [self._ordinal[d.doc_id] for d in docs if self.facts.years[d.doc_id] & set(years)]
             if boosted and len(boosted) < len(docs):
                 fused += np.isin(self._groups[candidates], boosted) * fused.max() * YEAR_BOOST
         dense = self.index.vectors.similarities(vector, candidates)
@@ -152,7 +174,8 @@ class Retriever:
         return {c.clause_id: i for i, c in enumerate(self.index.clauses)}
 
     def clause(self, clause_id: str) -> Clause | None:
-        return self._clauses_by_id.get(clause_id)
+        clause = self._clauses_by_id.get(clause_id)
+        return clause if clause is not None and clause.doc_id in self.documents else None
 
     @cached_property
     def _clauses_by_id(self) -> dict[str, Clause]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,11 +32,13 @@ class Settings(BaseSettings):
     ann_threshold: int = Field(50_000, description="Above this many clauses the vector index is approximate "
                                                    "(IVF); at or below, and for any scope this small, exact.")
 
+    max_document_bytes: int = Field(20_000_000, description="Larger corpus files are refused with a message.")
     max_clause_chars: int = Field(600, description="Longer clauses are split at sentence ends.")
     max_question_chars: int = Field(500, description="Longer questions are rejected with a clear message.")
     top_k: int = Field(5, ge=1, le=50, description="Clauses returned by search and offered to the answerer.")
     candidate_pool: int = Field(40, description="Candidates taken from each ranker before fusion.")
     rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant.")
+    compare_page_size: int = Field(40, ge=1, le=500, description="Rows per page of a comparison table.")
 
     llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint; unset = extractive answers.")
     llm_model: str | None = Field(None, description="Model name at that endpoint.")
@@ -52,6 +55,14 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed to call the API.")
     rate_limit_per_minute: int = Field(120, description="Requests per minute per API key (or client).")
     max_body_bytes: int = Field(64_000, description="Largest request body accepted.")
+    max_document_bytes: int = Field(20_000_000, ge=1, description="Largest document file an administrator may add.")
+
+    audit_questions: Literal["full", "hash"] = Field(
+        "full", description="Questions in the audit log: in full, or as an HMAC (equal questions stay comparable).")
+    audit_retention_days: int = Field(
+        180, ge=0, description="Audit entries older than this are pruned behind a signed checkpoint; 0 keeps all.")
+    audit_secret: str | None = Field(
+        None, description="Key of the audit hash chain; unset = a random key in data_dir/audit.key (mode 0600).")
 
 
 @lru_cache(maxsize=1)

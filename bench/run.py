@@ -20,8 +20,9 @@ from assistant.assistant import Assistant
 from assistant.chunking import chunk_document
 from assistant.corpus import load_corpus
 from assistant.embeddings import Embedder, get_embedder
-from assistant.evaluation import load_items
+from assistant.evaluation import Baseline, load_items
 from assistant.index import _embed, build_index, embedding_text, load_or_build
+from assistant.provinces import BY_NAME
 from assistant.settings import Settings, get_settings
 
 from .common import EXTRA_CORPUS, RESULTS, own_peak_rss_mb, percentiles, process_rss_mb, ratio, timed, write_results
@@ -68,6 +69,21 @@ def corpus_with_extra(root: Path, seed: Path) -> Path:
     return target
 
 
+def compare_latency(assistant: Assistant, every: int) -> dict:
+    """Compare mode (one ranking over all documents) against asking once per province, on the compare
+    evaluation's questions."""
+    from assistant.compare_eval import load_items as load_compare_items
+
+    topics = [item.question for item in load_compare_items()][::every]
+    provinces = [p for p in dict.fromkeys(d.province for d in assistant.documents()) if p in BY_NAME]
+    assistant.compare(topics[0])  # warm
+    table = percentiles(timed(assistant.compare, topics, "compare"))
+    per_province = percentiles(timed(lambda t: [assistant.ask(t, province=p) for p in provinces], topics,
+                                     "ask 每个省份一次"))
+    return {**table, "topics": len(topics), "provinces": len(provinces),
+            "per_province_p50_ms": per_province["p50_ms"], "ratio": ratio(table["p50_ms"], per_province["p50_ms"])}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=40, help="requests per client in the load runs")
@@ -95,6 +111,12 @@ def main() -> None:
             result[f"ask_{name}"] = {**ask, "documents": len(assistant.index.documents),
                                      "clauses": len(assistant.index.clauses),
                                      "p95_ratio": ratio(ask["p95_ms"], raw_query["p95_ms"])}
+            if name == "seed_5":
+                baseline = Baseline(settings, embedder, settings.index_dir)
+                baseline.answer(questions[0])
+                naive = percentiles(timed(baseline.answer, questions, "基线"))
+                result["baseline_seed_5"] = {**naive, "p50_ratio": ratio(ask["p50_ms"], naive["p50_ms"])}
+                result["compare_seed_5"] = compare_latency(assistant, args.every)
 
         # -- full build and one-document add against raw embedding of the same texts -----------------
         build_settings = settings.model_copy(update={"corpus_dir": work / "corpus-5",
@@ -162,6 +184,12 @@ def report(r: dict) -> str:
         lines.append(f"| `ask` in-process, {a['documents']} docs / {a['clauses']} clauses: p50 / p95 | "
                      f"{a['p50_ms']} / {a['p95_ms']} ms | query embedding p95 {q['p95_ms']} ms | {a['p95_ratio']} | "
                      f"≤ 1.5 {_mark(a['p95_ratio'] <= 1.5)} |")
+    b = r["baseline_seed_5"]
+    lines.append(f"| naive baseline (LangChain splitter + FAISS), 5 docs: p50 / p95 | {b['p50_ms']} / {b['p95_ms']} ms | "
+                 f"`ask` p50 {r['ask_seed_5']['p50_ms']} ms | ours / baseline {b['p50_ratio']} | — |")
+    c = r["compare_seed_5"]
+    lines.append(f"| `compare`, {c['topics']} topics: p50 / p95 | {c['p50_ms']} / {c['p95_ms']} ms | one `ask` per "
+                 f"province ({c['provinces']}) p50 {c['per_province_p50_ms']} ms | {c['ratio']} | — |")
     h = r["http_ask"]
     lines.append(f"| `POST /v1/ask`, one client: p50 / p95 | {h['p50_ms']} / {h['p95_ms']} ms | "
                  f"query embedding p95 {q['p95_ms']} ms | {h['p95_ratio']} | — |")

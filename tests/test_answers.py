@@ -40,7 +40,8 @@ def test_year_picks_the_right_yunnan_document(assistant):
 def test_comparison_is_answered_province_by_province(assistant):
     answer = assistant.ask("湖南和四川分别对标准化工作提出了什么要求？")
     assert answer.answerable and _docs(answer) == {"hunan-2017", "sichuan-zlqs"}
-    assert answer.answer.index("【湖南】") < answer.answer.index("【四川】")
+    assert answer.table is not None and [row.province for row in answer.table.rows] == ["湖南", "四川"]
+    assert answer.answer.index("| 湖南 |") < answer.answer.index("| 四川 |")
 
 
 def test_which_province_question_names_the_province(assistant):

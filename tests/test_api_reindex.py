@@ -39,7 +39,7 @@ def test_reindex_swaps_atomically_under_load(tmp_path, serve_app):
         thread.start()
     try:
         with httpx.Client(base_url=url, timeout=300, headers={"X-API-Key": KEY}) as http:
-            rebuilt = http.post("/v1/admin/reindex")
+            rebuilt = http.post("/v1/admin/reindex", params={"full": True})  # re-embeds: takes a while
     finally:
         stop.set()
         for thread in askers:

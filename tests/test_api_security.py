@@ -61,7 +61,7 @@ def test_probes_docs_and_widget_need_no_key(keyed):
 
 def test_admin_reindex_needs_a_key_even_in_open_mode(assistant, serve_app, monkeypatch):
     calls = []
-    monkeypatch.setattr(assistant, "rebuild", lambda: calls.append(1) or assistant.index)
+    monkeypatch.setattr(assistant, "rebuild", lambda **_: calls.append(1) or assistant.index)
     url = serve_app(create_app(assistant, _settings(assistant, api_keys=[KEY], open_mode=True)))
     with httpx.Client(base_url=url, timeout=60) as http:
         assert http.post("/v1/ask", json={"question": HUNAN}).status_code == 200  # open for questions
@@ -75,7 +75,7 @@ def test_admin_reindex_needs_a_key_even_in_open_mode(assistant, serve_app, monke
 def test_concurrent_reindex_is_409(assistant, serve_app, monkeypatch):
     started, release = threading.Event(), threading.Event()
 
-    def slow_rebuild():
+    def slow_rebuild(**_):
         started.set()
         release.wait(30)
         return assistant.index
@@ -149,7 +149,8 @@ def test_unexpected_errors_are_a_generic_500_without_details(assistant, serve_ap
         for path, body in (("/v1/ask", {"question": HUNAN}), ("/v1/search", {"query": "x"})):
             response = http.post(path, json=body)
             error = _error(response, 500)
-            assert error == {"code": "internal_error", "message": "服务器内部错误，请稍后再试。"}
+            assert error == {"code": "internal_error", "message": "服务器内部错误，请稍后再试。",
+                             "type": "server_error", "param": None}
             assert "secret" not in response.text and "Traceback" not in response.text
         stream = http.post("/v1/ask/stream", json={"question": HUNAN})
         assert _error(stream, 500)["code"] == "internal_error"

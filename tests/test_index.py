@@ -81,9 +81,10 @@ def test_crash_mid_build_leaves_previous_index_usable(small_settings):
             return np.zeros((len(texts), 384), dtype=np.float32)
 
     with pytest.raises(RuntimeError):
-        build_index(small_settings, embedder=Exploding(), show_progress=False)
+        build_index(small_settings, embedder=Exploding(), show_progress=False, full=True)
     survivor = read_index(small_settings.index_dir)
     assert survivor.directory == good.directory and len(survivor.clauses) == len(good.clauses)
+    assert [p.name for p in small_settings.index_dir.glob("build-*")] == [good.directory.name]  # no half build
 
 
 def test_unreadable_corpus_file_names_the_file(small_settings):

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import httpx
+import pytest
+from gradio_client import Client
+from gradio_client.exceptions import AppError
 
 from assistant.api.server import build_app
 from assistant.settings import Settings
@@ -22,3 +25,10 @@ def test_broken_corpus_gives_503_with_reason_and_a_ui_banner(tmp_path, serve_app
     assert asked.status_code == 503 and "索引无法加载" in asked.json()["error"]["message"]
     page = httpx.get(f"{url}/")
     assert page.status_code == 200 and "broken.docx" in page.text
+    assert httpx.get(f"{url}/v1/models").status_code == 503
+    script = Client(f"{url}/", verbose=False)
+    try:
+        with pytest.raises(AppError, match="索引无法加载"):
+            script.predict("湖南省的质量目标是什么？", api_name="/ask")
+    finally:
+        script.close()

@@ -3,11 +3,15 @@ and the API docs rendered without internet access."""
 
 from __future__ import annotations
 
+import functools
+import http.server
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 
+from assistant.api import create_app
 from assistant.settings import PROJECT_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -100,3 +104,67 @@ def test_api_docs_render_without_internet(browser, server_url):
     assert "/v1/chat/completions" in tab.content()
     context.close()
     assert not outside, outside
+
+
+# -- a portal with a strict Content-Security-Policy ---------------------------------------------------------
+
+class _StrictPortalHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the portal's files with its Content-Security-Policy header (set per server, below)."""
+
+    policy = "default-src 'self'"
+
+    def end_headers(self) -> None:
+        self.send_header("Content-Security-Policy", self.policy)
+        super().end_headers()
+
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def strict_portal(assistant, serve_app, tmp_path_factory):
+    """(portal origin, API origin): a portal whose CSP allows no inline script or style and names our origin
+    only in script-src and connect-src, the two additions the README tells portals to make."""
+    directory = tmp_path_factory.mktemp("portal")
+    handler = type("Handler", (_StrictPortalHandler,), {})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    portal = f"http://127.0.0.1:{httpd.server_address[1]}"
+    api = serve_app(create_app(assistant, assistant.settings.model_copy(update={
+        "host": "127.0.0.1", "api_keys": [], "open_mode": None, "cors_origins": [portal]})))
+    handler.policy = f"default-src 'self'; script-src 'self' {api}; connect-src {api}"
+    (directory / "portal.css").write_text("* { color: green !important; font-size: 30px !important; }")
+    (directory / "index.html").write_text(f"""<!doctype html><html lang="zh"><head><meta charset="utf-8">
+<title>某省政务门户</title><link rel="stylesheet" href="portal.css"></head>
+<body><h1>某省政务门户</h1><script src="{api}/widget.js" data-title="政策问答"></script></body></html>""",
+                                          encoding="utf-8")
+    yield portal, api
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_widget_works_styled_on_a_portal_with_a_strict_csp(browser, strict_portal):
+    portal, api = strict_portal
+    context = browser.new_context(viewport={"width": 1100, "height": 800}, locale="zh-CN")
+    tab = context.new_page()
+    violations: list[str] = []
+    tab.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    response = tab.goto(f"{portal}/index.html")
+    assert "script-src 'self' " + api in response.headers["content-security-policy"]
+    assert "unsafe-inline" not in response.headers["content-security-policy"]
+    _ask(tab, HUNAN)
+    answer = tab.locator(".pqa-answer").last
+    answer.wait_for(timeout=30_000)
+    assert "99.3%" in answer.inner_text()
+    styles = tab.evaluate("""() => {
+        const root = document.querySelector('[data-policy-qa-widget]').shadowRoot;
+        const css = (selector) => getComputedStyle(root.querySelector(selector));
+        return {position: css('.pqa-root').position, bubble: css('.pqa-bubble').backgroundColor,
+                panel: css('.pqa-panel').display, answer: css('.pqa-answer').color};
+    }""")
+    assert styles == {"position": "fixed", "bubble": "rgb(181, 18, 27)", "panel": "flex",
+                      "answer": "rgb(31, 41, 51)"}  # the widget's own look, not unstyled, not the portal's
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / "widget-strict-csp.png"))
+    context.close()
+    assert not violations, violations

@@ -1,7 +1,9 @@
-"""Pick the sentences that answer a question from the retrieved clauses, and measure how well they match.
+"""Pick the clause and the sentences that answer a question, with the fitted models of refusal.py.
 
-The match features (term coverage, best sentence, dense similarity) also drive the refusal decision, whose
-thresholds are calibrated on the evaluation set's dev split (see refusal.py).
+Every candidate clause is described by general features (how much of the question, and of its most specific
+terms, the clause holds; closeness in meaning; retrieval ranks; whether a number or year of the asked kind is
+there). The clause model turns them into a probability: the best clause is cited when that probability clears
+the fitted threshold, else the question is refused. The sentence model picks what to quote.
 """
 
 from __future__ import annotations
@@ -9,43 +11,100 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field, fields
 
 import numpy as np
 
-from ..models import SearchHit
+from ..models import Clause, SearchHit
 from ..provinces import PROVINCES
 from ..question import FULL_DATE, QuestionAnalysis
 from ..text import content_terms, normalise, sentences
+from .refusal import EvidenceModels, LinearModel, models
 
-_QUANTITY = re.compile(r"多少|几|比例|比率|百分|率|%|数量|哪一年|哪年|何时|什么时候|how much|how many|percentage|rate|"
-                       r"what share|target|which year|when", re.IGNORECASE)
+# General wording of questions that ask for an amount, a list or who is responsible (any policy text).
+_QUANTITY = re.compile(r"多少|几|比例|比率|百分|率|%|数量|金额|哪一年|哪年|何时|什么时候|时间|期限|how much|how many|"
+                       r"percentage|rate|what share|target|which year|when|amount|number", re.IGNORECASE)
 _LIST = re.compile(r"哪些|有哪|包括|包含|几项|几个方面|列举|哪[几两一二三四五六七八九十]+[个项条类大方]|what are|list",
                    re.IGNORECASE)
 _DUTY_QUESTION = re.compile(r"责任单位|哪些单位|哪些部门|负责|牵头|responsible|in charge", re.IGNORECASE)
-_DUTY_NOTE = re.compile(r"^（责任单位")
 _PLACE_WORDS = {w for p in PROVINCES for w in (p.name, p.full, p.english.lower())}
-_YEAR_WORD = re.compile(r"^20\d{2}年?$")
+_YEAR_WORD = re.compile(r"^(19|20)\d{2}年?$")
 MAX_QUOTES = 3
-SEMANTIC_FLOOR = 0.85  # cosine of unrelated sentences with the default model (multilingual-e5-small)
 CANDIDATES = 5
+
+
+class _FeatureRow:
+    """Named features in a fixed order: the order of the fitted coefficients."""
+
+    @classmethod
+    def names(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+    def row(self) -> list[float]:
+        return [float(v) for v in astuple(self)]
+
+
+@dataclass
+class ClauseFeatures(_FeatureRow):
+    """What the clause model sees; names and order are those of the fitted coefficients."""
+
+    coverage: float  # weighted share of the question's terms in the clause and its headings
+    sentence_match: float  # the same, in the clause's best sentence
+    focus: float  # share of the question's most specific terms found verbatim in the clause
+    semantic: float  # cosine of the question to the closest sentence of the clause
+    semantic_gap: float  # how far that cosine is below the best of all candidates (0 for the best)
+    fused: float  # retrieval score (reciprocal-rank fusion, scaled to 0…1)
+    dense: float  # cosine of the question to the clause
+    rank_inverse: float  # 1 / (1 + retrieval rank)
+    number_gap: float  # 1 when an amount is asked and the clause states no number
+    year_gap: float  # 1 when the question names years and the clause mentions none of them
+    english: float  # 1 for English questions, where word overlap cannot help
+    states_fact: float  # 1 when the question asks a fact of the document (文号, issuer, date) and the clause prints it
+
+
+@dataclass
+class SentenceFeatures(_FeatureRow):
+    lexical: float  # weighted share of the question's terms in the sentence
+    focus: float  # share of the most specific terms in the sentence
+    semantic: float  # cosine of the question to the sentence
+    semantic_gap: float  # below the clause's closest sentence
+    number: float  # 1 when an amount is asked and the sentence has a number
+    year: float  # 1 when the sentence names an asked year
+    date: float  # 1 when the issue date is asked and the sentence holds a full date
+    states_fact: float  # 1 when the sentence prints the document fact asked for
+    short: float  # 1 for a heading-like fragment under 16 characters
+
+
+@dataclass
+class Candidate:
+    hit: SearchHit
+    rank: int
+    features: ClauseFeatures
+    sentences: list[str]
+    sentence_features: list[SentenceFeatures]
+
+
+def answerable_row(candidate: Candidate, probabilities: np.ndarray, sentence_model: LinearModel) -> list[float]:
+    """What the `answerable` model sees: the chosen clause's features, how sure and how contested the choice
+    was, and how well its best sentence states an answer (and holds the question's specific terms)."""
+    ordered = np.sort(probabilities)[::-1]
+    sentence_p = sentence_model.probability(np.array([f.row() for f in candidate.sentence_features]))
+    best = int(np.argmax(sentence_p))
+    return [*candidate.features.row(), float(ordered[0]), float(ordered[0] - (ordered[1] if len(ordered) > 1 else 0.0)),
+            float(sentence_p[best]), candidate.sentence_features[best].focus]
+
+
+def answerable_names() -> list[str]:
+    return [*ClauseFeatures.names(), "clause_probability", "clause_margin", "sentence_probability", "sentence_focus"]
 
 
 @dataclass
 class Evidence:
     hit: SearchHit
     quotes: list[str]
-    sentence_match: float  # weighted share of the question's terms in the best sentence
-    coverage: float  # weighted share of the question's terms anywhere in the clause
-    semantic: float = 0.0  # cosine of the question to the closest sentence of the clause
+    probability: float  # P(the corpus answers the question), from the answerable model
+    features: ClauseFeatures  # of the chosen clause (compare mode reads its coverage and meaning)
     siblings: list[SearchHit] = field(default_factory=list)  # other items of a list, cited too
-
-    @property
-    def strength(self) -> float:
-        """How well the clause supports an answer: words shared with the question, and closeness in meaning
-        of its best sentence (cosines of unrelated text sit near SEMANTIC_FLOOR with the default model).
-        The refusal threshold on this value is calibrated on the evaluation set's dev split."""
-        return 0.4 * self.coverage + 0.2 * self.sentence_match + 4.0 * (self.semantic - SEMANTIC_FLOOR)
 
 
 IDF_SAMPLE = 5_000  # clause texts an IDF is counted over: all of a small corpus, an even sample of a large one
@@ -69,8 +128,18 @@ class TermWeights:
 
 
 def question_terms(analysis: QuestionAnalysis) -> list[str]:
+    """Content words of the question, without the words that only name its scope (places, years)."""
     return [t for t in content_terms(analysis.topic_text)
             if t not in _PLACE_WORDS and not _YEAR_WORD.match(t) and not t.isascii()]
+
+
+def focus_terms(terms: list[str], weights: TermWeights) -> list[str]:
+    """The question's most specific terms: those at least as rare as its median term."""
+    if not terms:
+        return []
+    values = [weights.weight(t) for t in terms]
+    median = float(np.median(values))
+    return [t for t, w in zip(terms, values) if w >= median]
 
 
 def _bigrams(term: str) -> set[str]:
@@ -78,7 +147,7 @@ def _bigrams(term: str) -> set[str]:
 
 
 def term_match(terms: list[str], weights: TermWeights, text: str) -> float:
-    """Weighted share of `terms` found in `text`; a term found only in part (its bigrams) counts half."""
+    """Weighted share of `terms` found in `text`; a term found only in part (its bigrams) counts in part."""
     if not terms:
         return 0.0
     text = normalise(text)
@@ -94,93 +163,98 @@ def term_match(terms: list[str], weights: TermWeights, text: str) -> float:
     return found / total
 
 
-def _sentence_score(sentence: str, terms: list[str], weights: TermWeights, analysis: QuestionAnalysis) -> float:
-    score = term_match(terms, weights, sentence)
-    if analysis.asks_issue_date and FULL_DATE.search(sentence):
-        score += 0.6
-    if _QUANTITY.search(analysis.search_text) and re.search(r"\d", sentence):
-        score += 0.15
-    if analysis.years and any(str(y) in sentence for y in analysis.years):
-        score += 0.1
-    return score
+def _share(terms: list[str], text: str) -> float:
+    text = normalise(text)
+    return sum(t in text for t in terms) / len(terms) if terms else 0.0
 
 
 SentenceSimilarity = Callable[[SearchHit], np.ndarray]  # question-to-sentence cosine for one clause
-SEMANTIC_WEIGHT = 0.6
+FactCheck = Callable[[Clause], bool]  # the clause prints the document fact the question asks for
+
+
+def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermWeights,
+               similarity: SentenceSimilarity | None = None, limit: int = CANDIDATES,
+               fact_check: FactCheck | None = None) -> list[Candidate]:
+    """The first `limit` hits described for the models. Signature and attachment lines only answer
+    questions about when a document was issued."""
+    terms = question_terms(analysis)
+    focus = focus_terms(terms, weights)
+    asks_amount = bool(_QUANTITY.search(analysis.text))
+    years = [str(y) for y in analysis.years]
+    pool = [h for h in hits if analysis.asks_fact or h.clause.kind != "closing"][:limit]
+    split = [sentences(hit.clause.text) for hit in pool]
+    cosines = [np.asarray(similarity(hit), dtype=np.float64) if similarity else np.zeros(len(group))
+               for hit, group in zip(pool, split)]
+    best_cosine = max((float(c.max()) for c in cosines if len(c)), default=0.0)
+    out = []
+    for rank, (hit, group, cosine) in enumerate(zip(pool, split, cosines)):
+        if not group:
+            continue
+        clause_text = hit.clause.text
+        lexical = [term_match(terms, weights, s) for s in group]
+        top = float(cosine.max())
+        features = ClauseFeatures(
+            coverage=term_match(terms, weights, f"{hit.clause.section} {clause_text}"),
+            sentence_match=max(lexical), focus=_share(focus, f"{hit.clause.section} {clause_text}"),
+            semantic=top, semantic_gap=best_cosine - top, fused=hit.score, dense=hit.dense_score,
+            rank_inverse=1.0 / (1 + rank),
+            number_gap=float(asks_amount and not re.search(r"\d", normalise(clause_text))),
+            year_gap=float(bool(years) and not any(y in clause_text for y in years)),
+            english=float(analysis.english),
+            states_fact=float(bool(fact_check) and fact_check(hit.clause)))
+        sentence_features = [SentenceFeatures(
+            lexical=lexical[i], focus=_share(focus, s), semantic=float(cosine[i]), semantic_gap=top - float(cosine[i]),
+            number=float(asks_amount and bool(re.search(r"\d", normalise(s)))),
+            year=float(any(y in s for y in years)),
+            date=float(analysis.asks_issue_date and bool(FULL_DATE.search(normalise(s)))),
+            short=float(len(s) < 16),
+            states_fact=float(bool(fact_check) and fact_check(hit.clause.model_copy(update={"text": s}))))
+            for i, s in enumerate(group)]
+        out.append(Candidate(hit, rank, features, group, sentence_features))
+    return out
 
 
 def select(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermWeights,
-           candidates: int = CANDIDATES, similarity: SentenceSimilarity | None = None) -> Evidence | None:
-    """The best-supported clause among the first `candidates` hits, with the sentences to quote.
-
-    `similarity` (question-to-sentence cosine from the embedding model) adds meaning where words cannot
-    match, as for English questions over Chinese text. The signature and attachment lines (#end) only
-    answer questions about when a document was issued."""
-    terms = question_terms(analysis)
-    pool = [h for h in hits if analysis.asks_issue_date or not h.clause.clause_id.endswith("#end")][:candidates]
-    split = [sentences(hit.clause.text) for hit in pool]
-    raw = [np.asarray(similarity(hit), dtype=np.float64) if similarity else np.zeros(len(group))
-           for hit, group in zip(pool, split)]
-    bonuses = _semantic_bonus(raw)
-    wants_duty = _DUTY_QUESTION.search(analysis.search_text) is not None
-    best: tuple[float, Evidence] | None = None
-    for rank, (hit, group, bonus) in enumerate(zip(pool, split, bonuses)):
-        if not group:
-            continue
-        lexical = [_sentence_score(s, terms, weights, analysis) for s in group]
-        scored = [(s, lexical[i] + float(bonus[i])) for i, s in enumerate(group)]
-        top_sentence = max(score for _, score in scored)
-        coverage = term_match(terms, weights, f"{hit.clause.section} {hit.clause.text}")
-        if analysis.asks_issue_date and FULL_DATE.search(hit.clause.text):
-            coverage = max(coverage, 0.8)  # the document is identified; its date is what was asked
-        evidence = Evidence(hit=hit, quotes=_quotes(scored, wants_duty), sentence_match=min(max(lexical), 1.0),
-                            coverage=coverage, semantic=float(raw[rank].max()))
-        rank_prior = 1.0 - 0.08 * rank
-        value = (0.45 * coverage + 0.35 * min(top_sentence, 1.2) + 0.2 * hit.score) * rank_prior
-        if best is None or value > best[0]:
-            best = (value, evidence)
-    if best is None:
+           similarity: SentenceSimilarity | None = None, fact_check: FactCheck | None = None,
+           fitted: EvidenceModels | None = None) -> Evidence | None:
+    """The candidate clause most likely to answer, with the sentences to quote (None without candidates)."""
+    fitted = fitted or models()
+    found = candidates(analysis, hits, weights, similarity, fact_check=fact_check)
+    if not found:
         return None
-    evidence = best[1]
-    if _LIST.search(analysis.search_text) and not wants_duty and not analysis.multi:
-        evidence.siblings = _list_siblings(evidence.hit, hits, terms, weights)
+    probabilities = fitted.clause.probability(np.array([c.features.row() for c in found]))
+    best = found[int(np.argmax(probabilities))]
+    answerable = fitted.answerable.probability(np.array([answerable_row(best, probabilities, fitted.sentence)]))
+    evidence = Evidence(hit=best.hit, quotes=_quotes(best, fitted, analysis), probability=float(answerable[0]),
+                        features=best.features)
+    wants_duty = _DUTY_QUESTION.search(analysis.text) is not None
+    if _LIST.search(analysis.text) and not wants_duty and not analysis.multi:
+        terms = question_terms(analysis)
+        evidence.siblings = _list_siblings(best.hit, hits, terms, weights)
         if evidence.siblings:
-            items = sorted([evidence.hit, *evidence.siblings], key=lambda h: h.clause.order)
+            items = sorted([best.hit, *evidence.siblings], key=lambda h: h.clause.order)
             evidence.quotes = [h.clause.text.split("。")[0] + "。" for h in items]
     return evidence
 
 
-def _semantic_bonus(raw: list[np.ndarray]) -> list[np.ndarray]:
-    """Up to SEMANTIC_WEIGHT for the sentences closest in meaning, scaled across all of this question's
-    candidate sentences (one array per clause, like `raw`)."""
-    everything = np.concatenate(raw) if raw else np.zeros(0)
-    if len(everything) == 0 or float(everything.max() - everything.min()) < 1e-6:
-        return [np.zeros(len(r)) for r in raw]
-    low, span = float(everything.min()), float(everything.max() - everything.min())
-    return [SEMANTIC_WEIGHT * (r - low) / span for r in raw]
-
-
-def _quotes(scored: list[tuple[str, float]], wants_duty: bool) -> list[str]:
-    """The best sentence, plus close runners-up, in reading order; a bare heading pulls in what follows it,
-    and a question about who is responsible always gets the clause's 责任单位 note."""
-    order = sorted(range(len(scored)), key=lambda i: -scored[i][1])
-    top = scored[order[0]][1]
-    chosen = {order[0]}
-    for i in order[1:MAX_QUOTES]:
-        if scored[i][1] >= max(0.6 * top, 0.3):
-            chosen.add(i)
-    first = order[0]
-    if len(scored[first][0]) < 16 and first + 1 < len(scored):
+def _quotes(candidate: Candidate, fitted: EvidenceModels, analysis: QuestionAnalysis) -> list[str]:
+    """The sentence most likely to state the answer, plus any other the sentence model rates likely, in
+    reading order; a bare heading pulls in what follows it, and a question about who is responsible gets the
+    clause's 责任单位 note."""
+    group = candidate.sentences
+    p = fitted.sentence.probability(np.array([f.row() for f in candidate.sentence_features]))
+    order = list(np.argsort(-p, kind="stable"))
+    chosen = {int(order[0])} | {int(i) for i in order[1:MAX_QUOTES] if p[i] >= 0.5}
+    first = int(order[0])
+    if candidate.sentence_features[first].short and first + 1 < len(group):
         chosen.add(first + 1)
-    quotes = [scored[i][0] for i in sorted(chosen)][:MAX_QUOTES]
-    duty = next((s for s, _ in scored if _DUTY_NOTE.match(s)), None)
-    if wants_duty and duty and duty not in quotes:
-        quotes.append(duty)
+    quotes = [group[i] for i in sorted(chosen)][:MAX_QUOTES]
+    duty = candidate.hit.clause.duty
+    if duty and _DUTY_QUESTION.search(analysis.text):
+        note = next((s for s in group if duty in s), None)
+        if note and note not in quotes:
+            quotes.append(note)
     return quotes
-
-
-def _item_number(clause_id: str) -> str:
-    return clause_id.rsplit(".", 1)[-1]
 
 
 def _list_siblings(hit: SearchHit, hits: list[SearchHit], terms: list[str], weights: TermWeights
@@ -189,13 +263,11 @@ def _list_siblings(hit: SearchHit, hits: list[SearchHit], terms: list[str], weig
     bullets (基本原则, 工作方针…), and for numbered items when the question matches their common heading
     (「三大战略是哪三个」) better than the item found."""
     clause = hit.clause
-    if "." not in clause.clause_id.split("#", 1)[1] or "~" in clause.clause_id:
+    if clause.parent_id is None or clause.part > 1 or clause.kind not in ("bullet", "item", "subitem", "section"):
         return []
-    parent = clause.clause_id.rsplit(".", 1)[0]
-    bullet = _item_number(clause.clause_id).startswith("b")
+    bullet = clause.kind == "bullet"
     if not bullet and (len(clause.section_path) < 2 or term_match(terms, weights, clause.section_path[-2])
                        <= term_match(terms, weights, clause.section_path[-1])):
         return []
-    return [h for h in hits if h is not hit and "~" not in h.clause.clause_id and h.clause.doc_id == clause.doc_id
-            and h.clause.clause_id.rsplit(".", 1)[0] == parent
-            and _item_number(h.clause.clause_id).startswith("b") == bullet]
+    return [h for h in hits if h is not hit and h.clause.part == 1 and h.clause.doc_id == clause.doc_id
+            and h.clause.parent_id == clause.parent_id and (h.clause.kind == "bullet") == bullet]

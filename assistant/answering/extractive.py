@@ -35,7 +35,8 @@ class CitationList:
         meta = self.documents[hit.clause.doc_id]
         self.items.append(Citation(
             n=len(self.items) + 1, doc_id=meta.doc_id, title=meta.title, province=meta.province,
-            section=hit.clause.section, clause_id=hit.clause.clause_id, text=hit.clause.text, score=hit.score))
+            section=hit.clause.section, clause_id=hit.clause.clause_id, text=hit.clause.text, score=hit.score,
+            page=hit.clause.page))
         return len(self.items)
 
 
@@ -52,9 +53,12 @@ def _quote_block(evidence: Evidence, citations: CitationList, english: bool) -> 
         return _list_block(evidence, citations, meta, english)
     n = citations.cite(evidence.hit)
     quote = join_quotes(evidence.quotes, evidence.hit.clause.text)
+    page = evidence.hit.clause.page
     if english:
-        return f"According to {_source(meta, True)}, section “{evidence.hit.clause.section}”: “{quote}” [{n}]"
-    return f"根据{_source(meta, False)}“{evidence.hit.clause.section}”：“{quote}”[{n}]"
+        where = f", page {page}" if page else ""
+        return f"According to {_source(meta, True)}, section “{evidence.hit.clause.section}”{where}: “{quote}” [{n}]"
+    where = f"（第{page}页）" if page else ""
+    return f"根据{_source(meta, False)}“{evidence.hit.clause.section}”{where}：“{quote}”[{n}]"
 
 
 def join_quotes(quotes: list[str], clause_text: str) -> str:
@@ -121,11 +125,11 @@ def _covered_provinces(documents: dict[str, DocumentMeta]) -> str:
 
 
 def _not_covered(analysis: QuestionAnalysis, documents: dict[str, DocumentMeta]) -> str:
-    missing = "、".join(analysis.missing_provinces)
+    missing = analysis.missing_provinces + analysis.missing_places
     if analysis.english:
-        names = ", ".join(BY_NAME[p].english for p in analysis.missing_provinces if p in BY_NAME)
+        names = ", ".join(BY_NAME[p].english if p in BY_NAME else p for p in missing)
         return f"The knowledge base holds no documents of {names}."
-    return f"知识库未收录{missing}的文件（已收录：{_covered_provinces(documents)}）。"
+    return f"知识库未收录{'、'.join(missing)}的文件（已收录：{_covered_provinces(documents)}）。"
 
 
 def _refusal(analysis: QuestionAnalysis, results: list[ScopeResult], citations: CitationList,
@@ -135,7 +139,7 @@ def _refusal(analysis: QuestionAnalysis, results: list[ScopeResult], citations: 
             else "知识库中未找到该问题的答案。")
     if reason:
         text += f" {reason.strip()}" if english else reason
-    offered = [] if analysis.missing_provinces and not analysis.provinces else [
+    offered = [] if (analysis.missing_provinces or analysis.missing_places) and not analysis.provinces else [
         hit for r in results for hit in r.hits[:RELATED_OFFERED]][:RELATED_OFFERED]
     if offered:
         text += "\nPossibly related:" if english else "\n可能相关："
@@ -148,7 +152,7 @@ def _refusal(analysis: QuestionAnalysis, results: list[ScopeResult], citations: 
 
 def refusal_reason(analysis: QuestionAnalysis, documents: dict[str, DocumentMeta]) -> str | None:
     """A reason to refuse that needs no retrieval: a province or a year the corpus does not cover."""
-    if analysis.missing_provinces and not analysis.provinces:
+    if (analysis.missing_provinces or analysis.missing_places) and not analysis.provinces:
         return _not_covered(analysis, documents)
     if analysis.unsupported_years:
         years = "、".join(str(y) for y in analysis.unsupported_years)

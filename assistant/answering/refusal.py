@@ -1,52 +1,89 @@
-"""Whether the corpus supports an answer: a calibrated threshold on the evidence strength.
+"""Whether a clause answers the question: small logistic models fitted on the dev split, saved as data.
 
-The threshold lives in refusal_threshold.json, written by `assistant eval --calibrate` from the dev split of
-the evaluation set (the value that best separates answerable from unanswerable questions there).
+Three models share one file (`evidence_model.json`, written by `assistant eval --calibrate`):
+- `clause`: P(this retrieved clause holds the answer), from general features (evidence.py); the most
+  probable clause is the one cited.
+- `answerable`: P(the corpus answers the question at all), from the chosen clause's features and its
+  `clause` probability; under the fitted threshold the question is refused.
+- `sentence`: P(this sentence of the chosen clause states the answer), which picks the sentences quoted.
+Fitting uses scikit-learn; answering only needs the coefficients (numpy), so no fit happens at query time.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+import time
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from pydantic import BaseModel
 
-THRESHOLD_FILE = Path(__file__).with_name("refusal_threshold.json")
+MODEL_FILE = Path(__file__).with_name("evidence_model.json")
 
 
-class RefusalThreshold(BaseModel):
-    min_strength: float
-    calibrated_on: str = ""
-    dev_accuracy: float | None = None
+class LinearModel(BaseModel):
+    """A standardised logistic model: P = sigmoid(((x - mean) / scale) · coef + intercept)."""
+
+    features: list[str]
+    coef: list[float]
+    intercept: float
+    mean: list[float]
+    scale: list[float]
+
+    def probability(self, rows: np.ndarray) -> np.ndarray:
+        z = (np.atleast_2d(rows) - np.asarray(self.mean)) / np.asarray(self.scale)
+        return 1.0 / (1.0 + np.exp(-(z @ np.asarray(self.coef) + self.intercept)))
+
+
+class EvidenceModels(BaseModel):
+    clause: LinearModel
+    answerable: LinearModel
+    sentence: LinearModel
+    threshold: float  # the `answerable` probability under which a question is refused
+    fitted_on: str
+    fitted_at: str
+    dev_balanced_accuracy: float
+
+
+def fit_linear(names: Sequence[str], rows: np.ndarray, labels: np.ndarray) -> LinearModel:
+    """Logistic regression with balanced classes on standardised features."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean = rows.mean(axis=0)
+    scale = np.where(rows.std(axis=0) > 1e-9, rows.std(axis=0), 1.0)
+    model = LogisticRegression(class_weight="balanced", C=1.0, max_iter=2000)
+    model.fit((rows - mean) / scale, labels)
+    return LinearModel(features=list(names), coef=model.coef_[0].round(5).tolist(),
+                       intercept=round(float(model.intercept_[0]), 5), mean=mean.round(5).tolist(),
+                       scale=scale.round(5).tolist())
+
+
+def best_threshold(best_probability: np.ndarray, answerable: np.ndarray) -> tuple[float, float]:
+    """The refusal threshold with the best balanced accuracy on (P(answerable), gold answerable);
+    the middle of the best plateau, away from either edge. Returns (threshold, balanced accuracy)."""
+    grid = np.round(np.arange(0.02, 0.99, 0.01), 2)
+    scores = []
+    for t in grid:
+        said = best_probability >= t
+        hit = said[answerable].mean() if answerable.any() else 1.0
+        refused = (~said[~answerable]).mean() if (~answerable).any() else 1.0
+        scores.append(round(float((hit + refused) / 2), 4))
+    top = max(scores)
+    plateau = [float(t) for t, s in zip(grid, scores) if s == top]
+    return plateau[len(plateau) // 2], top
 
 
 @lru_cache(maxsize=1)
-def threshold() -> RefusalThreshold:
-    return RefusalThreshold.model_validate_json(THRESHOLD_FILE.read_text(encoding="utf-8"))
+def models() -> EvidenceModels:
+    return EvidenceModels.model_validate_json(MODEL_FILE.read_text(encoding="utf-8"))
 
 
-def save_threshold(value: RefusalThreshold) -> None:
-    THRESHOLD_FILE.write_text(json.dumps(value.model_dump(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    threshold.cache_clear()
+def save_models(value: EvidenceModels, path: Path = MODEL_FILE) -> None:
+    path.write_text(json.dumps(value.model_dump(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    models.cache_clear()
 
 
-_trial_value: float | None = None
-
-
-def min_strength() -> float:
-    """The threshold in force: the calibrated one, or a trial value while calibrating."""
-    return _trial_value if _trial_value is not None else threshold().min_strength
-
-
-@contextmanager
-def trial(value: float) -> Iterator[None]:
-    """Use `value` for the duration of a calibration run (single-threaded use only)."""
-    global _trial_value
-    _trial_value = value
-    try:
-        yield
-    finally:
-        _trial_value = None
+def stamp() -> str:
+    return time.strftime("%Y-%m-%d")

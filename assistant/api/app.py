@@ -17,9 +17,9 @@ from ..assistant import Assistant
 from ..settings import Settings, get_settings
 from .docs import install_offline_docs, swagger_assets
 from .errors import UnhandledErrors, install_error_handlers
-from .limits import BodySizeLimit
+from .limits import UPLOAD_OVERHEAD, BodySizeLimit
 from .metrics import RequestMetrics, register_llm_metrics
-from .routers import admin, ask, chat, documents, health, search, widget
+from .routers import admin, admin_documents, ask, chat, compare, documents, health, models, search, widget
 from .security import AccessPolicy, admin_client, authenticated_client
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,8 @@ log = logging.getLogger(__name__)
 DESCRIPTION = """政策问答助手的 HTTP 接口：回答关于各省质量强省政策文件的问题，并引用原文条款。
 
 * 认证：请求头 `X-API-Key`（或 `Authorization: Bearer <key>`）；服务器仅绑定本机地址时默认开放。
-* 所有错误均为 `{"error": {"code": ..., "message": "中文说明"}}`。
+* 所有错误均为 `{"error": {"code": ..., "message": "中文说明", "type": ..., "param": ...}}`（OpenAI 的错误格式）。
+* OpenAI 兼容：`GET /v1/models`、`POST /v1/chat/completions`，官方 SDK 可直接使用（`base_url=…/v1`，模型 `policy-qa`）。
 * 条款编号含 `#`（如 `hunan-2017#1.4.b2`），在路径中请编码为 `%23`。
 """
 
@@ -42,7 +43,8 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if app.state.assistant is None and app.state.load_error is None:
             log.info("Loading the index")
-            app.state.assistant = await run_in_threadpool(Assistant, settings)
+            app.state.assistant = await run_in_threadpool(lambda: Assistant(settings, stale_ok=True))
+            app.state.assistant.catch_up()  # corpus changes since the last build: indexed in the background
         yield
 
     docs_assets = swagger_assets()
@@ -62,16 +64,19 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
     register_llm_metrics()
 
     v1 = APIRouter(prefix="/v1", dependencies=[Depends(authenticated_client)])
-    for module in (ask, search, documents, chat):
+    public = (ask, search, compare, documents, chat, models)
+    for module in public:
         v1.include_router(module.router)
-    v1.include_router(admin.router, dependencies=[Depends(admin_client)])
+    for module in (admin, admin_documents):  # the one place where admin rights are required
+        v1.include_router(module.router, dependencies=[Depends(admin_client)])
     app.include_router(v1)
-    app.include_router(_unknown_v1_paths([m.router for m in (ask, search, documents, chat, admin)]), prefix="/v1")
+    app.include_router(_unknown_v1_paths([m.router for m in (*public, admin, admin_documents)]), prefix="/v1")
     app.include_router(health.router)
     app.include_router(widget.router)
 
     # Added innermost first: metrics see every response, CORS headers reach error responses too.
-    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes,
+                       uploads={admin_documents.UPLOAD_PATH: settings.max_document_bytes + UPLOAD_OVERHEAD})
     app.add_middleware(UnhandledErrors)
     app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                        allow_headers=["Content-Type", "X-API-Key", "Authorization"], expose_headers=["Retry-After"],

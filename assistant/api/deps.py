@@ -28,6 +28,8 @@ AssistantDep = Annotated[Assistant, Depends(get_assistant)]
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for error statuses, all with the one error body."""
     descriptions = {400: "请求有误（空问题、问题过长、未知的省份或文档、无效 JSON）", 401: "缺少或无效的 API 密钥",
-                    404: "文档或条款不存在", 409: "操作正在进行", 413: "请求体过大", 422: "参数类型或取值不符合要求",
+                    403: "密钥的角色不允许此操作", 404: "文档或条款不存在",
+                    409: "操作正在进行，或与现有文档冲突（重复文档、删除最后一份文档）",
+                    413: "请求体或文件过大", 422: "参数类型或取值不符合要求",
                     429: "请求过于频繁", 500: "服务器内部错误", 503: "索引尚未就绪"}
     return {s: {"model": ErrorBody, "description": descriptions.get(s, "错误")} for s in statuses}

@@ -1,4 +1,6 @@
-"""HTTP errors: every failure leaves the server as {"error": {"code", "message"}} with a Chinese message.
+"""HTTP errors: every failure leaves the server as {"error": {"code", "message", "type", "param"}} with a
+Chinese message: OpenAI's error shape, so OpenAI SDKs raise their usual exception classes (`type` and `param`
+follow OpenAI; `code` stays our stable code).
 
 Domain errors (AssistantError and the API's own subclasses below) carry their status; FastAPI's validation
 errors and Starlette's HTTP errors are translated; anything else is logged here and answered with a generic 500
@@ -13,6 +15,7 @@ import re
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Receive, Scope, Send
 
@@ -40,6 +43,12 @@ class Unauthorized(AssistantError):
     http_status = 401
 
 
+class Forbidden(AssistantError):
+    """A valid key whose role does not allow the call."""
+
+    http_status = 403
+
+
 class RateLimited(AssistantError):
     http_status = 429
 
@@ -52,24 +61,58 @@ class Conflict(AssistantError):
     http_status = 409
 
 
+class UnsupportedParameter(AssistantError):
+    """A request feature this server does not implement (n > 1, tools, images): refused, never silently dropped."""
+
+    def __init__(self, message: str, param: str):
+        super().__init__(message)
+        self.param = param
+
+
+class ModelNotFound(AssistantError):
+    """A model id other than ours: OpenAI's 404 `model_not_found`."""
+
+    http_status = 404
+
+    def __init__(self, message: str, param: str = "model"):
+        super().__init__(message)
+        self.param = param
+
+
+def error_type(status: int) -> str:
+    """OpenAI's error `type` for a status."""
+    if status >= 500:
+        return "server_error"
+    return {401: "authentication_error", 403: "permission_error", 429: "rate_limit_error"}.get(
+        status, "invalid_request_error")
+
+
 def error_code(error: AssistantError) -> str:
     """InvalidQuestion → invalid_question: the class name is the stable code."""
     return re.sub(r"(?<!^)(?=[A-Z])", "_", type(error).__name__).lower()
 
 
-def error_response(status: int, code: str, message: str, *, details: list[dict[str, str]] | None = None,
-                   headers: dict[str, str] | None = None) -> JSONResponse:
-    body: dict = {"code": code, "message": message}
+def error_body(status: int, code: str, message: str, *, param: str | None = None,
+               details: list[dict[str, str]] | None = None) -> dict:
+    body: dict = {"code": code, "message": message, "type": error_type(status), "param": param}
     if details:
         body["details"] = details
-    return JSONResponse({"error": body}, status_code=status, headers=headers)
+    return {"error": body}
+
+
+def error_response(status: int, code: str, message: str, *, param: str | None = None,
+                   details: list[dict[str, str]] | None = None,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(error_body(status, code, message, param=param, details=details), status_code=status,
+                        headers=headers)
 
 
 def error_payload(error: Exception) -> dict:
     """The error object for channels that cannot change the status any more (a stream already started)."""
     if isinstance(error, AssistantError):
-        return {"error": {"code": error_code(error), "message": error.message}}
-    return {"error": {"code": "internal_error", "message": INTERNAL_MESSAGE}}
+        return error_body(error.http_status, error_code(error), error.message,
+                          param=getattr(error, "param", None))
+    return error_body(500, "internal_error", INTERNAL_MESSAGE)
 
 
 # -- validation errors ------------------------------------------------------------------------------
@@ -105,8 +148,9 @@ def _field(loc: tuple) -> str:
     return ".".join(parts) or "请求体"
 
 
-def validation_details(error: RequestValidationError) -> tuple[str, str, list[dict[str, str]]]:
-    """(code, message, details) for a request FastAPI could not parse or validate."""
+def validation_details(error: RequestValidationError | ValidationError) -> tuple[str, str, list[dict[str, str]]]:
+    """(code, message, details) for a request FastAPI (or the Gradio API, with the same models) could not
+    parse or validate."""
     details: list[dict[str, str]] = []
     for item in error.errors():
         kind = item.get("type", "")
@@ -128,13 +172,15 @@ async def _assistant_error(request: Request, error: Exception) -> JSONResponse:
     if status >= 500:
         log.error("%s on %s %s: %s", type(error).__name__, request.method, request.url.path, error.message)
     headers = {"Retry-After": str(error.retry_after)} if isinstance(error, RateLimited) else None
-    return error_response(status, error_code(error), error.message, headers=headers)
+    return error_response(status, error_code(error), error.message, param=getattr(error, "param", None),
+                          headers=headers)
 
 
 async def _validation_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     code, message, details = validation_details(error)
-    return error_response(400 if code == "invalid_json" else 422, code, message, details=details)
+    return error_response(400 if code == "invalid_json" else 422, code, message, details=details,
+                          param=details[0]["field"] if details else None)
 
 
 async def _http_error(request: Request, error: Exception) -> JSONResponse:

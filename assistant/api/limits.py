@@ -10,6 +10,7 @@ from .asgi import ResponseTracker
 from .errors import error_response
 
 DRAIN_LIMIT = 4 * 1024 * 1024  # over-long bodies up to this size are read and discarded before the 413
+UPLOAD_OVERHEAD = 64_000  # multipart boundaries and form fields around an uploaded file
 
 
 class BodyTooLarge(HTTPException):
@@ -21,21 +22,24 @@ class BodyTooLarge(HTTPException):
 
 
 class BodySizeLimit:
-    """Refuses bodies over `limit` bytes under `prefix`: at once by Content-Length, else while reading."""
+    """Refuses bodies over `limit` bytes under `prefix`: at once by Content-Length, else while reading.
+    Paths under a key of `uploads` (document uploads) get that larger limit instead."""
 
-    def __init__(self, app: ASGIApp, limit: int, prefix: str = "/v1/"):
+    def __init__(self, app: ASGIApp, limit: int, prefix: str = "/v1/", uploads: dict[str, int] | None = None):
         self.app = app
         self.limit = limit
         self.prefix = prefix
+        self.uploads = uploads or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
             await self.app(scope, receive, send)
             return
+        limit = next((size for path, size in self.uploads.items() if scope["path"].startswith(path)), self.limit)
         declared = Headers(scope=scope).get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+        if declared is not None and declared.isdigit() and int(declared) > limit:
             drained = int(declared) <= DRAIN_LIMIT and await _drain(receive, 0)
-            await self._reject(scope, receive, send, keep_alive=drained)
+            await self._reject(scope, receive, send, limit, keep_alive=drained)
             return
 
         received = 0
@@ -46,10 +50,10 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.limit:
+                if received > limit:
                     if message.get("more_body", False):
                         await _drain(receive, received)
-                    raise BodyTooLarge(self.limit)
+                    raise BodyTooLarge(limit)
             return message
 
         try:
@@ -57,10 +61,10 @@ class BodySizeLimit:
         except BodyTooLarge:
             if tracker.started:
                 raise
-            await self._reject(scope, receive, send, keep_alive=False)
+            await self._reject(scope, receive, send, limit, keep_alive=False)
 
-    async def _reject(self, scope: Scope, receive: Receive, send: Send, *, keep_alive: bool) -> None:
-        response = error_response(413, "payload_too_large", BodyTooLarge(self.limit).message,
+    async def _reject(self, scope: Scope, receive: Receive, send: Send, limit: int, *, keep_alive: bool) -> None:
+        response = error_response(413, "payload_too_large", BodyTooLarge(limit).message,
                                   headers=None if keep_alive else {"Connection": "close"})
         await response(scope, receive, send)
 

@@ -6,7 +6,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from ..models import Answer, Citation, Clause, DocumentMeta, SearchHit
+from ..access import KeyRecord
+from ..models import Answer, Citation, Clause, CompareTable, DocumentMeta, SearchHit
+from ..updater import IndexState
 
 Filter = str | list[str] | None
 MAX_HISTORY_TURNS = 20
@@ -15,11 +17,14 @@ MAX_HISTORY_TURNS = 20
 class ErrorDetail(BaseModel):
     code: str = Field(description="Stable machine-readable code, e.g. invalid_question, unauthorized.")
     message: str = Field(description="Message for end users, in Chinese.")
+    type: str = Field(description="OpenAI's error type: invalid_request_error, authentication_error, "
+                                  "permission_error, rate_limit_error or server_error.")
+    param: str | None = Field(None, description="The request field at fault, when there is one.")
     details: list[dict[str, str]] | None = Field(None, description="Per-field problems of a malformed request.")
 
 
 class ErrorBody(BaseModel):
-    """Every error response has this shape, whatever the status."""
+    """Every error response has this shape, whatever the status (OpenAI's, so its SDKs understand it)."""
 
     error: ErrorDetail
 
@@ -46,10 +51,19 @@ class AskResponse(BaseModel):
     answerable: bool
     citations: list[Citation]
     mode: Literal["extractive", "llm"]
+    table: CompareTable | None = Field(None, description="For comparison questions: the table the answer renders.")
 
     @classmethod
     def of(cls, answer: Answer) -> AskResponse:
         return cls.model_validate(answer.contract())
+
+
+class CompareRequest(BaseModel):
+    topic: str = Field(description="A topic or a comparison question.", examples=["各省对首席质量官制度有什么要求？"])
+    province: Filter = Field(None, description="Only these provinces; default: those the topic names, else all.")
+    doc_id: Filter = Field(None, description="Only these documents.")
+    page: int = Field(1, ge=1, description="Page of a table with more rows than POLICYQA_COMPARE_PAGE_SIZE.")
+    format: Literal["json", "csv", "markdown"] = Field("json", description="csv and markdown come as downloads.")
 
 
 class SearchRequest(BaseModel):
@@ -89,7 +103,15 @@ class DocumentSummary(DocumentMeta):
 
 
 class DocumentList(BaseModel):
-    documents: list[DocumentSummary]
+    documents: list[DocumentSummary] = Field(description="The documents of the index in use.")
+    index: IndexState = Field(description="Whether an update is running; corpus changes not indexed yet.")
+
+
+class DocumentChange(BaseModel):
+    """An accepted change to the corpus; the index is updated in the background (see `index`)."""
+
+    document: DocumentMeta
+    index: IndexState
 
 
 class ClauseOut(BaseModel):
@@ -135,6 +157,7 @@ class Readiness(BaseModel):
     documents: int
     clauses: int
     index_built_at: str
+    index: IndexState
 
 
 class ReindexResult(BaseModel):
@@ -144,16 +167,30 @@ class ReindexResult(BaseModel):
     build_seconds: float
 
 
-# -- OpenAI-compatible chat completions ------------------------------------------------------------
+class KeyRequest(BaseModel):
+    name: str = Field(min_length=1, max_length=100, description="Who holds the key; also the chat login name.")
+    role: Literal["reader", "admin"] = "reader"
+    collections: list[str] = Field(min_length=1, description="Collections it may read; '*' means every one.",
+                                   examples=[["公开"]])
+
+
+class CreatedKey(BaseModel):
+    key: str = Field(description="The key itself: shown this once, only its hash is stored.")
+    record: KeyRecord
+
+
+# -- OpenAI-compatible chat completions and models ------------------------------------------------
 
 class ContentPart(BaseModel):
-    type: str
+    type: str = Field(description="Only `text` is supported; images, audio and files are refused with 400.")
     text: str | None = None
 
 
 class ChatMessage(BaseModel):
-    role: Literal["system", "developer", "user", "assistant", "tool"]
+    role: Literal["system", "developer", "user", "assistant", "tool", "function"]
     content: str | list[ContentPart] | None = None
+    tool_calls: list[dict[str, Any]] | None = Field(None, description="Not supported: refused with 400.")
+    function_call: dict[str, Any] | None = Field(None, description="Not supported: refused with 400.")
 
     def text(self) -> str:
         if isinstance(self.content, list):
@@ -161,12 +198,23 @@ class ChatMessage(BaseModel):
         return self.content or ""
 
 
-class ChatCompletionRequest(BaseModel):
-    """The subset of OpenAI's request that matters here; other fields (temperature…) are accepted and ignored."""
+class StreamOptions(BaseModel):
+    include_usage: bool = Field(False, description="Send a last chunk with `usage` and no choices.")
 
-    model: str | None = None
+
+class ChatCompletionRequest(BaseModel):
+    """OpenAI's request. Sampling fields (temperature, max_tokens…) are accepted and ignored, since answers are
+    quotes; features that would change the answer's form (n > 1, tools, images) are refused with 400."""
+
+    model: str | None = Field(None, description="`policy-qa` (see GET /v1/models); omitted means the same.")
     messages: list[ChatMessage] = Field(min_length=1, max_length=100)
     stream: bool = False
+    stream_options: StreamOptions | None = None
+    n: int | None = Field(None, description="Only 1 is supported.")
+    tools: list[dict[str, Any]] | None = Field(None, description="Not supported: refused with 400.")
+    tool_choice: str | dict[str, Any] | None = Field(None, description="Only `none` is supported.")
+    functions: list[dict[str, Any]] | None = Field(None, description="Not supported: refused with 400.")
+    function_call: str | dict[str, Any] | None = Field(None, description="Only `none` is supported.")
     province: Filter = Field(None, description="Extension: only these provinces.")
     doc_id: Filter = Field(None, description="Extension: only these documents.")
 
@@ -183,6 +231,8 @@ class ChatCompletionChoice(BaseModel):
 
 
 class Usage(BaseModel):
+    """Approximate token counts (see `openai_compat.count_tokens`): deterministic, no tokenizer needed."""
+
     prompt_tokens: int
     completion_tokens: int
     total_tokens: int
@@ -199,4 +249,15 @@ class ChatCompletion(BaseModel):
     answerable: bool = Field(description="Extension: false when the corpus does not support an answer.")
 
 
-ChatCompletionChunk = dict[str, Any]
+class Model(BaseModel):
+    """One model as OpenAI's GET /v1/models lists it."""
+
+    id: str
+    object: Literal["model"] = "model"
+    created: int = Field(description="When the index behind it was built (Unix seconds).")
+    owned_by: str
+
+
+class ModelList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[Model]

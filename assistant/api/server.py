@@ -16,7 +16,10 @@ log = logging.getLogger(__name__)
 
 def mount_ui(app: FastAPI, assistant: Assistant | None, error_message: str | None = None) -> bool:
     """Mount the chat UI at /, registered last so it never shadows the API; skipped if the UI is missing.
-    Without an assistant the UI shows `error_message` as a banner instead of a chat."""
+    Without an assistant the UI shows `error_message` as a banner instead of a chat.
+
+    The chat and its programmatic API (/gradio_api/…) ask for a login, checked against the API's keys, unless
+    the server runs open (loopback) with no key at all; every callback checks the session's principal again."""
     try:
         from ..ui import build_ui
     except ImportError as error:
@@ -24,7 +27,11 @@ def mount_ui(app: FastAPI, assistant: Assistant | None, error_message: str | Non
         return False
     import gradio as gr
 
-    gr.mount_gradio_app(app, build_ui(assistant, error_message), path="/", footer_links=[])
+    policy = app.state.policy
+    login = not policy.open or policy.keys
+    gr.mount_gradio_app(app, build_ui(assistant, error_message, principal_of=policy.chat_principal), path="/",
+                        footer_links=[], auth=policy.login if login else None,
+                        auth_message="请使用密钥名称作为用户名、API 密钥作为密码登录。" if login else None)
     return True
 
 
@@ -34,7 +41,8 @@ def build_app(assistant: Assistant | None = None, settings: Settings | None = No
     load_error = None
     if assistant is None:
         try:
-            assistant = Assistant(settings, show_progress=True)
+            assistant = Assistant(settings, show_progress=True, stale_ok=True)
+            assistant.catch_up()  # corpus changes since the last build are indexed while questions are answered
         except AssistantError as error:  # a broken corpus or index: stay up and say why, never crash
             log.error("索引无法加载：%s", error.message)
             load_error = f"索引无法加载：{error.message}"

@@ -1,4 +1,5 @@
-"""Load the corpus: every supported file in the corpus folder, with metadata from the text and the manifest."""
+"""Load the corpus: every supported file in the corpus folder, cleaned of web-page leftovers, with metadata
+from the text and the manifest."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import yaml
 
 from ..errors import CorpusError
 from ..models import DocumentMeta
+from .cleaning import clean_text
 from .loaders import LOADERS, load_text
-from .metadata import detect_metadata, slug
+from .metadata import content_hash, document_meta, extract_metadata, slug
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +24,7 @@ MANIFEST_NAME = "manifest.yaml"
 @dataclass(frozen=True)
 class SourceDocument:
     meta: DocumentMeta
-    text: str
+    text: str  # the document without navigation, page furniture and metadata tables: what is chunked and quoted
 
 
 @dataclass(frozen=True)
@@ -63,23 +65,25 @@ def corpus_fingerprint(corpus_dir: Path) -> str:
     return digest.hexdigest()
 
 
+def read_document(path: Path, overrides: dict | None = None) -> SourceDocument:
+    """One file: its cleaned text and its metadata (from the text, then the manifest entry `overrides`)."""
+    cleaned = clean_text(load_text(path))
+    log.debug("%s: %d lines of page furniture removed", path.name, len(cleaned.removed))
+    meta = document_meta(slug(path), path, extract_metadata(cleaned), overrides or {}, content_hash(cleaned.text))
+    return SourceDocument(meta=meta, text=cleaned.text)
+
+
 def load_corpus(corpus_dir: Path) -> Corpus:
     """Read every document; a file that cannot be read stops the load with a message naming it."""
     manifest = _read_manifest(corpus_dir)
     documents: list[SourceDocument] = []
     seen_ids: set[str] = set()
     for path in corpus_files(corpus_dir):
-        text = load_text(path)
-        fields: dict = {"doc_id": slug(path), "title": path.stem, "province": "未知"}
-        fields.update(detect_metadata(path, text))
-        fields.update({k: v for k, v in manifest.get(path.name, {}).items() if v is not None and k != "file"})
-        fields["source_file"] = path.name
-        fields["date"] = str(fields["date"]) if fields.get("date") else None
-        meta = DocumentMeta(**fields)
-        if meta.doc_id in seen_ids:
-            raise CorpusError(f"文档编号重复：{meta.doc_id}（{path.name}）")
-        seen_ids.add(meta.doc_id)
-        documents.append(SourceDocument(meta=meta, text=text))
+        document = read_document(path, manifest.get(path.name))
+        if document.meta.doc_id in seen_ids:
+            raise CorpusError(f"文档编号重复：{document.meta.doc_id}（{path.name}）")
+        seen_ids.add(document.meta.doc_id)
+        documents.append(document)
     if not documents:
         raise CorpusError(f"文档目录中没有可用的文档：{corpus_dir}")
     log.info("loaded %d documents from %s", len(documents), corpus_dir)

@@ -1,59 +1,473 @@
-"""Document metadata: read from the text itself (标题, 发布日期, 成文日期), then overridden by the manifest."""
+"""Document metadata read from the text (title, issuer, 文号, date, place, type); the manifest overrides it.
+
+Places come from jionlp's dictionary of administrative divisions (扬州市 → 江苏), Chinese numerals from cn2an,
+script from opencc (assistant.text): the only word lists here are general ones (all document types, all
+organ-name endings). Which date counts, in order: the 成文日期 row, the signature date (or a dating note such as
+（2023年3月10日…通过）), the 发布日期 row of a metadata table or a date alone above the body, then a web page's
+posting time (a date on a line with a visit counter, a font switch, 来源 or a 发布时间 label), which says when the
+page went up, not when the document was written, and is ignored when it contradicts the year of the 文号; last,
+the 文号's year alone.
+"""
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from ..provinces import find_provinces
+from ..models import DocumentMeta
+from ..places import load_jionlp
+from ..provinces import PROVINCES, province_named
+from ..text import normalise, to_simplified
+from .cleaning import (ISSUER_LABELS, NUMBER_LABELS, PAGE_TIME_LABELS, PUBLISHED_DATE_LABELS, SOURCE_LABELS,
+                       TITLE_LABELS, WRITTEN_DATE_LABELS, CleanedText, MetaRow)
 
-_TITLE_ENDINGS = ("通知", "意见", "方案", "办法", "规划", "纲要", "决定", "规定", "细则", "措施")
-_PUBLISHED = re.compile(r"发布日期[:：]\s*(\d{4})[-年.](\d{1,2})[-月.](\d{1,2})")
-_WRITTEN = re.compile(r"成文日期[:：]\s*(\d{4})[-年.](\d{1,2})[-月.](\d{1,2})")
-_SIGNED = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+# General: the 15 kinds of 党政机关公文 (决议…纪要) plus the names normative documents carry (规划, 方案, 办法…).
+DOC_TYPES = ("决议", "决定", "命令", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复", "议案",
+             "函", "纪要", "规划", "纲要", "方案", "计划", "办法", "规定", "细则", "措施", "条例", "规则", "规程",
+             "要点", "指南", "指引", "守则", "制度", "章程", "清单", "目录", "名单", "公约", "标准", "规范", "导则",
+             "公示", "倡议书", "倡议", "公开信", "说明", "解读", "问答", "安排", "行动", "若干政策")
+# General: how the names of Chinese public bodies end (人民政府, 办公厅, 委员会, 局, 厅…).
+_ORGAN_END = re.compile(r"(人民政府|政府|办公厅|办公室|委员会|管委会|领导小组|局|厅|委|部|署|院|办|中心|会|所|处|站|"
+                        r"科|室|组|队|公司|集团|学校|大学|学院)$")
+_SENTENCE_PUNCT = re.compile(r"[，,。；;！？!?：:“”\"《》]")
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|"
+                        r"第[一二三四五六七八九十百]+[章节条部分])")
+_TRAILING_NOTE = re.compile(r"\s*[（(][^（）()]*[)）]$")
+_HEAD_LINES = 25
+_PAGE_NOTE = re.compile(r"\s*[（(](?:全文|附全文|原文|图解|文字版|图文|附件|含附件|附解读)[)）]")  # general page notes
+
+_YEAR_CN = "〇○◯零OoＯО0一二三四五六七八九"  # the zero is printed in many look-alikes: 二OO二, 二○一○
+_DATE = re.compile(
+    r"(?<!\d)(?P<y>(?:1[89]|20)\d{2})\s*(?:年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
+    r"|(?P<sep>[-/.－／—–])(?P<m2>\d{1,2})(?P=sep)(?P<d2>\d{1,2})(?!\d))"
+    rf"|(?P<cy>[{_YEAR_CN}]{{4}})\s*年\s*(?P<cm>[一二三四五六七八九十]{{1,2}})\s*月\s*(?P<cd>[一二三四五六七八九十]{{1,3}})\s*日")
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*[\u4e00-\u9fff]{0,3}\s*"
+                         r"\d{1,5}\s*号")
+_SIGNATURE_TAIL = re.compile(r"[)）]?\s*(?:印发|发布|公布)?\s*(?:[（(][^（）()]{1,20}[)）])?")
+_DATING_NOTE = re.compile(r"[（(][^（）()]*[)）]")  # （2023年3月10日省人民政府第5次常务会议通过）
+_SEAL = re.compile(r"\s*[（(](?:盖章|印章|代章|章|印|公章|签章)[)）]\s*$")  # where the seal goes: （盖章）
+_CLOSING = re.compile(r"^(?:特此|专此|此|现予|现将)")  # 特此通知, 此函: closing formulae, not titles
+
+DateSource = Literal["written", "signature", "published", "page", "number"]
 
 
-def _iso(match: re.Match[str]) -> str:
-    year, month, day = match.groups()
-    return f"{year}-{int(month):02d}-{int(day):02d}"
+@dataclass(frozen=True)
+class Place:
+    province: str  # short name, as in assistant.provinces: 江苏
+    city: str | None  # prefecture-level: 扬州市 (None for a province-level issuer or a municipality)
+    county: str | None
 
 
-def detect_title(text: str) -> str | None:
-    """The first short line that reads like a document title (ends in 通知, 意见, 方案…)."""
-    for line in text.splitlines()[:8]:
-        line = line.strip()
-        if 6 <= len(line) <= 80 and line.endswith(_TITLE_ENDINGS) and "：" not in line:
-            return line
+@dataclass(frozen=True)
+class ExtractedMeta:
+    title: str | None = None
+    issuer: str | None = None
+    doc_number: str | None = None
+    doc_type: str | None = None
+    date: str | None = None
+    date_source: DateSource | None = None
+    place: Place | None = None
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A line as printed (`orig`) and as the patterns read it (`simp`: simplified, half-width digits)."""
+
+    orig: str
+    simp: str
+
+    @classmethod
+    def of(cls, text: str) -> _Line:
+        text = re.sub(r"\s+", " ", text).strip()
+        if re.fullmatch(r"(?:\S )+\S", text):  # letter-spaced, as in 泉 州 市 人 民 政 府
+            text = text.replace(" ", "")
+        return cls(text, normalise(text))
+
+    def cut(self, start: int, end: int) -> str:
+        """The printed characters of a span found in `simp` (script conversion rarely changes lengths)."""
+        return (self.orig if len(self.orig) == len(self.simp) else self.simp)[start:end].strip()
+
+
+# -- dates ----------------------------------------------------------------------------------------------------
+def _cn_number(text: str) -> int:
+    import cn2an
+
+    return int(cn2an.cn2an(text, "smart"))
+
+
+def _iso(match: re.Match[str]) -> str | None:
+    try:
+        if match.group("cy"):
+            year = _cn_number(re.sub(r"[○◯零OoＯО0]", "〇", match.group("cy")))
+            month, day = _cn_number(match.group("cm")), _cn_number(match.group("cd"))
+        else:
+            year = int(match.group("y"))
+            month, day = int(match.group("m") or match.group("m2")), int(match.group("d") or match.group("d2"))
+        return datetime.date(year, month, day).isoformat()
+    except ValueError:  # 2023年2月30日, or numerals cn2an cannot read
+        return None
+
+
+def parse_date(text: str) -> str | None:
+    """The first valid date in `text`, as YYYY-MM-DD: 2023年3月10日, 2023-10-13, 2024/3/11, 二〇一七年三月十日."""
+    for match in _DATE.finditer(normalise(text)):
+        if iso := _iso(match):
+            return iso
     return None
 
 
-def detect_date(text: str) -> str | None:
-    """发布日期, else 成文日期, else a signature date on one of the last lines."""
-    for pattern in (_PUBLISHED, _WRITTEN):
-        if match := pattern.search(text):
-            return _iso(match)
-    for line in reversed([line.strip() for line in text.splitlines() if line.strip()][-4:]):
-        if (match := _SIGNED.fullmatch(line)) is not None:
-            return _iso(match)
+def dates_in(text: str) -> set[str]:
+    """Every valid date in `text`, as YYYY-MM-DD, whatever its notation."""
+    return {iso for match in _DATE.finditer(normalise(text)) if (iso := _iso(match))}
+
+
+def number_key(text: str) -> str:
+    """A 文号 as compared: simplified, no spaces, every bracket pair as 〔〕 (许政[2017]16号 = 许政〔2017〕16号)."""
+    return re.sub(r"[\[［(（【]", "〔", re.sub(r"[\]］)）】]", "〕", re.sub(r"\s+", "", normalise(text))))
+
+
+@dataclass(frozen=True)
+class _Dating:
+    signed: str | None = None  # the signature date, or a dating note's
+    signers: str | None = None  # the organs signing, one per line above the date or before it on its line
+    head: str | None = None  # a date alone above the body: the page's or the header's
+
+
+def _dating(lines: list[_Line]) -> _Dating:
+    """The first line that is only a date written with 年月日 (as official documents print it; a bare
+    2023-10-30 is a web page's), maybe after the organ's name, or a bracketed dating note such as
+    （2023年3月10日省人民政府第5次常务会议通过）. A lone date above the first sentence is not a signature."""
+    after_body, head = False, None
+    for i, line in enumerate(lines):
+        after_body = after_body or (i > 0 and ("。" in lines[i - 1].simp or len(lines[i - 1].simp) > 60))
+        match = _DATE.search(line.simp)
+        if not match or "年" not in match.group() or not (iso := _iso(match)):
+            continue
+        note = _DATING_NOTE.search(line.simp)
+        if note and note.end() == len(line.simp) and note.start() <= match.start():
+            return _Dating(iso, None, head)  # a dating note, alone or after a title
+        prefix = line.simp[: match.start()].rstrip(" （(")
+        if not _SIGNATURE_TAIL.fullmatch(line.simp[match.end():]) or (prefix and not _is_organ(prefix)):
+            continue
+        if prefix:
+            return _Dating(iso, _organs(line.cut(0, len(prefix))), head)
+        if not after_body:
+            head = head or iso
+            continue
+        above = i - 1 if i and _SEAL.fullmatch(lines[i - 1].simp) else i  # （盖章） between organ and date
+        signers = []  # joint documents are signed by several organs, one per line
+        while above - len(signers) > 0 and len(signers) < 4 and _is_organ(lines[above - len(signers) - 1].simp):
+            signers.insert(0, _organs(lines[above - len(signers) - 1].orig))
+        return _Dating(iso, "、".join(signers) or None, head)
+    return _Dating(head=head)
+
+
+# -- titles, types, numbers, organs -------------------------------------------------------------------------
+def title_type(title: str) -> str | None:
+    """The document type a title ends with (通知, 实施意见 → 意见, …（试行） → its type), or None."""
+    core = normalise(title)
+    while (stripped := _TRAILING_NOTE.sub("", core)) != core:
+        core = stripped
+    return next((kind for kind in DOC_TYPES if core.endswith(kind)), None)
+
+
+def _is_title(simp: str) -> bool:
+    if not 5 <= len(simp) <= 120 or _NUMBERING.match(simp) or _CLOSING.match(simp) or simp.startswith("附"):
+        return False
+    if re.search(r"[。；;！？!?]|[：:，,]$", simp) or re.search(r"[：:]", re.sub(r"《[^》]*》", "", simp)):
+        return False  # a sentence, or a label: value line
+    if re.search(r"[，,]", simp) and not _is_formal(simp):
+        return False  # a comma belongs to a sentence, unless the line has a title's shape (…关于…)
+    return title_type(simp) is not None
+
+
+def _is_formal(title: str) -> bool:
+    """A title that names its subject (关于…, 印发《…》) or starts with the issuing place."""
+    return bool(re.search(r"关于|印发|转发|批转|《", title)) or locate(title) is not None
+
+
+def _organs(printed: str) -> str:
+    """Organ names printed side by side (中共某市委  某市人民政府) joined with 、; one name spaced out stays one;
+    a seal note （代章） goes."""
+    printed = _SEAL.sub("", printed)
+    parts = printed.split()
+    if len(parts) > 1 and all(_is_organ(normalise(part)) for part in parts):
+        return "、".join(parts)
+    return printed.replace(" ", "")
+
+
+def _is_organ(simp: str) -> bool:
+    compact = _SEAL.sub("", simp.replace(" ", ""))
+    return 2 <= len(compact) <= 40 and not _SENTENCE_PUNCT.search(compact) and bool(_ORGAN_END.search(compact))
+
+
+def _title_candidates(lines: list[_Line]) -> list[str]:
+    """Title lines of the opening, in order; an organ line above a 关于… line, or a title broken over two
+    lines, is joined to it."""
+    found = []
+    for i, line in enumerate(lines):
+        below = lines[i + 1] if i + 1 < len(lines) else None
+        if below and _is_title(below.simp) and below.simp.startswith("关于") and _is_organ(line.simp):
+            found.append(line.orig.replace(" ", "") + below.orig)
+        elif below and "关于" in line.simp and not _is_title(line.simp) and _is_title(line.simp + below.simp):
+            found.append(line.orig + below.orig)
+        if part := _title_part(line):
+            found.append(part)
+    return found
+
+
+def _title_part(line: _Line) -> str | None:
+    """The title a line holds: all of it, or inside 《》, or before a page-title suffix (…的通知_某某政府网),
+    without a leading tag (【政策文件】…)."""
+    start = tag.end() if (tag := re.match(r"[【\[][^】\]]{1,10}[】\]]\s*", line.simp)) else 0
+    end = len(line.simp)
+    if (suffix := re.search(r"\s*(?:_|｜|\||\s-\s|\s—\s)", line.simp[start:])) and suffix.start():
+        end = start + suffix.start()
+    if (quoted := re.fullmatch(r"《([^《》]+)》", line.simp[start:end])) and title_type(quoted.group(1)):
+        start, end = start + 1, end - 1
+    return line.cut(start, end) if _is_title(line.simp[start:end]) else None
+
+
+def _issued_document(lines: list[_Line]) -> str | None:
+    """A covering notice cut before its title: the document it issues (《…》已经…同意，现印发给你们)."""
+    for line in lines:
+        for sentence in re.finditer(r"[^。]+", line.simp):
+            if "印发" not in sentence.group() or "转发" in sentence.group():
+                continue
+            for quoted in re.finditer(r"《([^《》]{4,80})》", sentence.group()):
+                if title_type(quoted.group(1)):
+                    return line.cut(sentence.start() + quoted.start(1), sentence.start() + quoted.end(1))
     return None
 
 
-def detect_province(text: str) -> str | None:
-    """The province named most often in the opening of the text (the issuer usually names its own)."""
-    head = text[:3000]
-    counts = {name: head.count(name) for name in find_provinces(head)}
-    return max(counts, key=counts.__getitem__) if counts else None
+def detect_title(lines: list[_Line], rows: list[MetaRow]) -> str | None:
+    """A 标题 row, else the first title line (a formal one before a site's section heading), else the document
+    a covering notice issues; then the longest title line ending with it, because a site's heading often drops
+    the issuer (关于… vs 某市人民政府关于…)."""
+    candidates = _title_candidates(lines[:_HEAD_LINES])
+    first = next((c for c in candidates if _is_formal(c)), candidates[0] if candidates else None)
+    title = next((row.value for row in rows if row.label in TITLE_LABELS and row.value), None)
+    title = title or first or _issued_document(lines[:_HEAD_LINES])
+    if title is None:
+        return None
+    key = _compact(title)
+    return max((c for c in candidates if _compact(c).endswith(key)), key=len, default=title)
 
 
-def detect_metadata(path: Path, text: str) -> dict[str, str]:
-    found = {
-        "title": detect_title(text),
-        "date": detect_date(text),
-        "province": detect_province(text),
-    }
-    if found["title"] and found["title"].startswith(found.get("province") or "\0"):
-        found["issuer"] = re.split(r"关于", found["title"])[0] or None
-    return {key: value for key, value in found.items() if value}
+def _compact(text: str) -> str:
+    """For comparing two printings of a title: no spaces or quote marks."""
+    return re.sub(r"[\s\"'“”‘’]+", "", normalise(text))
+
+
+def _doc_number_in(line: _Line) -> str | None:
+    match = _DOC_NUMBER.search(line.simp)
+    return line.cut(match.start(), match.end()).replace(" ", "") if match else None
+
+
+def detect_doc_number(lines: list[_Line], rows: list[MetaRow], title: str | None) -> str | None:
+    """A 文号 row, a line that is only a 文号 (maybe in brackets), or one in brackets after the title. 文号 inside
+    sentences are other documents' (根据…（国发〔2012〕9号）)."""
+    for row in rows:
+        if row.label in NUMBER_LABELS and (number := _doc_number_in(_Line.of(row.value))):
+            return number
+    for line in lines[:_HEAD_LINES]:
+        match = _DOC_NUMBER.search(line.simp)
+        if match and re.fullmatch(r"[（(]?\s*", line.simp[: match.start()]) and re.fullmatch(
+                r"\s*[)）]?(?:\s*签发人.*)?", line.simp[match.end():]):
+            return line.cut(match.start(), match.end()).replace(" ", "")
+    note = _TRAILING_NOTE.search(title or "")
+    return _doc_number_in(_Line.of(note.group())) if note else None
+
+
+def _strip_number_note(title: str) -> str:
+    """Without a trailing （鲁政字〔2022〕225号）, dating note （2023年3月10日…） or page note （全文）: they are not
+    the title."""
+    note = _TRAILING_NOTE.search(title)
+    found = normalise(note.group()) if note else ""
+    if note and (_DOC_NUMBER.search(found) or "日" in found and parse_date(found) or _PAGE_NOTE.fullmatch(found)):
+        return title[: note.start()].rstrip()
+    return title
+
+
+def _title_organ(title: str | None) -> str | None:
+    """The issuer a title starts with: 某市人民政府办公室(关于|转发|批转|印发)…."""
+    line = _Line.of(title or "")
+    match = re.search(r"关于|转发|批转|印发", line.simp)
+    return line.cut(0, match.start()) if match and match.start() and _is_organ(line.simp[: match.start()]) else None
+
+
+def _header_organ(lines: list[_Line]) -> str | None:
+    """The red header above the body: 某某人民政府文件, or the organ's name on a line of its own."""
+    for line in lines[:_HEAD_LINES]:
+        if "。" in line.simp or len(line.simp) > 60:
+            return None
+        name = line.simp.removesuffix("文件")
+        if _is_organ(name):
+            return line.cut(0, len(name)).replace(" ", "")
+    return None
+
+
+# -- places ---------------------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _location_parser():
+    return load_jionlp().parse_location
+
+
+@lru_cache(maxsize=4096)
+def locate(name: str) -> Place | None:
+    """Province, city and county of a place or organ name (扬州市 → 江苏, 扬州市), from jionlp's dictionary.
+
+    Names of bodies and places start with the place (中共 aside), so a match further in is jionlp reading a
+    place into ordinary words (中华人民共和国 → 共和县) and is ignored."""
+    name = to_simplified(name).replace(" ", "")
+    result = _location_parser()(name)
+    province = province_named(result.get("province") or "")
+    found = [result.get(level) for level in ("province", "city", "county") if result.get(level)]
+    if province is None or not any(place[:2] in name[:4] for place in found):
+        return None
+    city = result.get("city")
+    same = city and province_named(city) == province  # a municipality (天津市) or 香港: the province is the city
+    return Place(province, None if same else city, result.get("county"))
+
+
+def _addressee(lines: list[_Line]) -> str | None:
+    """The 主送 line (各县（市）、区人民政府……：) that opens a document's body."""
+    return next((line.simp for line in lines[:_HEAD_LINES] if re.search(r"[：:]$", line.simp)
+                 and re.search(r"政府|各|委员会|局|区|县", line.simp)), None)
+
+
+def _most_named_province(text: str) -> str | None:
+    head = normalise(text[:3000])
+    counts = {p.name: head.count(p.name) for p in PROVINCES if p.name in head}
+    return max(counts, key=lambda name: (counts[name], -head.find(name))) if counts else None
+
+
+def _most_named_city(text: str, addressee: str | None) -> Place | None:
+    """The prefecture-level place the opening names most often, for a document whose issuer does not say
+    where it is but which speaks of itself as a city or county (我市, 全县…) more than as a province (我省);
+    place names are jieba's words ending in 市, 州, 盟, 县 or 区, the addressees' (subordinate units) aside."""
+    import jieba
+
+    head = normalise(text[:1500]).replace(addressee or "\0", "")
+    if len(re.findall(r"[我全本][市州县盟]", head)) <= len(re.findall(r"[我全本]省", head)):
+        return None
+    counts: Counter[Place] = Counter()
+    for word in jieba.lcut(head):
+        if len(word) > 2 and word.endswith(("市", "州", "盟", "县", "区")) and (place := locate(word)) and place.city:
+            counts[place] += 1
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _place(issuer: str | None, title: str | None, lines: list[_Line], text: str) -> Place | None:
+    """The issuer's place, else the title's; else the province of the addressees or the one the text names
+    most, with the city the text names most when it lies in that province."""
+    for name in (issuer, title):
+        if name and (place := locate(name)):
+            return place
+    addressee = _addressee(lines)
+    city = _most_named_city(text, addressee)
+    if addressee and (place := locate(addressee)):
+        province = place.province
+    else:
+        province = _most_named_province(text) or (city.province if city else None)
+    if city and city.province == province:
+        return city
+    return Place(province, None, None) if province else None
+
+
+# -- everything -----------------------------------------------------------------------------------------------
+def _date(rows: list[MetaRow], dating: _Dating, doc_number: str | None) -> tuple[str | None, DateSource | None]:
+    """The best-ranked date the text states (see the module docstring)."""
+    year = re.search(r"(?:19|20)\d{2}", doc_number or "")
+    page = next((d for r in rows if (r.label in PUBLISHED_DATE_LABELS + PAGE_TIME_LABELS or r.page)
+                 and (d := parse_date(r.value))), None)
+    ranked: list[tuple[str | None, DateSource]] = [
+        (next((d for r in rows if r.label in WRITTEN_DATE_LABELS and (d := parse_date(r.value))), None), "written"),
+        (dating.signed, "signature"),
+        (next((d for r in rows if r.label in PUBLISHED_DATE_LABELS and not r.page and (d := parse_date(r.value))),
+              None), "published"),
+        (dating.head, "published"),
+        (page if page and (not year or page.startswith(year.group())) else None, "page"),  # else a later repost
+        (year.group() if year else None, "number"),
+    ]
+    return next(((date, source) for date, source in ranked if date), (None, None))
+
+
+def extract_metadata(cleaned: CleanedText) -> ExtractedMeta:
+    """Everything the text itself says about the document; fields it does not state stay None."""
+    # Only the opening and short lines (signatures, dates) are read closely: converting script is slow.
+    lines = [_Line.of(line) if i < _HEAD_LINES or len(line) <= 120 else _Line(line, line)
+             for i, line in enumerate(line for line in cleaned.text.splitlines() if line.strip())]
+    rows = cleaned.rows
+    title = detect_title(lines, rows)
+    doc_number = detect_doc_number(lines, rows, title)
+    title = _strip_number_note(title) if title else None
+    dating = _dating(lines)
+    row_issuers = [row.value.replace(" ", "") for row in rows if row.label in ISSUER_LABELS and row.value]
+    sources = [row.value.replace(" ", "") for row in rows if row.label in SOURCE_LABELS and _is_organ(row.value)]
+    # The document's own statement first (signature, title), then the site's rows and the red header; a name
+    # that says where it is beats a shortened one (市政府办公室, 县政府办); the page's 来源 only as a last resort.
+    stated = [name for name in [dating.signers, _title_organ(title), *row_issuers, _header_organ(lines)] if name]
+    candidates = ([name for name in stated if locate(name)] + stated
+                  + sorted(sources, key=lambda name: locate(name) is None))
+    issuer = next(iter(candidates), None)
+    date, date_source = _date(rows, dating, doc_number)
+    place = _place(issuer, title, lines, cleaned.text)
+    return ExtractedMeta(title=title, issuer=issuer, doc_number=doc_number, doc_type=title_type(title or ""),
+                         date=date, date_source=date_source, place=place)
+
+
+def content_hash(text: str) -> str:
+    """The same for a traditional and a simplified copy, whatever their spacing."""
+    return hashlib.sha256(re.sub(r"\s+", "", normalise(text)).encode()).hexdigest()
+
+
+def _untitled(fields: dict) -> str:
+    """A label that cannot pass for an official title: who issued it, its 文号 or date, and 未识别标题."""
+    place = (fields.get("province"), fields.get("city"), fields.get("county"))
+    who = fields.get("issuer") or "".join(part for part in place if part and part != "未知") or "来源不明"
+    details = [part for part in (fields.get("doc_number"), fields.get("date")) if part]
+    return f"{who}文件（{'，'.join(details + ['未识别标题'])}）"
+
+
+def document_meta(doc_id: str, path: Path, found: ExtractedMeta, overrides: dict, text_hash: str) -> DocumentMeta:
+    """Extracted values, overridden by the manifest entry; what is still missing gets a Chinese warning."""
+    fields: dict = {"doc_id": doc_id, "title": found.title, "issuer": found.issuer, "doc_number": found.doc_number,
+                    "date": found.date}
+    place = found.place
+    if overrides.get("issuer") and (named := locate(str(overrides["issuer"]))):
+        place = named  # the manifest's issuer says where the document comes from
+    if place:
+        fields.update(province=place.province, city=place.city, county=place.county)
+    fields.update({key: value for key, value in overrides.items() if value is not None and key != "file"})
+    if "province" in overrides and place and overrides["province"] != place.province:
+        fields.update(city=None, county=None)  # the manifest moved the document: the extracted city is wrong
+    fields["date"] = str(fields["date"]) if fields.get("date") else None
+    warnings = []
+    if not fields.get("province"):
+        fields["province"] = "未知"
+        warnings.append("未识别到省份")
+    if not fields["date"]:
+        warnings.append("未识别到日期")
+    elif "date" not in overrides and found.date_source == "page":
+        warnings.append("日期取自网页发布时间，文件本身未写明日期")
+    elif "date" not in overrides and found.date_source == "number":
+        warnings.append("仅从文号得知年份，未识别到具体日期")
+    if not fields.get("title"):
+        fields["title"] = _untitled(fields)
+        warnings.append("未识别到标题")
+    else:
+        fields.setdefault("doc_type", title_type(fields["title"]))
+    if not fields.get("issuer"):
+        warnings.append("未识别到发文机关")
+    fields.update(source_file=path.name, content_hash=text_hash, warnings=warnings)
+    return DocumentMeta(**fields)
 
 
 def slug(path: Path) -> str:

@@ -1,24 +1,30 @@
 """The Gradio chat UI: questions with streamed, cited answers; scope filters; the document library; feedback.
 
 Callbacks only translate between widgets and the Python API (`Assistant.ask`, `FeedbackStore`) and hand
-results to `formatting`; they hold no retrieval or answering logic.
+results to `formatting`; they hold no retrieval or answering logic. Each callback asks `principal_of` who is
+logged in (Gradio's login, mapped to the API's principals by the server) and passes that principal on, so
+the chat shows only the documents of the user's collections; without a principal nothing is answered.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from ..access import LOCAL, Principal
 from ..errors import AssistantError
 from ..feedback import FeedbackStore
 from ..models import Answer, DocumentMeta
+from . import compare_view
 from . import formatting as fmt
+from .api import register_api
+from .library_admin import library_admin
 
 if TYPE_CHECKING:
     from ..assistant import Assistant
@@ -39,6 +45,7 @@ PLACEHOLDER = (
     "「2025年的目标呢？」「这条由哪些单位负责？」。</div></div>"
 )
 STREAM_CHUNK = 6  # characters per streamed piece of an extractive answer
+NO_PRINCIPAL = "请先登录：您的会话已失效或密钥已被吊销。"
 
 
 @dataclass
@@ -80,30 +87,38 @@ def _read(name: str) -> str:
 
 
 def build_ui(assistant: Assistant | None, error_message: str | None = None, *,
-             feedback: FeedbackStore | None = None, stream_delay: float = 0.012) -> gr.Blocks:
-    """The whole UI; with `assistant=None` (index missing or broken) it shows `error_message` in a banner."""
+             feedback: FeedbackStore | None = None, stream_delay: float = 0.012,
+             principal_of: Callable[[str | None], Principal | None] = lambda _user: LOCAL) -> gr.Blocks:
+    """The whole UI; with `assistant=None` (index missing or broken) it shows `error_message` in a banner.
+    `principal_of(user name or None)` says who a session is; the page is built for the anonymous caller
+    (nothing, where a login is needed) and filled in for the logged-in user when it loads."""
     if assistant is None and not error_message:
         error_message = "索引未加载。"
     store = feedback or FeedbackStore.from_settings(assistant.settings if assistant else None)
-    documents: list[DocumentMeta] = assistant.documents() if assistant else []
 
-    def documents_by_id() -> dict[str, DocumentMeta]:
-        return {d.doc_id: d for d in assistant.documents()} if assistant else {}
+    def who(request: gr.Request | None) -> Principal | None:
+        return principal_of(getattr(request, "username", None))
 
-    def document_choices(provinces: list[str] | None = None) -> list[tuple[str, str]]:
-        docs = assistant.documents() if assistant else []
-        return [(d.title, d.doc_id) for d in docs if not provinces or d.province in provinces]
+    def documents_for(principal: Principal | None) -> list[DocumentMeta]:
+        return assistant.documents(principal=principal) if assistant and principal else []
+
+    def document_choices(principal: Principal | None, provinces: list[str] | None = None) -> list[tuple[str, str]]:
+        return [(d.title, d.doc_id) for d in documents_for(principal) if not provinces or d.province in provinces]
+
+    documents = documents_for(principal_of(None))
 
     # -- callbacks --------------------------------------------------------------------------------
     def respond(message: str, chat: list[dict], turns: list[Turn | None], provinces: list[str],
-                doc_ids: list[str]):
+                doc_ids: list[str], request: gr.Request):
         if not message or not message.strip():
             yield gr.skip(), gr.skip(), gr.skip()
             return
         chat = [*chat, {"role": "user", "content": fmt.question_html(message)}]
         turns = [*turns, None]
-        if assistant is None:
-            chat.append({"role": "assistant", "content": fmt.notice_html(f"知识库暂不可用：{error_message}")})
+        principal = who(request)
+        if assistant is None or principal is None:
+            notice = f"知识库暂不可用：{error_message}" if assistant is None else NO_PRINCIPAL
+            chat.append({"role": "assistant", "content": fmt.notice_html(notice)})
             yield chat, turns + [None], ""
             return
         chat.append({"role": "assistant", "content": fmt.streaming_html("")})
@@ -111,7 +126,7 @@ def build_ui(assistant: Assistant | None, error_message: str | None = None, *,
         text, answer = "", None
         try:
             for piece in _stream(assistant, message, province=provinces or None, doc_id=doc_ids or None,
-                                 history=_history(turns)):
+                                 history=_history(turns), principal=principal):
                 if isinstance(piece, Answer):
                     answer = piece
                     break
@@ -133,13 +148,14 @@ def build_ui(assistant: Assistant | None, error_message: str | None = None, *,
             answer = Answer(answer=text, answerable=bool(text), citations=[])
         turn = Turn(question=message.strip(), answer=answer)
         chat[-1] = {"role": "assistant",
-                    "content": fmt.answer_html(turn.question, answer, documents_by_id(), len(chat) - 1)}
+                    "content": fmt.answer_html(turn.question, answer,
+                                               {d.doc_id: d for d in documents_for(principal)}, len(chat) - 1)}
         yield chat, turns + [turn], ""
 
-    def rate(turns: list[Turn | None], rated: dict[int, int], data: gr.LikeData):
+    def rate(turns: list[Turn | None], rated: dict[int, int], data: gr.LikeData, request: gr.Request):
         index = data.index if isinstance(data.index, int) else data.index[0]
         turn = turns[index] if 0 <= index < len(turns) else None
-        if turn is None or data.liked not in (True, False):
+        if turn is None or data.liked not in (True, False) or who(request) is None:
             return rated, gr.skip(), gr.skip(), gr.skip()
         rating = "up" if data.liked else "down"
         try:
@@ -155,8 +171,8 @@ def build_ui(assistant: Assistant | None, error_message: str | None = None, *,
         status = f"已记录您对该回答的评价：{label}。如有补充说明（可选），请填写后提交。"
         return rated, rated[index], gr.update(visible=True), status
 
-    def comment(text: str, feedback_id: int | None):
-        if feedback_id is None or not text.strip():
+    def comment(text: str, feedback_id: int | None, request: gr.Request):
+        if feedback_id is None or not text.strip() or who(request) is None:
             return gr.skip(), gr.skip(), gr.skip()
         try:
             store.set_comment(feedback_id, text)
@@ -167,23 +183,61 @@ def build_ui(assistant: Assistant | None, error_message: str | None = None, *,
     def clear():
         return [], [], {}, None, gr.update(visible=False), ""
 
-    def narrow_documents(provinces: list[str], chosen: list[str]):
-        choices = document_choices(provinces)
+    def narrow_documents(provinces: list[str], chosen: list[str], request: gr.Request):
+        choices = document_choices(who(request), provinces)
         allowed = {doc_id for _, doc_id in choices}
         return gr.update(choices=choices, value=[d for d in chosen or [] if d in allowed])
 
-    def show_document(doc_id: str | None):
-        if not assistant or not doc_id:
+    def compare_topic(topic: str, provinces: list[str], page: float | None, request: gr.Request):
+        hidden = gr.DownloadButton(visible=False)
+        principal = who(request)
+        if assistant is None or principal is None:
+            return fmt.notice_html(f"知识库暂不可用：{error_message}"), None, "", hidden, hidden
+        try:
+            table = assistant.compare(topic, provinces or None, page=int(page or 1), principal=principal)
+        except AssistantError as error:
+            return fmt.notice_html(error.message), None, "", hidden, hidden
+        csv_path, md_path = compare_view.export_files(table)
+        return (compare_view.summary_html(table), compare_view.frame(table),
+                compare_view.cards_html(table, {d.doc_id: d for d in documents_for(principal)}),
+                gr.DownloadButton(value=str(csv_path), visible=True),
+                gr.DownloadButton(value=str(md_path), visible=True))
+
+    def tree_html(principal: Principal | None, doc_id: str | None) -> str:
+        if not assistant or not doc_id or principal is None:
             return fmt.clause_tree_html(None, [])
         try:
-            return fmt.clause_tree_html(assistant.document(doc_id), assistant.clauses(doc_id))
+            return fmt.clause_tree_html(assistant.document(doc_id, principal=principal),
+                                        assistant.clauses(doc_id, principal=principal))
         except AssistantError as error:
             return fmt.notice_html(error.message)
 
+    def show_document(doc_id: str | None, request: gr.Request):
+        return tree_html(who(request), doc_id)
+
+    def library(principal: Principal | None) -> tuple[str, str]:
+        """The header line and the documents table for what `principal` may read."""
+        docs = documents_for(principal)
+        counts = {d.doc_id: len(assistant.clauses(d.doc_id, principal=principal)) for d in docs} if docs else {}
+        return fmt.header_html(docs), fmt.documents_table_html(docs, counts)
+
+    def personalise(request: gr.Request):
+        """Fill the page for the logged-in user: their documents only."""
+        principal = who(request)
+        docs = documents_for(principal)
+        first = docs[0].doc_id if docs else None
+        header, table = library(principal)
+        return (header, gr.update(choices=list(dict.fromkeys(d.province for d in docs)), value=[],
+                                  interactive=bool(docs)),
+                gr.update(choices=document_choices(principal), value=[], interactive=bool(docs)), table,
+                gr.update(choices=document_choices(principal), value=first, interactive=bool(docs)),
+                tree_html(principal, first))
+
     # -- layout -----------------------------------------------------------------------------------
     with gr.Blocks(title=TITLE, analytics_enabled=False) as ui:
-        gr.HTML(f"<style>{_read('ui.css')}</style>" + fmt.header_html(documents), js_on_load=_read("ui.js"),
-                elem_id="pq-top", padding=False)
+        gr.HTML(f"<style>{_read('ui.css')}</style>", js_on_load=_read("ui.js"), elem_id="pq-top", padding=False)
+        header_text, table_text = library(principal_of(None))
+        header = gr.HTML(header_text, elem_id="pq-head", padding=False)
         if error_message:
             gr.HTML(fmt.banner_html(error_message), elem_id="pq-banner")
         turns = gr.State([])
@@ -198,7 +252,8 @@ def build_ui(assistant: Assistant | None, error_message: str | None = None, *,
                         province = gr.Dropdown(
                             choices=list(dict.fromkeys(d.province for d in documents)), value=[],
                             multiselect=True, label="省份", elem_id="pq-province", interactive=bool(documents))
-                        docs = gr.Dropdown(choices=document_choices(), value=[], multiselect=True, label="文件",
+                        docs = gr.Dropdown(choices=document_choices(principal_of(None)), value=[], multiselect=True,
+                                           label="文件",
                                            elem_id="pq-docs", interactive=bool(documents))
                         gr.HTML("<div class='pq-side-title'>示例问题</div>")
                         example_buttons = [gr.Button(q, size="sm", elem_classes=["pq-example"]) for q in EXAMPLES]
@@ -221,30 +276,62 @@ def build_ui(assistant: Assistant | None, error_message: str | None = None, *,
                                                           elem_id="pq-feedback-comment")
                             feedback_send = gr.Button("提交说明", scale=1, min_width=90, elem_id="pq-feedback-send")
                         feedback_status = gr.Markdown("", elem_id="pq-feedback-status")
+            with gr.Tab("对比", id="compare"):
+                gr.HTML("<div class='pq-side-hint'>输入一个主题或对比问题（如「首席质量官制度」「各省森林覆盖率目标分别是多少？」），"
+                        "逐份文件列出相关规定并注明出处；文件未涉及该主题时标明「未涉及」。点击表头可排序。</div>")
+                with gr.Row(equal_height=True):
+                    compare_input = gr.Textbox(placeholder="对比主题，例如：首席质量官制度", show_label=False, scale=6,
+                                               elem_id="pq-compare-topic", interactive=assistant is not None)
+                    compare_provinces = gr.Dropdown(
+                        choices=list(dict.fromkeys(d.province for d in documents)), value=[], multiselect=True,
+                        label="省份（不选则全部）", scale=3, elem_id="pq-compare-province", interactive=bool(documents))
+                    compare_page = gr.Number(value=1, minimum=1, precision=0, label="页码", scale=1, min_width=80,
+                                             elem_id="pq-compare-page")
+                    compare_run = gr.Button("对比", variant="primary", scale=1, min_width=90, elem_id="pq-compare-run",
+                                            interactive=assistant is not None)
+                compare_summary = gr.HTML("", elem_id="pq-compare-summary")
+                compare_frame = gr.Dataframe(value=None, interactive=False, wrap=True, elem_id="pq-compare-table",
+                                             show_label=False)
+                with gr.Row():
+                    compare_csv = gr.DownloadButton("下载 CSV", visible=False, elem_id="pq-compare-csv")
+                    compare_md = gr.DownloadButton("下载 Markdown", visible=False, elem_id="pq-compare-md")
+                compare_cards = gr.HTML("", elem_id="pq-compare-cards")
             with gr.Tab("文件库", id="documents"):
-                counts = {d.doc_id: len(assistant.clauses(d.doc_id)) for d in documents} if assistant else {}
-                gr.HTML(fmt.documents_table_html(documents, counts), elem_id="pq-doc-table")
-                doc_pick = gr.Dropdown(choices=document_choices(), value=documents[0].doc_id if documents else None,
+                table = gr.HTML(table_text, elem_id="pq-doc-table")
+                first = documents[0].doc_id if documents else None
+                doc_pick = gr.Dropdown(choices=document_choices(principal_of(None)), value=first,
                                        label="选择文件浏览条款", elem_id="pq-doc-pick", interactive=bool(documents))
-                tree = gr.HTML(show_document(documents[0].doc_id if documents else None), elem_id="pq-tree")
+                tree = gr.HTML(tree_html(principal_of(None), first), elem_id="pq-tree")
+                if assistant is not None:
+                    library_admin(assistant)  # upload, parse status, corrections, removal (administrators)
         gr.HTML(fmt.footer_html(), elem_id="pq-footer")
 
-        # -- events -------------------------------------------------------------------------------
+        # -- events: internal to the page, so private; scripts use the endpoints of `register_api` --------
+        private = "private"
         ask_inputs = [message, chatbot, turns, province, docs]
         ask_outputs = [chatbot, turns, message]
-        message.submit(respond, ask_inputs, ask_outputs, concurrency_limit=4)
-        send.click(respond, ask_inputs, ask_outputs, concurrency_limit=4)
+        message.submit(respond, ask_inputs, ask_outputs, concurrency_limit=4, api_visibility=private)
+        send.click(respond, ask_inputs, ask_outputs, concurrency_limit=4, api_visibility=private)
         for button, question in zip(example_buttons, EXAMPLES):
-            button.click(lambda q=question: q, None, message, queue=False).then(
-                respond, ask_inputs, ask_outputs, concurrency_limit=4)
+            button.click(lambda q=question: q, None, message, queue=False, api_visibility=private).then(
+                respond, ask_inputs, ask_outputs, concurrency_limit=4, api_visibility=private)
         cleared = [chatbot, turns, rated, feedback_id, feedback_row, feedback_status]
-        reset.click(clear, None, cleared, queue=False)
-        chatbot.clear(clear, None, cleared, queue=False)
-        chatbot.like(rate, [turns, rated], [rated, feedback_id, feedback_row, feedback_status])
+        reset.click(clear, None, cleared, queue=False, api_visibility=private)
+        chatbot.clear(clear, None, cleared, queue=False, api_visibility=private)
+        chatbot.like(rate, [turns, rated], [rated, feedback_id, feedback_row, feedback_status],
+                     api_visibility=private)
         feedback_send.click(comment, [feedback_comment, feedback_id],
-                            [feedback_comment, feedback_row, feedback_status])
+                            [feedback_comment, feedback_row, feedback_status], api_visibility=private)
         feedback_comment.submit(comment, [feedback_comment, feedback_id],
-                                [feedback_comment, feedback_row, feedback_status])
-        province.change(narrow_documents, [province, docs], docs, queue=False)
-        doc_pick.change(show_document, doc_pick, tree, queue=False)
+                                [feedback_comment, feedback_row, feedback_status], api_visibility=private)
+        province.change(narrow_documents, [province, docs], docs, queue=False, api_visibility=private)
+        doc_pick.change(show_document, doc_pick, tree, queue=False, api_visibility=private)
+        ui.load(personalise, None, [header, province, docs, table, doc_pick, tree], queue=False,
+                api_visibility=private)
+        compare_inputs = [compare_input, compare_provinces, compare_page]
+        compare_outputs = [compare_summary, compare_frame, compare_cards, compare_csv, compare_md]
+        compare_run.click(compare_topic, compare_inputs, compare_outputs, concurrency_limit=4, api_visibility=private)
+        compare_input.submit(compare_topic, compare_inputs, compare_outputs, concurrency_limit=4,
+                             api_visibility=private)
+        register_api(assistant, error_message, principal_of)
     return ui

@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..models import Answer, Citation, Clause, DocumentMeta
+from ..answering.table_export import figure_text, figure_years
+from ..models import Answer, Citation, Clause, CompareTable, DocumentMeta
 
 _NUMERALS = "零一二三四五六七八九十百〇两"
 _PART = re.compile(rf"^([{_NUMERALS}]+)、")
@@ -51,7 +52,8 @@ def section_reference(section: str | Sequence[str]) -> str:
 def reference(citation: Citation) -> str:
     """「《文件名》第二部分（三）6.」: the form an official pastes into a report."""
     where = section_reference(citation.section)
-    return f"《{citation.title}》{where}"
+    page = f"（第{citation.page}页）" if citation.page else ""
+    return f"《{citation.title}》{where}{page}"
 
 
 def report_text(question: str, answer: Answer, documents: Mapping[str, DocumentMeta]) -> str:
@@ -129,15 +131,40 @@ def streaming_html(partial: str) -> str:
     return f'<div class="pq-answer pq-streaming"><div class="pq-text">{_escape(partial)}{caret}</div></div>'
 
 
+def _ref_link(n: int, turn: int) -> str:
+    return (f'<a class="pq-ref" href="#{card_id(turn, n)}" data-card="{card_id(turn, n)}" '
+            f'title="查看出处 {n}">[{n}]</a>')
+
+
+def compare_table_html(table: CompareTable, turn: int) -> str:
+    """A comparison answer as an HTML table: one row per document, quotes linked to their citation cards."""
+    figures = table.asks_figures
+    head = ["省份", "文件", "日期", *(["目标年份", "数值"] if figures else []), "相关规定"]
+    rows = []
+    for row in table.rows:
+        cells = [row.province + (f"（{row.city}）" if row.city else ""), f"《{row.title}》", row.date or "—"]
+        if figures:
+            cells += [figure_years(row.cell.figures) or "—", figure_text(row.cell.figures) or "—"]
+        escaped = [html.escape(c) for c in cells]
+        if row.cell.status == "covered":
+            escaped.append("<br>".join(f"“{html.escape(q.text)}”{_ref_link(q.n, turn)}" for q in row.cell.quotes))
+        else:
+            escaped.append('<span class="pq-silent">未涉及</span>')
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in escaped) + "</tr>")
+    lead = html.escape(f"「{table.topic}」：{table.total_rows} 份文件中 {table.covered_rows} 份涉及。")
+    notes = "".join(f'<div class="pq-note">{html.escape(note)}</div>' for note in table.notes)
+    return (f'<div class="pq-compare-lead">{lead}</div><table class="pq-table pq-compare"><thead><tr>'
+            + "".join(f"<th>{h}</th>" for h in head) + f"</tr></thead><tbody>{''.join(rows)}</tbody></table>{notes}")
+
+
 def _answer_text_html(answer: Answer, turn: int) -> str:
+    if answer.table is not None:
+        return compare_table_html(answer.table, turn)
     known = {c.n for c in answer.citations}
 
     def link(match: re.Match[str]) -> str:
         n = int(match.group(1))
-        if n not in known:
-            return match.group(0)
-        return (f'<a class="pq-ref" href="#{card_id(turn, n)}" data-card="{card_id(turn, n)}" '
-                f'title="查看出处 {n}">[{n}]</a>')
+        return _ref_link(n, turn) if n in known else match.group(0)
 
     lines = []
     for line in answer.answer.split("\n"):

@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from ...models import Answer
 from .. import answers
 from ..deps import AssistantDep, errors
+from ..security import CallerDep
 from ..schemas import AskRequest, AskResponse
 from ..sse import dumps, event_response
 
@@ -24,17 +25,18 @@ STREAM_DOC = {
 }
 
 
-@router.post("/ask", response_model=AskResponse, responses=errors(400, 401, 413, 422, 429, 503))
-def ask(body: AskRequest, assistant: AssistantDep) -> AskResponse:
+@router.post("/ask", response_model=AskResponse, response_model_exclude_none=True,
+             responses=errors(400, 401, 413, 422, 429, 503))
+def ask(body: AskRequest, assistant: AssistantDep, principal: CallerDep) -> AskResponse:
     """Answer a question quoting the clauses that support it, or refuse when the documents do not say."""
     answer = answers.ask(assistant, body.question, province=body.province, doc_id=body.doc_id, top_k=body.top_k,
-                         history=body.history)
+                         history=body.history, principal=principal)
     return AskResponse.of(answer)
 
 
 def _render(item: str | Answer) -> Iterator[dict[str, Any]]:
     if isinstance(item, Answer):
-        contract = AskResponse.of(item).model_dump(mode="json")
+        contract = AskResponse.of(item).model_dump(mode="json", exclude_none=True)
         yield {"event": "citations", "data": dumps({"citations": contract["citations"],
                                                     "answerable": contract["answerable"]})}
         yield {"event": "done", "data": dumps(contract)}
@@ -43,8 +45,8 @@ def _render(item: str | Answer) -> Iterator[dict[str, Any]]:
 
 
 @router.post("/ask/stream", responses={**STREAM_DOC, **errors(400, 401, 413, 422, 429, 503)})
-async def ask_stream(body: AskRequest, assistant: AssistantDep):
+async def ask_stream(body: AskRequest, assistant: AssistantDep, principal: CallerDep):
     """The same answer as POST /v1/ask, sent piece by piece as server-sent events."""
     stream = answers.stream(assistant, body.question, province=body.province, doc_id=body.doc_id,
-                            top_k=body.top_k, history=body.history, endpoint="ask_stream")
+                            top_k=body.top_k, history=body.history, endpoint="ask_stream", principal=principal)
     return await event_response(stream, _render)

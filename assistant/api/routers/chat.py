@@ -18,6 +18,8 @@ from ...errors import InvalidQuestion
 from ...models import Answer
 from .. import answers
 from ..deps import AssistantDep, errors
+from ..openai_compat import MODEL_ID, check_model, check_supported, usage
+from ..security import CallerDep
 from ..schemas import (
     AskResponse,
     ChatCompletion,
@@ -26,18 +28,16 @@ from ..schemas import (
     ChatCompletionRequest,
     ChatMessage,
     ChatTurn,
-    Usage,
 )
 from ..sse import dumps, event_response
 
 router = APIRouter(tags=["openai"])
 
-MODEL_NAME = "policy-qa"
-
 STREAM_DOC = {
     200: {
         "description": "chat.completion, or with `stream: true` chat.completion.chunk events ending with "
-                       "`data: [DONE]`; the last chunk carries `citations`.",
+                       "`data: [DONE]`; the last chunk with choices carries `citations`, and with "
+                       "`stream_options.include_usage` one more chunk carries `usage`.",
         "content": {"text/event-stream": {"schema": {"type": "string"}}},
     }
 }
@@ -53,51 +53,55 @@ def split_messages(messages: list[ChatMessage]) -> tuple[str, list[ChatTurn]]:
     return messages[last_user].text(), history
 
 
-def _usage(messages: list[ChatMessage], answer: str) -> Usage:
-    """Counted in characters: there is no tokenizer behind extractive answers."""
-    prompt = sum(len(m.text()) for m in messages)
-    return Usage(prompt_tokens=prompt, completion_tokens=len(answer), total_tokens=prompt + len(answer))
-
-
 @router.post("/chat/completions", response_model=ChatCompletion, responses={**STREAM_DOC, **errors(
-    400, 401, 413, 422, 429, 503)})
-async def chat_completions(body: ChatCompletionRequest, assistant: AssistantDep):
+    400, 401, 404, 413, 422, 429, 503)})
+async def chat_completions(body: ChatCompletionRequest, assistant: AssistantDep, principal: CallerDep):
     """Answer the last user message; `stream: true` sends OpenAI-style chunks."""
+    check_model(body.model)
+    check_supported(body)
     question, history = split_messages(body.messages)
-    model = body.model or MODEL_NAME
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"
     created = int(time.time())
     if body.stream:
         stream = answers.stream(assistant, question, province=body.province, doc_id=body.doc_id, history=history,
-                                endpoint="chat_completions")
-        return await event_response(stream, _chunk_renderer(completion_id, created, model),
+                                endpoint="chat_completions", principal=principal)
+        include_usage = body.stream_options is not None and body.stream_options.include_usage
+        return await event_response(stream, _chunk_renderer(completion_id, created, body.messages, include_usage),
                                     closing=[{"data": "[DONE]"}])
     answer = await run_in_threadpool(answers.ask, assistant, question, province=body.province,
-                                     doc_id=body.doc_id, history=history, endpoint="chat_completions")
+                                     doc_id=body.doc_id, history=history, endpoint="chat_completions",
+                                     principal=principal)
     contract = AskResponse.of(answer)
     return ChatCompletion(
-        id=completion_id, created=created, model=model,
+        id=completion_id, created=created, model=MODEL_ID,
         choices=[ChatCompletionChoice(message=ChatCompletionMessage(content=answer.answer))],
-        usage=_usage(body.messages, answer.answer), citations=contract.citations, answerable=answer.answerable)
+        usage=usage(body.messages, answer.answer), citations=contract.citations, answerable=answer.answerable)
 
 
-def _chunk_renderer(completion_id: str, created: int, model: str):
+def _chunk_renderer(completion_id: str, created: int, messages: list[ChatMessage], include_usage: bool):
+    """chat.completion.chunk events; with `include_usage`, every chunk has `usage: null` and one more chunk
+    without choices carries the counts, as OpenAI sends them."""
     started = False
 
-    def chunk(delta: dict[str, Any], finish_reason: str | None = None, **extra: Any) -> dict[str, Any]:
-        payload = {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": model,
-                   "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}], **extra}
+    def chunk(choices: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+        payload = {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": MODEL_ID,
+                   "choices": choices, **({"usage": None} if include_usage else {}), **extra}
         return {"data": dumps(payload)}
+
+    def choice(delta: dict[str, Any], finish_reason: str | None = None) -> list[dict[str, Any]]:
+        return [{"index": 0, "delta": delta, "finish_reason": finish_reason}]
 
     def render(item: str | Answer) -> Iterator[dict[str, Any]]:
         nonlocal started
         if not started:
             started = True
-            yield chunk({"role": "assistant", "content": ""})
+            yield chunk(choice({"role": "assistant", "content": ""}))
         if isinstance(item, Answer):
             contract = AskResponse.of(item).model_dump(mode="json")
-            yield chunk({}, "stop", citations=contract["citations"], answerable=contract["answerable"])
+            yield chunk(choice({}, "stop"), citations=contract["citations"], answerable=contract["answerable"])
+            if include_usage:
+                yield chunk([], usage=usage(messages, item.answer).model_dump())
         else:
-            yield chunk({"content": item})
+            yield chunk(choice({"content": item}))
 
     return render

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 
 from ...models import Clause
 from ..deps import AssistantDep, errors
+from ..security import CallerDep
 from ..schemas import (
     ClauseDetail,
     ClauseOut,
@@ -21,10 +22,10 @@ router = APIRouter(tags=["documents"])
 
 
 @router.get("/documents", response_model=DocumentList, responses=errors(401, 429, 503))
-def list_documents(assistant: AssistantDep) -> DocumentList:
+def list_documents(assistant: AssistantDep, principal: CallerDep) -> DocumentList:
     counts = Counter(c.doc_id for c in assistant.index.clauses)
     return DocumentList(documents=[DocumentSummary(**d.model_dump(), clause_count=counts[d.doc_id])
-                                   for d in assistant.documents()])
+                                   for d in assistant.documents(principal=principal)], index=assistant.index_state())
 
 
 def section_tree(clauses: list[Clause]) -> list[SectionNode]:
@@ -51,16 +52,16 @@ def section_tree(clauses: list[Clause]) -> list[SectionNode]:
 
 
 @router.get("/documents/{doc_id}", response_model=DocumentDetail, responses=errors(401, 404, 429, 503))
-def get_document(doc_id: str, assistant: AssistantDep) -> DocumentDetail:
+def get_document(doc_id: str, assistant: AssistantDep, principal: CallerDep) -> DocumentDetail:
     """Metadata and every clause with its heading path, flat and as a tree."""
-    meta = assistant.document(doc_id)
-    clauses = sorted(assistant.clauses(doc_id), key=lambda c: c.order)
+    meta = assistant.document(doc_id, principal=principal)
+    clauses = sorted(assistant.clauses(doc_id, principal=principal), key=lambda c: c.order)
     return DocumentDetail(document=meta, clauses=[ClauseOut.of(c) for c in clauses], sections=section_tree(clauses))
 
 
 @router.get("/clauses/{clause_id:path}", response_model=ClauseDetail, responses=errors(401, 404, 429, 503))
-def get_clause(clause_id: str, assistant: AssistantDep) -> ClauseDetail:
+def get_clause(clause_id: str, assistant: AssistantDep, principal: CallerDep) -> ClauseDetail:
     """One clause by id; ids contain '#' (hunan-2017#1.4.b2), which clients send URL-encoded as %23."""
-    clause = assistant.clause(clause_id)
-    meta = assistant.document(clause.doc_id)
+    clause = assistant.clause(clause_id, principal=principal)
+    meta = assistant.document(clause.doc_id, principal=principal)
     return ClauseDetail(**ClauseOut.of(clause).model_dump(), title=meta.title, province=meta.province)

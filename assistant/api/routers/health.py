@@ -20,13 +20,13 @@ def healthz() -> Health:
 
 @router.get("/readyz", response_model=Readiness, responses=errors(503))
 def readyz(request: Request) -> Readiness:
-    """The index is loaded and questions can be answered."""
+    """The index is loaded and questions can be answered (also while an update runs in the background)."""
     assistant = request.app.state.assistant
     if assistant is None or not assistant.index.clauses:
         raise IndexUnavailable(not_ready_message(request))
     index = assistant.index
     return Readiness(documents=len(index.documents), clauses=len(index.clauses),
-                     index_built_at=index.manifest.built_at)
+                     index_built_at=index.manifest.built_at, index=assistant.index_state())
 
 
 @router.get("/metrics", include_in_schema=False)

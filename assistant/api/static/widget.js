@@ -6,6 +6,8 @@
  * Adds a chat bubble to the page. Everything lives in a shadow root, so the page's CSS cannot break it and
  * its CSS cannot leak out. Questions go to POST /v1/ask on the origin this script was loaded from (the page
  * must be allowed by the server's POLICYQA_CORS_ORIGINS). Server data is only ever set with textContent.
+ * No inline script or style is needed: a portal with a strict Content-Security-Policy only adds our origin
+ * to script-src and connect-src.
  */
 (function () {
   "use strict";
@@ -53,6 +55,22 @@
     ".pqa-send[disabled] { opacity: .5; cursor: default; }"
   ].join("\n");
 
+  // A constructed stylesheet is not inline style, so portals whose Content-Security-Policy has no
+  // 'unsafe-inline' (nor our origin in style-src) still show the widget styled; a <style> element is only the
+  // fallback for browsers without constructable stylesheets.
+  function applyStyles(shadow) {
+    if ("adoptedStyleSheets" in shadow && typeof CSSStyleSheet === "function" &&
+        typeof CSSStyleSheet.prototype.replaceSync === "function") {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(CSS);
+      shadow.adoptedStyleSheets = [sheet];
+      return;
+    }
+    var style = document.createElement("style");
+    style.textContent = CSS;
+    shadow.appendChild(style);
+  }
+
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) { node.className = className; }
@@ -63,9 +81,7 @@
   var host = el("div");
   host.setAttribute("data-policy-qa-widget", "");
   var root = host.attachShadow({ mode: "open" });
-  var style = el("style");
-  style.textContent = CSS;
-  root.appendChild(style);
+  applyStyles(root);
 
   var container = el("div", "pqa-root");
   var panel = el("div", "pqa-panel");

@@ -1,0 +1,28 @@
+"""Whether a piece of text states a fact of its own document: the issue date, the 文号 or the issuer.
+
+Questions such as 「…的文号是多少？」 or 「…是哪个部门发布的？」 ask about the document itself. Its extracted
+metadata (corpus/metadata.py) says what the answer is; the clauses that print that value are the evidence to
+quote and cite, found here by comparing values in any notation (dates, bracket forms of a 文号).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .corpus.metadata import dates_in, number_key
+from .models import DocumentMeta
+from .text import normalise
+
+
+def states_fact(text: str, meta: DocumentMeta, fact: str | None) -> bool:
+    if fact == "date":
+        return bool(meta.date) and len(meta.date or "") == 10 and meta.date in dates_in(text)
+    if fact == "number":
+        return bool(meta.doc_number) and number_key(meta.doc_number or "") in number_key(text)
+    if fact == "issuer":
+        return bool(meta.issuer) and _compact(meta.issuer or "") in _compact(text)
+    return False
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", normalise(text))

@@ -1,0 +1,95 @@
+"""Cities and counties named in a question, from jionlp's gazetteer of China's administrative divisions.
+
+Provinces are recognised by `provinces.py` (the 34 provincial-level units, with English names); this module
+adds the prefecture- and county-level places, so that 「黄石市…」 or 「洞头区…」 reaches the documents whose
+extracted metadata names that city or county, and a city the corpus lacks is refused with that reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from types import ModuleType
+
+log = logging.getLogger(__name__)
+
+# Administrative suffixes that a question may leave out (黄石 for 黄石市); general, not corpus-specific.
+_SUFFIX = re.compile(r"(?:市|地区|盟|自治州|州|自治县|县|区|旗)$")
+MIN_ALIAS_CHARS = 2
+
+
+@dataclass(frozen=True)
+class Place:
+    province: str  # short name as in provinces.py: 湖北
+    city: str | None  # 黄石市
+    county: str | None  # 洞头区
+
+    @property
+    def name(self) -> str:
+        return self.county or self.city or self.province
+
+
+def short_province(full: str) -> str:
+    """湖北省 → 湖北, 广西壮族自治区 → 广西, 上海市 → 上海 (names as provinces.py uses them)."""
+    from .provinces import PROVINCES
+
+    return next((p.name for p in PROVINCES if full in (p.full, p.name)), full)
+
+
+def stem(name: str) -> str:
+    """The name without its administrative suffix, as people often write it: 黄石市 → 黄石."""
+    core = _SUFFIX.sub("", name)
+    return core if len(core) >= MIN_ALIAS_CHARS else name
+
+
+@lru_cache(maxsize=1)
+def load_jionlp() -> ModuleType:
+    """jionlp, imported on first use (it is slow to import) without the banner it prints on stdout."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        import jionlp
+    return jionlp
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> dict[str, Place]:
+    """Surface form → place, for every prefecture-level city and county (full names; city stems and
+    jionlp's city aliases such as 湘西 too).
+    County stems are left out: many are everyday words (和平, 城关, 新华)."""
+    from .provinces import PROVINCES
+
+    # A province's own name is the province (海南, 吉林), never the city or prefecture that shares it.
+    surfaces: dict[str, Place] = {n: Place("", None, None) for p in PROVINCES for n in (p.name, p.full)}
+    for province_full, cities in load_jionlp().china_location_loader(detail=False).items():
+        province = short_province(province_full)
+        for city, counties in cities.items():
+            if city.startswith("_"):
+                continue
+            city_place = Place(province, None if city == province_full else city, None)
+            if city_place.city:
+                aliases = counties.get("_alias") or [] if isinstance(counties, dict) else []
+                for surface in [city, stem(city), *([aliases] if isinstance(aliases, str) else aliases)]:
+                    if len(surface) >= MIN_ALIAS_CHARS:
+                        surfaces.setdefault(surface, city_place)
+            for county in counties if isinstance(counties, dict) else {}:
+                if county.startswith("_"):
+                    continue
+                surfaces.setdefault(county, Place(province, city_place.city, county))
+    return {surface: place for surface, place in surfaces.items() if place.province}
+
+
+@lru_cache(maxsize=1)
+def _pattern() -> re.Pattern[str]:
+    names = sorted(_gazetteer(), key=len, reverse=True)
+    return re.compile("|".join(re.escape(n) for n in names))
+
+
+def find_places(text: str) -> list[Place]:
+    """Cities and counties mentioned in `text` (simplified Chinese), in order of first mention."""
+    found: dict[Place, None] = {}
+    for match in _pattern().finditer(text):
+        found.setdefault(_gazetteer()[match.group(0)], None)
+    return list(found)

@@ -1,0 +1,307 @@
+"""Metadata extraction and page cleaning: real web-page copies (corpus-extra) and short realistic strings."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from assistant.corpus import load_corpus, read_document
+from assistant.corpus.cleaning import clean_text, strip_pinyin_glosses
+from assistant.corpus.loaders import load_text
+from assistant.corpus.metadata import extract_metadata, parse_date, title_type
+from assistant.index import embedding_text, keyword_text
+from assistant.metadata_eval import CORPUS_EXTRA, gold_value, markdown_table, metadata_accuracy
+from assistant.models import Clause
+from assistant.settings import PROJECT_ROOT
+
+needs_extra = pytest.mark.skipif(not (CORPUS_EXTRA / "sources.jsonl").exists(), reason="shared/corpus-extra absent")
+
+
+def _meta(text: str):
+    return extract_metadata(clean_text(text))
+
+
+# -- real files -----------------------------------------------------------------------------------------------
+@needs_extra
+@pytest.mark.parametrize("half", ["dev", "unseen"])
+def test_real_pages_get_province_city_and_mostly_title_and_date_right(half):
+    report = metadata_accuracy(half=half)
+    table = markdown_table(report, mismatches=half == "dev")  # unseen is measured, never looked into
+    assert report.documents == 10 and report.accuracy("province") == report.accuracy("city") == 1.0, table
+    assert report.accuracy("title") >= 0.9 and report.accuracy("date") >= 0.9, table
+
+
+@needs_extra
+def test_page_furniture_goes_and_every_body_line_stays():
+    for path in sorted((CORPUS_EXTRA / "dev").iterdir()):
+        raw = load_text(path)
+        cleaned = clean_text(raw)
+        for line in cleaned.removed:
+            assert "。" not in line, (path.name, line)  # no sentence is ever dropped
+        for line in raw.splitlines():
+            if "。" in line:
+                assert strip_pinyin_glosses(line.strip()) in cleaned.text, (path.name, line)
+        for furniture in ("当前位置", "现在的位置", "浏览次数", "访问次数", "分享到", "索引号", "发布时间"):
+            assert furniture not in cleaned.text, (path.name, furniture)
+
+
+@needs_extra
+def test_traditional_copy_loses_pinyin_and_is_indexed_in_simplified_form():
+    document = read_document(CORPUS_EXTRA / "dev" / "015_hunan-xiangxi_yshj2020_trad.txt")
+    assert "(fā)" not in document.text and "發" in document.text  # verbatim characters, glosses gone
+    assert document.meta.province == "湖南" and document.meta.doc_number == "州政發〔2020〕5號"
+    clause = Clause(clause_id="x#1", doc_id="x", section_path=["一、進一步提升政務服務效能"], order=1,
+                    text="加大簡政放權力度。")
+    assert "简政放权" in embedding_text(clause, document.meta) and "简政放权" in keyword_text(clause, document.meta)
+    assert clause.text == "加大簡政放權力度。"
+
+
+def test_traditional_and_simplified_copies_share_a_content_hash(tmp_path):
+    (tmp_path / "s.txt").write_text("湖南省人民政府关于优化营商环境的意见\n一、总体要求\n加大简政放权力度。", encoding="utf-8")
+    (tmp_path / "t.txt").write_text("湖南省人民政府關於優化營商環境的意見\n\n一、總體要求\n加大簡政放權力度。",
+                                    encoding="utf-8")
+    simplified, traditional = read_document(tmp_path / "s.txt").meta, read_document(tmp_path / "t.txt").meta
+    assert simplified.content_hash == traditional.content_hash
+    assert traditional.title == "湖南省人民政府關於優化營商環境的意見" and traditional.province == "湖南"
+
+
+def test_seed_corpus_keeps_its_doc_ids_and_manifest_values():
+    corpus = load_corpus(PROJECT_ROOT / "corpus")
+    metas = {doc.meta.doc_id: doc.meta for doc in corpus.documents}
+    assert set(metas) == {"yunnan-2016", "yunnan-2023", "hunan-2017", "sichuan-zlqs", "qinghai-zlfz"}
+    assert metas["yunnan-2016"].title == "云南省人民政府关于实施质量强省战略的意见" and metas["yunnan-2016"].date == "2016"
+    assert metas["hunan-2017"].date == "2017-06-19" and metas["hunan-2017"].doc_type == "意见"
+    assert metas["yunnan-2023"].date == "2023-03-03"  # the signature, not the page's 发布日期 2023-03-07
+    assert metas["sichuan-zlqs"].warnings == ["未识别到日期"]
+
+
+def test_file_without_any_metadata_loads_with_warnings_and_no_file_name_title(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "scan-0042.txt").write_text("为加快推进质量工作，现提出如下意见。\n一、总体要求\n（一）目标。到2027年质量明显提升。",
+                                          encoding="utf-8")
+    meta = load_corpus(folder).documents[0].meta
+    assert meta.doc_id == "scan-0042" and meta.title == "来源不明文件（未识别标题）"
+    assert meta.province == "未知"
+    assert {"未识别到标题", "未识别到日期", "未识别到省份"} <= set(meta.warnings)
+
+
+def test_manifest_still_overrides_extracted_values(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "a.txt").write_text("关于加强质量工作的通知\n各县（区）人民政府：\n现就有关事项通知如下。", encoding="utf-8")
+    (folder / "manifest.yaml").write_text(
+        "documents:\n  - file: a.txt\n    doc_id: jiangsu-a\n    province: 江苏\n    date: '2020-01-02'\n",
+        encoding="utf-8")
+    meta = load_corpus(folder).documents[0].meta
+    assert (meta.doc_id, meta.province, meta.date, meta.title) == ("jiangsu-a", "江苏", "2020-01-02", "关于加强质量工作的通知")
+    assert "未识别到省份" not in meta.warnings and "未识别到日期" not in meta.warnings
+
+
+# -- extractors on short realistic strings ----------------------------------------------------------------------
+@pytest.mark.parametrize("text, iso", [
+    ("2023年3月10日", "2023-03-10"), ("2023 年 3 月 10 日", "2023-03-10"), ("２０２３年３月１０日", "2023-03-10"),
+    ("2023-10-13", "2023-10-13"), ("2024/3/11", "2024-03-11"), ("2023.3.10", "2023-03-10"),
+    ("二〇一七年三月十日", "2017-03-10"), ("二○一○年十二月十七日", "2010-12-17"), ("二OO二年一月四日", "2002-01-04"),
+    ("二〇二三年十月三十一日", "2023-10-31"), ("2023年2月30日", None), ("第2023号", None),
+])
+def test_dates_in_every_common_form(text, iso):
+    assert parse_date(text) == iso
+
+
+@pytest.mark.parametrize("line, number", [
+    ("鲁政字〔2022〕225号", "鲁政字〔2022〕225号"), ("吉政发(2012)27号", "吉政发(2012)27号"),
+    ("许政[2017]16号", "许政[2017]16号"), ("（滨政字〔2010〕170号）", "滨政字〔2010〕170号"),
+    ("泉政[2002]文4号", "泉政[2002]文4号"),
+])
+def test_doc_numbers_in_every_bracket_form(line, number):
+    assert _meta(f"某某市人民政府关于加强质量工作的意见\n{line}\n各县（区）人民政府：\n现提出如下意见。").doc_number == number
+
+
+def test_doc_number_cited_in_a_sentence_is_another_documents():
+    meta = _meta("关于加强质量工作的意见\n根据《国务院关于印发质量发展纲要的通知》（国发〔2012〕9号）精神，现提出如下意见。")
+    assert meta.doc_number is None
+
+
+def test_issuing_notice_title_and_its_type():
+    meta = _meta("山东省人民政府办公厅关于印发《山东省质量强省建设纲要》的通知\n鲁政办字〔2023〕12号\n各市人民政府：\n"
+                 "《山东省质量强省建设纲要》已经省政府同意，现印发给你们。\n山东省人民政府办公厅\n2023年3月10日")
+    assert meta.title == "山东省人民政府办公厅关于印发《山东省质量强省建设纲要》的通知"
+    assert (meta.doc_type, meta.issuer, meta.date, meta.place.province) == ("通知", "山东省人民政府办公厅", "2023-03-10", "山东")
+    assert title_type("关于实施质量强省战略的实施意见（试行）") == "意见"
+
+
+def test_city_and_county_issuers_resolve_to_their_province():
+    city = _meta("扬州市人民政府关于加快质量发展的意见\n各县（市、区）人民政府：\n现提出如下意见。").place
+    county = _meta("长兴县人民政府办公室关于印发质量强县工作方案的通知\n各乡镇人民政府：\n现印发给你们。").place
+    assert (city.province, city.city) == ("江苏", "扬州市")
+    assert (county.province, county.city, county.county) == ("浙江", "湖州市", "长兴县")
+
+
+def test_page_timestamp_is_not_taken_when_a_written_date_exists():
+    page = ("当前位置：首页 > 政务公开 > 政策文件\n发布时间：2024-05-11 10:23 浏览次数：35 【大 中 小】\n"
+            "成文日期：2024-03-01\n关于加强质量工作的通知\n各县（区）人民政府：\n现将有关事项通知如下。\n打印 关闭")
+    meta = _meta(page)
+    assert (meta.date, meta.date_source) == ("2024-03-01", "written")
+    timestamp_only = _meta("关于加强质量工作的通知\n发布时间：2024-05-11 10:23 浏览次数：35\n现将有关事项通知如下。")
+    assert (timestamp_only.date, timestamp_only.date_source) == ("2024-05-11", "page")
+
+
+def test_signature_date_beats_the_page_publication_date():
+    meta = _meta("关于转发某公告的函\n发布日期：2011-11-24 浏览次数：1\n各区政府：\n现将公告转发给你们。\n此函\n二〇一一年十月二十七日")
+    assert (meta.date, meta.date_source) == ("2011-10-27", "signature")
+
+
+def test_furniture_lines_go_and_body_lines_with_label_words_stay():
+    page = ("<p>您现在的位置：首页 &gt; 政策文件</p>\n字号：【大 中 小】 打印 关闭\n分享到：\n索引号：11370000-2023-00012\n"
+            "关于召开质量工作会议的通知\n各有关单位：\n时间：2024年5月10日上午9:00\n来源：省级财政专项资金。\n"
+            "當(dāng)前质量工作任务艰巨(2023—2025年)。")
+    cleaned = clean_text(page)
+    assert cleaned.text.splitlines() == ["关于召开质量工作会议的通知", "各有关单位：", "时间：2024年5月10日上午9:00",
+                                         "来源：省级财政专项资金。", "當前质量工作任务艰巨(2023—2025年)。"]
+
+
+def test_gold_notes_are_not_values():
+    assert gold_value("2017-10-31 (publication date; 成文日期 not in excerpt)") == "2017-10-31"
+    assert gold_value("温州市洞头区 (county-level district)") == "温州市洞头区"
+    assert gold_value("not printed on page (a Tianjin municipal body)") is None
+    assert gold_value("某某实施方案（2021—2025年）") == "某某实施方案（2021—2025年）"
+
+
+def test_traditional_page_labels_and_law_database_brackets_are_read():
+    traditional = _meta("發布日期：2019-04-02 10:20 瀏覽次數：12\n成文日期：2019-03-28\n廣州市人民政府關於加強質量工作的意見\n"
+                        "各區人民政府：\n現提出如下意見。")
+    assert (traditional.date, traditional.title, traditional.place.city) == (
+        "2019-03-28", "廣州市人民政府關於加強質量工作的意見", "广州市")
+    database = _meta("【发布单位】扬州市人民政府\n【发布文号】扬府发〔2021〕8号\n【发布日期】2021-02-03\n"
+                     "【生效日期】2021-02-03\n关于加快质量发展的意见\n各县（市、区）人民政府：\n现提出如下意见。")
+    assert (database.issuer, database.doc_number, database.date, database.place.province) == (
+        "扬州市人民政府", "扬府发〔2021〕8号", "2021-02-03", "江苏")
+    tabs = clean_text("索引号\t0001-2022\t发文字号\t苏政发〔2022〕1号\n关于质量工作的意见")
+    # a row stating the 文号 stays quotable in the text; it is read as metadata too
+    assert tabs.text.endswith("\n关于质量工作的意见") and "苏政发〔2022〕1号" in tabs.text
+    assert ("发文字号", "苏政发〔2022〕1号") in [(r.label, r.value) for r in tabs.rows]
+
+
+def test_covering_notice_cut_before_its_title_is_titled_by_the_document_it_issues():
+    meta = _meta("各县（市、区）人民政府：\n《某某市数字经济发展三年行动计划》已经市人民政府同意，现印发给你们，请认真组织实施。")
+    assert meta.title == "某某市数字经济发展三年行动计划" and meta.doc_type == "计划"
+
+
+def test_joint_signers_dating_notes_and_page_date_lines():
+    joint = _meta("关于推进质量强市建设的意见\n各县（区）人民政府：\n现提出如下意见。\n中共扬州市委\n扬州市人民政府\n2022年5月6日")
+    assert (joint.issuer, joint.date, joint.place.city) == ("中共扬州市委、扬州市人民政府", "2022-05-06", "扬州市")
+    adopted = _meta("某市质量奖管理办法\n（2021年9月3日市人民政府第12次常务会议通过）\n第一条 为了推动质量发展，制定本办法。")
+    assert (adopted.date, adopted.date_source) == ("2021-09-03", "signature")
+    for page_line in ("2023-03-10 来源：某市人民政府办公室", "日期：2023年03月10日", "时间：2023-03-10"):
+        cleaned = clean_text(f"关于质量工作的通知\n{page_line}\n各单位：\n现将有关事项通知如下。")
+        assert page_line not in cleaned.text and extract_metadata(cleaned).date == "2023-03-10", page_line
+
+
+def test_page_source_names_the_issuer_only_when_nothing_else_does():
+    meta = _meta("发布时间：2023-03-10 10:00 来源：南京市市场监督管理局\n关于开展质量月活动的通知\n各区市场监管局：\n现将有关事项通知如下。")
+    assert (meta.issuer, meta.place.city) == ("南京市市场监督管理局", "南京市")
+
+
+def test_pinyin_glosses_in_every_printed_form_go_and_brackets_stay():
+    import unicodedata
+
+    for glossed in ("當(dāng)前發(fā)展", "當（dāng）前發(fā)展", "當( dāng )前發( fā )展", "當(dang1)前發(fa1)展",
+                    unicodedata.normalize("NFD", "當(dāng)前發(fā)展")):
+        assert strip_pinyin_glosses(glossed) == "當前發展", glossed
+    assert strip_pinyin_glosses("中(zhōnɡ)国(ɡuó)的(de)發(fā)展(zhǎn)") == "中国的發展"
+    for kept in ("PM2.5(细颗粒物)", "条例(试行)", "技术(AI)", "计划(2023年)", "的(de)"):
+        assert strip_pinyin_glosses(kept) == kept
+
+
+def test_issuer_of_a_forwarding_title_and_a_page_date_above_the_body():
+    meta = _meta("某某市人民政府办公室转发市财政局关于加强资金管理意见的通知\n2023年05月06日\n各县（区）人民政府：\n"
+                 "现将市财政局《关于加强资金管理的意见》转发给你们，请认真贯彻执行。\n某某市人民政府办公室\n2023年4月28日")
+    assert meta.issuer == "某某市人民政府办公室" and (meta.date, meta.date_source) == ("2023-04-28", "signature")
+    assert "2023年05月06日" not in clean_text("关于质量工作的通知\n2023年05月06日\n现将有关事项通知如下。").text
+    assert parse_date("2023－05－06") == "2023-05-06" and parse_date("二◯二三年五月六日") == "2023-05-06"
+
+
+def test_spread_out_labels_tab_tables_and_bracketed_labels_of_portal_pages():
+    page = ("索 引 号：000014349/2023-00012\t主题分类：综合政务\n发文机关：广东省人民政府办公厅\t成文日期：2023年03月10日\n"
+            "标　　题：广东省人民政府办公厅关于加强质量工作的通知\n发文字号：粤府办〔2023〕5号\t发布日期：2023年03月15日\n"
+            "2023年03月15日 星期三\n关于加强质量工作的通知\n各地级以上市人民政府：\n现将有关事项通知如下。")
+    meta = _meta(page)
+    assert (meta.title, meta.issuer, meta.doc_number, meta.date, meta.place.province) == (
+        "广东省人民政府办公厅关于加强质量工作的通知", "广东省人民政府办公厅", "粤府办〔2023〕5号", "2023-03-10", "广东")
+    kept = clean_text(page).text.splitlines()  # rows stating issuer, dates and 文号 stay quotable; the rest goes
+    assert kept[-3:] == ["关于加强质量工作的通知", "各地级以上市人民政府：", "现将有关事项通知如下。"]
+    assert all("索" not in line and "标" not in line for line in kept) and any("粤府办〔2023〕5号" in x for x in kept)
+    beijing = _meta("[发文机构] 北京市人民政府办公厅 [联合发文单位] [成文日期] 2023-03-10\n关于加强质量工作的通知\n现通知如下。")
+    assert (beijing.issuer, beijing.date, beijing.place.province) == ("北京市人民政府办公厅", "2023-03-10", "北京")
+
+
+def test_red_header_organ_and_header_dates_count_when_the_signature_is_cut_off():
+    meta = _meta("苏州市人民政府\n苏府〔2023〕12号\n关于加快质量强市建设的意见\n二〇二三年三月十日\n各区人民政府：\n"
+                 "为加快质量强市建设，现提出如下意见。\n一、总体要求")
+    assert (meta.issuer, meta.place.city, meta.doc_number) == ("苏州市人民政府", "苏州市", "苏府〔2023〕12号")
+    assert (meta.date, meta.date_source) == ("2023-03-10", "published")
+    on_one_line = _meta("苏州市人民政府办公室 2023年3月10日\n关于做好质量月工作的通知\n各区人民政府：\n现将有关事项通知如下。")
+    assert (on_one_line.issuer, on_one_line.date) == ("苏州市人民政府办公室", "2023-03-10")
+
+
+def test_html_leftovers_break_lines_where_the_page_did():
+    page = ("<div class=\"title\">关于加强质量工作的通知</div><p>各县（区）人民政府：</p><p>现将有关事项通知如下。</p>"
+            "<p style=\"text-align:right\">扬州市人民政府办公室<br/>2023年3\u200b月10日</p>"
+            "<table><tr><td>发文字号</td><td>扬府办发〔2023〕5号</td></tr></table>&nbsp;")
+    cleaned = clean_text(page)
+    assert [line for line in cleaned.text.splitlines() if line and "扬府办发" not in line] == [
+        "关于加强质量工作的通知", "各县（区）人民政府：", "现将有关事项通知如下。", "扬州市人民政府办公室", "2023年3月10日"]
+    meta = extract_metadata(cleaned)
+    assert (meta.issuer, meta.date, meta.doc_number) == ("扬州市人民政府办公室", "2023-03-10", "扬府办发〔2023〕5号")
+
+
+def test_city_from_the_text_only_for_a_document_that_speaks_as_a_city():
+    city = _meta("关于做好质量月活动的通知\n各县（市、区）人民政府：\n为推动我市质量工作，现将鄂州市质量月活动安排通知如下。"
+                 "全市各地要结合鄂州市实际，认真组织。")
+    assert (city.place.province, city.place.city) == ("湖北", "鄂州市")
+    province = _meta("关于做好质量月活动的通知\n西宁市、各自治州人民政府：\n为推动我省质量工作，请西宁市、海东市认真组织。")
+    assert (province.place.province, province.place.city) == ("青海", None)
+
+
+def test_year_of_the_doc_number_beats_a_later_repost_timestamp():
+    meta = _meta("关于表彰先进单位的决定\n来源：本站 时间：2004-04-20 10:03 浏览量：\n泉政〔2002〕4号\n各县（市、区）人民政府：\n"
+                 "现决定如下。")
+    assert (meta.date, meta.date_source) == ("2002", "number")
+    same_year = _meta("关于表彰先进单位的决定\n发布时间：2002-03-20 10:03\n泉政〔2002〕4号\n现决定如下。")
+    assert (same_year.date, same_year.date_source) == ("2002-03-20", "page")
+
+
+def test_titles_without_page_title_suffixes_tags_or_dating_notes():
+    assert _meta("关于加强质量工作的通知_扬州市人民政府\n各县（区）：\n现通知如下。").title == "关于加强质量工作的通知"
+    assert _meta("【政策文件】关于加强质量工作的通知\n各县（区）：\n现通知如下。").title == "关于加强质量工作的通知"
+    dated = _meta("某市质量奖管理办法（2021年9月3日市人民政府第12次常务会议通过）\n第一条 为了推动质量发展，制定本办法。")
+    assert (dated.title, dated.date) == ("某市质量奖管理办法", "2021-09-03")
+    assert _meta("某市质量发展规划（2021—2025年）\n一、发展基础").title == "某市质量发展规划（2021—2025年）"
+
+
+def test_site_menu_above_the_document_goes():
+    cleaned = clean_text("首页\n\n政务公开\n政策文件\n机构设置\n关于加强质量工作的通知\n各单位：\n现通知如下。\n一\n二\n三\n四")
+    assert cleaned.text.splitlines() == ["关于加强质量工作的通知", "各单位：", "现通知如下。", "一", "二", "三", "四"]
+    assert clean_text("扬州市人民政府\n扬府发〔2023〕5号\n关于加强质量工作的意见").text.startswith("扬州市人民政府")
+
+
+def test_place_lookup_prints_nothing_so_json_output_stays_clean():
+    run = subprocess.run([sys.executable, "-c", "from assistant.corpus.metadata import locate; locate('扬州市')"],
+                         capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120,
+                         env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
+    assert run.returncode == 0 and run.stdout == "", run.stdout
+
+
+def test_full_issuer_name_beats_a_shortened_signature():
+    meta = _meta("扬州市人民政府办公室关于做好质量月工作的通知\n各县（市、区）人民政府：\n现将有关事项通知如下。\n市政府办公室\n2023年9月1日")
+    assert (meta.issuer, meta.place.city) == ("扬州市人民政府办公室", "扬州市")
+
+
+def test_seal_notes_do_not_hide_the_signing_organ():
+    for signature in ("扬州市人民政府（代章）\n2023年9月1日", "扬州市人民政府\n（盖章）\n2023年9月1日"):
+        meta = _meta(f"关于做好质量月工作的通知\n各县（市、区）人民政府：\n现将有关事项通知如下。\n{signature}")
+        assert (meta.issuer, meta.date) == ("扬州市人民政府", "2023-09-01"), signature
