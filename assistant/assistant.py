@@ -104,22 +104,27 @@ class Assistant:
 
     # -- document management: each change goes to the corpus at once, to the index in the background ----
     def add_document(self, name: str, data: bytes, fields: MetadataFields | None = None, *,
-                     background: bool = True) -> DocumentMeta:
+                     background: bool = True, principal: Principal = LOCAL) -> DocumentMeta:
         """Add a file (refused with the existing doc_id if it is already there); without `background`, the
-        caller updates the index itself (`rebuild`)."""
-        return self._changed(self.library.add(name, data, fields), background)
+        caller updates the index itself (`rebuild`). Every document change is audited under `principal`."""
+        return self._changed("upload", self.library.add(name, data, fields), background, principal)
 
-    def replace_document(self, doc_id: str, name: str, data: bytes, *, background: bool = True) -> DocumentMeta:
-        return self._changed(self.library.replace(doc_id, name, data), background)
+    def replace_document(self, doc_id: str, name: str, data: bytes, *, background: bool = True,
+                         principal: Principal = LOCAL) -> DocumentMeta:
+        return self._changed("replace", self.library.replace(doc_id, name, data), background, principal)
 
-    def remove_document(self, doc_id: str, *, background: bool = True) -> DocumentMeta:
-        return self._changed(self.library.remove(doc_id), background)
+    def remove_document(self, doc_id: str, *, background: bool = True, principal: Principal = LOCAL) -> DocumentMeta:
+        return self._changed("remove", self.library.remove(doc_id), background, principal)
 
-    def edit_document(self, doc_id: str, fields: MetadataFields, *, background: bool = True) -> DocumentMeta:
+    def edit_document(self, doc_id: str, fields: MetadataFields, *, background: bool = True,
+                      principal: Principal = LOCAL) -> DocumentMeta:
         """Correct metadata; kept in corpus/manifest.yaml, so every later build keeps the correction."""
-        return self._changed(self.library.edit(doc_id, fields), background)
+        return self._changed("metadata", self.library.edit(doc_id, fields), background, principal,
+                             fields.given())
 
-    def _changed(self, meta: DocumentMeta, background: bool) -> DocumentMeta:
+    def _changed(self, action: str, meta: DocumentMeta, background: bool, principal: Principal,
+                 details: dict | None = None) -> DocumentMeta:
+        self.audit.admin(principal.name, action, {"doc_id": meta.doc_id, "file": meta.source_file, **(details or {})})
         if background:
             self.indexer.request()
         return meta

@@ -27,7 +27,9 @@ def _assistant():
 
 
 def _fields(args: argparse.Namespace) -> MetadataFields:
-    return MetadataFields(**{name: getattr(args, name) for name in _FIELDS})
+    collections = getattr(args, "collections", None)
+    return MetadataFields(**{name: getattr(args, name) for name in _FIELDS},
+                          collections=collections.split(",") if collections else None)
 
 
 def _update(assistant, args: argparse.Namespace) -> None:
@@ -160,6 +162,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     def with_fields(parser: argparse.ArgumentParser) -> None:
         for name in _FIELDS:
             parser.add_argument("--" + name.replace("_", "-"), dest=name, default=None)
+        parser.add_argument("--collections", default=None,
+                            help="comma-separated collections that may see the document, e.g. 公开,市场监管局内部")
 
     def with_no_index(parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--no-index", action="store_true", help="change the corpus only; update the index later")

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from .models import DocumentMeta
 from .provinces import BY_NAME
-from .question import QuestionAnalysis
+from .question import QuestionAnalysis, title_fragments
 
 Analyse = Callable[[str], QuestionAnalysis]
 
@@ -101,8 +101,12 @@ def _province_surfaces(text: str, province: str) -> list[tuple[int, int]]:
 
 
 def _document_surface(text: str, meta: DocumentMeta) -> str | None:
-    """The longest of the title and doc_id that `text` contains."""
-    names = sorted([n for n in (meta.title, meta.doc_id) if n], key=len, reverse=True)
+    """The longest of the doc_id, the title, the pieces of the title (三年行动方案) and the year and type of the
+    document (2016年的意见) that `text` contains."""
+    dated = (re.search(rf"{meta.date[:4]}年?的?{re.escape(meta.doc_type)}", text)
+             if meta.date and meta.doc_type else None)
+    names = sorted([n for n in (meta.title, meta.doc_id, *title_fragments(text, meta, []),
+                                dated.group(0) if dated else "") if n], key=len, reverse=True)
     return next((n for n in names if n in text), None)
 
 

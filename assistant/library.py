@@ -71,9 +71,13 @@ class MetadataFields(BaseModel):
     date: str | None = Field(None, max_length=20, description="YYYY, YYYY-MM or YYYY-MM-DD.")
     doc_number: str | None = Field(None, max_length=80, description="文号, e.g. 鲁政字〔2022〕225号.")
     issuer: str | None = Field(None, max_length=100)
+    collections: list[str] | None = Field(None, max_length=20, description="Who may see it, e.g. [公开, 市场监管局内部].")
 
-    def given(self) -> dict[str, str]:
-        return {key: value.strip() for key, value in self.model_dump().items() if value and value.strip()}
+    def given(self) -> dict[str, str | list[str]]:
+        values = {key: value.strip() for key, value in self.model_dump(exclude={"collections"}).items()
+                  if value and value.strip()}
+        collections = [c.strip() for c in self.collections or [] if c.strip()]
+        return values | ({"collections": collections} if collections else {})
 
 
 class PendingDocument(BaseModel):

@@ -79,9 +79,10 @@ class Answer(BaseModel):
     table: CompareTable | None = Field(None, description="For comparison questions: the table the text renders.")
 
     def contract(self) -> dict:
-        """The JSON object promised by `assistant ask --json` (with `table` for comparison questions)."""
+        """The JSON object promised by `assistant ask --json` (with `table` for comparison questions, and a
+        citation's `page` only where the document has pages)."""
         fields = {"answer", "answerable", "citations", "mode"} | ({"table"} if self.table is not None else set())
-        return self.model_dump(include=fields)
+        return self.model_dump(include=fields, exclude_none=True)
 
 
 # -- comparison tables (compare mode) ---------------------------------------------------------------

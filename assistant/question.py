@@ -35,6 +35,7 @@ FULL_DATE = re.compile(r"\d{4}(?:年\d{1,2}月\d{1,2}日|-\d{1,2}-\d{1,2}|/\d{1,
 _WHICH = re.compile(r"哪个省|哪一个省|哪省|which province", re.IGNORECASE)
 # A title fragment must be this long to name a document: shorter ones (意见, 方案) name a type, not a document.
 MIN_TITLE_FRAGMENT = 4
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass
@@ -101,7 +102,8 @@ def title_fragments(text: str, meta: DocumentMeta, others: list[DocumentMeta]) -
         while end < len(title) and title[start : end + 1] in text:
             end += 1
         piece = title[start:end]
-        if not any(piece in normalise(o.title) for o in others if o.doc_id != meta.doc_id):
+        distinctive = not any(piece in normalise(o.title) for o in others if o.doc_id != meta.doc_id)
+        if distinctive and len(_CJK.findall(piece)) >= MIN_TITLE_FRAGMENT:  # words, not a year such as 2025年
             found.append(piece)
         start = end
     return found

@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
 OPERATIONS = [
-    ("POST", "/v1/ask"), ("POST", "/v1/ask/stream"), ("POST", "/v1/search"), ("GET", "/v1/documents"),
+    ("POST", "/v1/ask"), ("POST", "/v1/ask/stream"), ("POST", "/v1/search"), ("POST", "/v1/compare"),
+    ("GET", "/v1/documents"),
     ("GET", "/v1/documents/{doc_id}"), ("GET", "/v1/clauses/{clause_id}"), ("POST", "/v1/chat/completions"),
     ("GET", "/v1/models"), ("GET", "/v1/models/{model_id}"), ("GET", "/healthz"), ("GET", "/readyz"),
     ("GET", "/v1/admin/audit"), ("GET", "/v1/admin/feedback"), ("GET", "/v1/admin/keys"),

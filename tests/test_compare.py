@@ -206,27 +206,22 @@ def test_api_ask_answers_a_comparison_with_the_table(client):
 
 # -- chat UI -----------------------------------------------------------------------------------------
 
-def test_chat_compare_tab_returns_table_cards_and_downloads(server_url):
+def test_gradio_compare_endpoint_returns_the_table_json(server_url):
     from gradio_client import Client
 
     client = Client(server_url + "/", verbose=False)
-    summary, frame, cards, csv_button, md_button = client.predict(FOREST, [], 1, api_name="/compare")
-    assert "5 份文件中" in summary
-    assert frame["headers"][:5] == ["省份", "城市", "文件", "日期", "状态"] and len(frame["data"]) == 5
-    assert "数值" in frame["headers"] and 6.28 in [line[frame["headers"].index("数值")] for line in frame["data"]]
-    assert 'class="pq-card"' in cards and "森林覆盖率达到6.28%" in cards
-    assert csv_button["visible"] and md_button["visible"]  # download buttons appear with the files
-    assert csv_button["value"].endswith(".csv") and md_button["value"].endswith(".md")
-    with open(csv_button["value"], encoding="utf-8") as exported:
-        assert exported.read().startswith("\ufeff省份,")
+    table = client.predict(FOREST, api_name="/compare")
+    assert len(table["rows"]) == 5 and table["asks_figures"]
+    assert any(f["value"] == 6.28 for row in table["rows"] for f in row["cell"]["figures"])
+    assert any("森林覆盖率达到6.28%" in c["text"] for c in table["citations"])
 
 
-def test_chat_compare_tab_says_why_for_an_unknown_province(server_url):
+def test_gradio_compare_endpoint_says_why_for_an_unknown_province(server_url):
     from gradio_client import Client
 
     client = Client(server_url + "/", verbose=False)
-    summary, *_ = client.predict("西藏对首席质量官有什么要求？", [], 1, api_name="/compare")
-    assert "pq-notice" in summary and "已收录：云南、湖南、四川、青海" in summary
+    with pytest.raises(Exception, match="已收录：云南、湖南、四川、青海"):
+        client.predict("西藏对首席质量官有什么要求？", api_name="/compare")
 
 
 # -- evaluation --------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ def client(server_url):
 
 def test_api_page_shows_only_the_documented_endpoints(client):
     info = client.view_api(return_format="dict", print_info=False)
-    assert set(info["named_endpoints"]) == {"/ask", "/search"}  # no /respond_1, /lambda_1 …
+    assert set(info["named_endpoints"]) == {"/ask", "/search", "/compare"}  # no /respond_1, /lambda_1 …
     assert not info["unnamed_endpoints"]
     ask, search = info["named_endpoints"]["/ask"], info["named_endpoints"]["/search"]
     assert [p["parameter_name"] for p in ask["parameters"]] == ["question", "province", "doc_id", "history"]

@@ -142,3 +142,22 @@ def test_two_versions_stay_citable_and_the_question_picks_one(settings, model):
     assert {c.title for c in older.citations} == {f"{title}（{old.date}版）"}
     both = assistant.search("标准化战略 指导思想", top_k=10)
     assert {h.clause.doc_id for h in both} >= {d.doc_id for d in versions}
+
+
+def test_document_changes_are_audited_and_collections_are_set_by_document_management(settings, model):
+    from assistant.access import Principal
+    from assistant.library import MetadataFields
+
+    settings = settings.model_copy(update={"data_dir": settings.index_dir.parent / "data"})
+    assistant = Assistant(settings, model)
+    doc_id = next(d.doc_id for d in assistant.documents() if d.source_file == HUANGSHI.name)
+    admin = Principal(name="管理员甲", role="admin", collections=["*"])
+    assistant.edit_document(doc_id, MetadataFields(collections=["市场监管局内部"]), background=False, principal=admin)
+    assistant.rebuild()
+    assert assistant.document(doc_id).collections == ["市场监管局内部"]
+    public = Principal(name="门户", role="reader", collections=["公开"])
+    assert doc_id not in {d.doc_id for d in assistant.documents(principal=public)}
+    assistant.audit.flush()
+    entries = [e for e in assistant.audit.entries() if e.action == "metadata"]
+    assert entries and entries[-1].principal == "管理员甲" and entries[-1].detail["doc_id"] == doc_id
+    assert entries[-1].detail["collections"] == ["市场监管局内部"] and assistant.audit.verify().ok
