@@ -70,7 +70,7 @@ class Assistant:
         self.indexer = BackgroundIndexer(self.rebuild)
 
     def _prepare(self, index: ClauseIndex) -> _Loaded:
-        return _Loaded(index, Retriever(index, self.embedder, self.settings.rrf_k),
+        return _Loaded(index, Retriever(index, self.embedder, self.settings.rrf_k, self.settings.candidate_pool),
                        TermWeights([c.text for c in index.clauses]), label_versions(index.documents))
 
     # -- index --------------------------------------------------------------------------------

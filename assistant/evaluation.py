@@ -201,11 +201,12 @@ class Baseline:
             vectors = embedder.embed_passages([chunk for _, chunk in self.chunks])
             cache_dir.mkdir(parents=True, exist_ok=True)
             np.save(cache, vectors)
-        self.store = FaissStore.from_vectors(vectors)
+        self.store = FaissStore.create(vectors.shape[1], len(vectors), ann_threshold=len(vectors))  # exact
+        self.store.add(vectors, np.zeros(len(vectors), dtype=np.int64))
 
     def ranked(self, question: str, k: int = 5) -> list[int]:
-        scores = self.store.scores(self.embedder.embed_queries([question])[0])
-        return list(np.argsort(-scores)[:k])
+        positions, _ = self.store.search(self.embedder.embed_queries([question])[0], k)
+        return [int(p) for p in positions]
 
     def answer(self, question: str) -> tuple[Answer, list[str]]:
         from .models import Citation

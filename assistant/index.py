@@ -1,4 +1,4 @@
-"""Build, save and load the clause index: FAISS vectors + bm25s keywords + clauses + a manifest.
+"""Build, save and load the clause index: a vector store (FAISS or Milvus) + bm25s keywords + clauses + a manifest.
 
 Each build goes to a fresh folder under index/, and the pointer file index/CURRENT is replaced atomically
 once the folder is complete, so a crash mid-build leaves the previous index usable. The manifest records the
@@ -25,21 +25,21 @@ from pydantic import BaseModel
 from tqdm import tqdm
 
 from .chunking import chunk_document
-from .corpus import Corpus, SourceDocument, load_corpus
+from .corpus import Corpus, load_corpus
 from .embeddings import Embedder, get_embedder
 from .errors import IndexUnavailable
 from .index_parts import DocumentPart, document_key, join_parts, split_parts
 from .library import PendingDocument, corpus_lock, pending_documents, source_hashes
 from .locks import file_lock
 from .models import Clause, DocumentMeta
-from .settings import Settings
-from .stores.faiss_store import FaissStore
+from .settings import Settings, get_settings
+from .stores import StoreUnreachable, VectorStore, create_store, discard_store, load_store
 from .stores.keyword import KeywordIndex
 from .text import normalise, sentences
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 POINTER = "CURRENT"
 BUILD_LOCK = ".build.lock"
 CLAUSE_VECTORS = "clause_vectors.npy"  # kept beside the store so the next build can reuse any document's rows
@@ -78,14 +78,15 @@ class ClauseIndex:
     manifest: IndexManifest
     documents: list[DocumentMeta]
     clauses: list[Clause]
-    vectors: FaissStore
+    vectors: VectorStore
     keywords: KeywordIndex
     directory: Path
-    sentence_vectors: np.ndarray  # one row per sentence of every clause, in clause order
+    sentence_vectors: np.ndarray  # one row per sentence of every clause, in clause order (float16: half the memory)
     sentence_offsets: np.ndarray  # clause i owns rows sentence_offsets[i]:sentence_offsets[i + 1]
 
     def clause_sentence_vectors(self, position: int) -> np.ndarray:
-        return self.sentence_vectors[self.sentence_offsets[position] : self.sentence_offsets[position + 1]]
+        rows = self.sentence_vectors[self.sentence_offsets[position] : self.sentence_offsets[position + 1]]
+        return rows.astype(np.float32)
 
 
 def embedding_header(meta: DocumentMeta) -> str:
@@ -102,6 +103,12 @@ def embedding_text(clause: Clause, meta: DocumentMeta) -> str:
 
 def keyword_text(clause: Clause, meta: DocumentMeta) -> str:
     return normalise(f"{meta.province} {clause.section} {clause.text}")
+
+
+def document_groups(documents: list[DocumentMeta], clauses: list[Clause]) -> np.ndarray:
+    """Each clause's document ordinal: the group the stores filter a scope by."""
+    ordinal = {d.doc_id: i for i, d in enumerate(documents)}
+    return np.array([ordinal[c.doc_id] for c in clauses], dtype=np.int64)
 
 
 def build_index(settings: Settings, embedder: Embedder | None = None, show_progress: bool = True,
@@ -122,11 +129,17 @@ def build_index(settings: Settings, embedder: Embedder | None = None, show_progr
                     for doc in corpus.documents}
             reused = {doc_id: previous[doc_id] for doc_id, key in keys.items()
                       if previous and doc_id in previous and previous[doc_id].key == key}
-            fresh = _new_parts(corpus, [d for d in corpus.documents if d.meta.doc_id not in reused], keys,
-                               embedder, settings, show_progress)
+            new_clauses = [c for doc in corpus.documents if doc.meta.doc_id not in reused
+                           for c in chunk_document(doc.meta.doc_id, doc.text, settings.max_clause_chars).clauses]
+            # Stores add but do not remove, so every build fills a fresh one from the kept and the new clause
+            # vectors (the kept ones are not embedded again); an unreachable server fails here, before embedding.
+            store = create_store(settings, embedder.dim,
+                                 len(new_clauses) + sum(len(part.clauses) for part in reused.values()))
+            fresh = _new_parts(corpus, new_clauses, keys, embedder, show_progress)
             parts = [part for doc in corpus.documents
                      if (part := reused.get(doc.meta.doc_id) or fresh.get(doc.meta.doc_id)) is not None]
-            index = _assemble(settings, embedder, corpus, parts, hashes, keys, len(reused), started, directory)
+            index = _assemble(settings, embedder, corpus, parts, store, hashes, keys, len(reused), started,
+                              directory)
         except BaseException:
             shutil.rmtree(directory, ignore_errors=True)
             raise
@@ -138,7 +151,7 @@ def build_index(settings: Settings, embedder: Embedder | None = None, show_progr
 def _reusable_parts(settings: Settings, embedder: Embedder) -> dict[str, DocumentPart] | None:
     """Per-document rows of the current build, when it was made by this model and pipeline; else None."""
     try:
-        previous = read_index(settings.index_dir)
+        previous = read_index(settings.index_dir, settings)
         if _incompatibility(previous, settings, embedder.name):
             return None
         return split_parts(previous.clauses, np.load(previous.directory / CLAUSE_VECTORS),
@@ -148,23 +161,20 @@ def _reusable_parts(settings: Settings, embedder: Embedder) -> dict[str, Documen
         return None
 
 
-def _new_parts(corpus: Corpus, documents: list[SourceDocument], keys: dict[str, str], embedder: Embedder, settings: Settings,
+def _new_parts(corpus: Corpus, clauses: list[Clause], keys: dict[str, str], embedder: Embedder,
                show_progress: bool) -> dict[str, DocumentPart]:
-    """Chunk and embed the given documents (all in shared batches)."""
+    """Embed the clauses of the new or changed documents (all in shared batches)."""
     metas = {doc.meta.doc_id: doc.meta for doc in corpus.documents}
-    clauses: list[Clause] = []
-    for doc in documents:
-        clauses.extend(chunk_document(doc.meta.doc_id, doc.text, settings.max_clause_chars).clauses)
     vectors = _embed(embedder, [embedding_text(c, metas[c.doc_id]) for c in clauses], "嵌入条款", show_progress)
     # Sentence vectors let the answerer find the sentence that answers a paraphrased or English question
-    # without embedding anything but the question at query time.
+    # without embedding anything but the question at query time (README, "Sentence vectors": kept).
     split = [sentences(c.text) for c in clauses]
     sentence_offsets = np.cumsum([0] + [len(group) for group in split])
     sentence_vectors = _embed(embedder, [s for group in split for s in group], "嵌入句子", show_progress)
     return split_parts(clauses, vectors, sentence_vectors, sentence_offsets, keys)
 
 
-def _assemble(settings: Settings, embedder: Embedder, corpus: Corpus, parts: list[DocumentPart],
+def _assemble(settings: Settings, embedder: Embedder, corpus: Corpus, parts: list[DocumentPart], store: VectorStore,
               hashes: dict[str, str], keys: dict[str, str], reused: int, started: float, directory: Path
               ) -> ClauseIndex:
     clauses, vectors, sentence_vectors, sentence_offsets = join_parts(parts, embedder.dim)
@@ -184,21 +194,15 @@ def _assemble(settings: Settings, embedder: Embedder, corpus: Corpus, parts: lis
         source_hashes=hashes,
         reused_documents=reused,
     )
-    store = build_vector_store(vectors)
-    keywords = build_keyword_index([keyword_text(c, metas[c.doc_id]) for c in clauses])
+    documents = [d.meta for d in corpus.documents]
+    groups = document_groups(documents, clauses)
+    store.add(vectors, groups)
+    keywords = KeywordIndex.build([keyword_text(c, metas[c.doc_id]) for c in clauses], groups)
     manifest.build_seconds = round(time.perf_counter() - started, 2)
-    index = ClauseIndex(manifest, [d.meta for d in corpus.documents], clauses, store, keywords, directory,
-                        sentence_vectors, sentence_offsets)
+    index = ClauseIndex(manifest, documents, clauses, store, keywords, directory,
+                        sentence_vectors.astype(np.float16), sentence_offsets)
     _write(settings.index_dir, index, vectors)
     return index
-
-
-def build_vector_store(vectors: np.ndarray) -> FaissStore:
-    return FaissStore.from_vectors(vectors)
-
-
-def build_keyword_index(texts: list[str]) -> KeywordIndex:
-    return KeywordIndex.build(texts)
 
 
 def _embed(embedder: Embedder, texts: list[str], label: str, show_progress: bool) -> np.ndarray:
@@ -241,6 +245,7 @@ def _remove_old_builds(root: Path, keep: str) -> None:
     builds = sorted((p for p in root.glob("build-*") if p.is_dir() and p.name != keep),
                     key=lambda p: p.stat().st_mtime)
     for old in builds[:-1]:
+        discard_store(old)
         shutil.rmtree(old, ignore_errors=True)
 
 
@@ -251,6 +256,7 @@ def remove_abandoned_builds(root: Path) -> list[str]:
     removed = []
     for path in root.glob("build-*"):
         if path.is_dir() and path.name != current and not (path / "manifest.json").exists():
+            discard_store(path)
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path.name)
     for tmp in root.glob(f".{POINTER}.*.tmp"):
@@ -260,8 +266,10 @@ def remove_abandoned_builds(root: Path) -> list[str]:
     return removed
 
 
-def read_index(root: Path) -> ClauseIndex:
-    """Load the current index, or raise IndexUnavailable saying what is wrong with it."""
+def read_index(root: Path, settings: Settings | None = None) -> ClauseIndex:
+    """Load the current index, or raise IndexUnavailable saying what is wrong with it (`settings` name the
+    vector backend; default: the global settings)."""
+    settings = settings or get_settings()
     pointer = root / POINTER
     if not pointer.exists():
         raise IndexUnavailable("索引尚未建立。")
@@ -271,10 +279,15 @@ def read_index(root: Path) -> ClauseIndex:
         documents = [DocumentMeta(**d) for d in json.loads((directory / "documents.json").read_text("utf-8"))]
         with open(directory / "clauses.jsonl", encoding="utf-8") as lines:
             clauses = [Clause.model_validate_json(line) for line in lines if line.strip()]
-        store = FaissStore.load(directory)
-        keywords = KeywordIndex.load(directory)
+        groups = document_groups(documents, clauses)
+        store = load_store(settings, directory, groups)
+        keywords = KeywordIndex.load(directory, groups)
         sentence_vectors = np.load(directory / "sentence_vectors.npy")
         sentence_offsets = np.load(directory / "sentence_offsets.npy")
+    except StoreUnreachable:
+        raise
+    except IndexUnavailable as problem:
+        raise IndexUnavailable(f"索引文件损坏或不完整（{problem.message}）") from problem
     except Exception as exc:  # missing file, truncated JSON, unreadable FAISS data: all mean "corrupt"
         raise IndexUnavailable(f"索引文件损坏或不完整（{type(exc).__name__}）。") from exc
     if (len(clauses) != len(store) or len(clauses) != manifest.clauses or len(sentence_offsets) != len(clauses) + 1
@@ -319,7 +332,9 @@ def load_or_build(settings: Settings, embedder: Embedder | None = None, show_pro
     and updates it elsewhere (the server in the background, the CLI on `assistant index build`)."""
     embedder = embedder or get_embedder(settings.embedding_backend, settings.embedding_model)
     try:
-        index = read_index(settings.index_dir)
+        index = read_index(settings.index_dir, settings)
+    except StoreUnreachable:
+        raise
     except IndexUnavailable as problem:
         log.warning("%s正在建立索引…", problem.message)
         return build_index(settings, embedder, show_progress)

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (FAISS) and keyword (bm25s) rankings fused by reciprocal rank, inside a scope.
+"""Hybrid retrieval: dense (the vector store) and keyword (bm25s) rankings fused by reciprocal rank, inside a scope.
 
 The scope is what keeps near-identical provincial texts apart: a province, document or year named in the
 question (or passed as a filter) restricts or boosts the documents searched.
@@ -16,12 +16,13 @@ import numpy as np
 
 from .embeddings import Embedder
 from .errors import UnknownFilter
-from .index import ClauseIndex
+from .index import ClauseIndex, document_groups
 from .models import Clause, DocumentMeta, SearchHit
 from .provinces import find_provinces, province_named
 from .document_facts import states_fact
 from .places import find_places
 from .question import FULL_DATE, CorpusFacts, QuestionAnalysis, analyse
+from .stores.base import top_k
 from .text import normalise
 from .versions import prefer_versions
 
@@ -30,12 +31,14 @@ YEAR_BOOST = 0.3  # share of the best fused score added to clauses of documents 
 
 
 class Retriever:
-    def __init__(self, index: ClauseIndex, embedder: Embedder, rrf_k: int = 60):
+    def __init__(self, index: ClauseIndex, embedder: Embedder, rrf_k: int = 60, candidate_pool: int = 40):
         self.index = index
         self.embedder = embedder
         self.rrf_k = rrf_k
+        self.candidate_pool = candidate_pool
         self.documents = {d.doc_id: d for d in index.documents}
-        self._doc_of = np.array([c.doc_id for c in index.clauses])
+        self._ordinal = {d.doc_id: i for i, d in enumerate(index.documents)}
+        self._groups = document_groups(index.documents, index.clauses)
         self._last_query: tuple[str, np.ndarray] | None = None  # one tuple, swapped whole: thread-safe
 
     @cached_property
@@ -125,31 +128,32 @@ class Retriever:
              limit: int = 10, keyword_query: str | None = None) -> list[SearchHit]:
         """Clauses of `docs` best matching `query` (for the keyword ranker, `keyword_query` if given),
         fused from both rankers."""
-        allowed = np.isin(self._doc_of, [d.doc_id for d in docs])
-        if not allowed.any():
+        if not docs:
             return []
-        dense = self.index.vectors.scores(self.query_vector(query))
-        keyword = self.index.keywords.scores(keyword_query or query)
-        fused = np.zeros(len(dense), dtype=np.float64)
-        for scores in (dense, keyword):
-            masked = np.where(allowed, scores, -np.inf)
-            order = np.argsort(-masked, kind="stable")
-            ranks = np.empty(len(order), dtype=np.float64)
-            ranks[order] = np.arange(1, len(order) + 1)
-            weight = 1.0 if scores is dense or keyword.max() > 0 else 0.0
-            fused += weight / (self.rrf_k + ranks)
-        fused = np.where(allowed, fused, 0.0)
+        allowed = None if len(docs) == len(self.index.documents) else np.array([self._ordinal[d.doc_id] for d in docs])
+        pool = max(self.candidate_pool, limit)
+        vector = self.query_vector(query)
+        dense_at, _ = self.index.vectors.search(vector, pool, allowed)
+        keyword_at, keyword_scores = self.index.keywords.search(keyword_query or query, pool, allowed)
+        # Reciprocal-rank fusion over the union of both top lists; a clause absent from one list gets nothing
+        # from it (its rank there is beyond the pool).
+        candidates = np.unique(np.concatenate([dense_at, keyword_at]))
+        fused = np.zeros(len(candidates), dtype=np.float64)
+        for found in (dense_at, keyword_at):
+            fused[np.searchsorted(candidates, found)] += 1.0 / (self.rrf_k + np.arange(1, len(found) + 1))
         if years:
-            boosted = [d.doc_id for d in docs if self.facts.years[d.doc_id] & set(years)]
+            boosted = [self._ordinal[d.doc_id] for d in docs if self.facts.years[d.doc_id] & set(years)]
             if boosted and len(boosted) < len(docs):
-                fused += np.isin(self._doc_of, boosted) * fused.max() * YEAR_BOOST
+                fused += np.isin(self._groups[candidates], boosted) * fused.max() * YEAR_BOOST
+        dense = self.index.vectors.similarities(vector, candidates)
+        keyword = np.zeros(len(candidates))
+        keyword[np.searchsorted(candidates, keyword_at)] = keyword_scores
         best_possible = 2.0 / (self.rrf_k + 1) * (1 + YEAR_BOOST)
-        keyword_max = max(float(keyword[allowed].max()), 1e-9)
-        top = np.argsort(-fused, kind="stable")[: min(limit, int(allowed.sum()))]
+        keyword_max = max(float(keyword.max(initial=0.0)), 1e-9)
         return [
-            SearchHit(clause=self.index.clauses[i], score=round(float(fused[i] / best_possible), 4),
+            SearchHit(clause=self.index.clauses[candidates[i]], score=round(float(fused[i] / best_possible), 4),
                       dense_score=round(float(dense[i]), 4), keyword_score=round(float(keyword[i] / keyword_max), 4))
-            for i in top
+            for i in top_k(fused, limit)
         ]
 
     def query_vector(self, text: str) -> np.ndarray:

@@ -26,6 +26,12 @@ class Settings(BaseSettings):
         description="For sentence-transformers: a local model directory or a name already in the cache.",
     )
 
+    vector_backend: str = Field("faiss", description="'faiss' (in-process) or 'milvus' (milvus-lite or a server).")
+    milvus_uri: str = Field("", description="Milvus server or cluster, e.g. http://milvus:19530; empty: milvus-lite "
+                                            "inside the index folder.")
+    ann_threshold: int = Field(50_000, description="Above this many clauses the vector index is approximate "
+                                                   "(IVF); at or below, and for any scope this small, exact.")
+
     max_document_bytes: int = Field(20_000_000, description="Larger corpus files are refused with a message.")
     max_clause_chars: int = Field(600, description="Longer clauses are split at sentence ends.")
     max_question_chars: int = Field(500, description="Longer questions are rejected with a clear message.")

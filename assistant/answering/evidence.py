@@ -107,13 +107,17 @@ class Evidence:
     siblings: list[SearchHit] = field(default_factory=list)  # other items of a list, cited too
 
 
+IDF_SAMPLE = 5_000  # clause texts an IDF is counted over: all of a small corpus, an even sample of a large one
+
+
 class TermWeights:
     """Inverse document frequency of question terms over the clause texts (substring match, as Chinese has
-    no spaces): rare terms such as 一次性验收合格率 count more than 质量."""
+    no spaces): rare terms such as 一次性验收合格率 count more than 质量. Above IDF_SAMPLE clauses the count runs
+    over an evenly spaced sample, so a new term costs the same at 200,000 clauses as at 5,000."""
 
     def __init__(self, texts: list[str]):
-        self._texts = [normalise(t) for t in texts]
-        self._n = len(texts)
+        self._texts = [normalise(t) for t in texts[:: max(1, len(texts) // IDF_SAMPLE)]]
+        self._n = len(self._texts)
         self._cache: dict[str, float] = {}
 
     def weight(self, term: str) -> float:
