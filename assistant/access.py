@@ -27,6 +27,7 @@ from pydantic import BaseModel, Field
 from .errors import AssistantError, NotFound
 from .models import DocumentMeta
 from .settings import Settings, get_settings
+from .sqlite_db import connect
 
 if TYPE_CHECKING:
     from .audit import AuditLog
@@ -128,11 +129,7 @@ class KeyStore:
         return cls((settings or get_settings()).data_dir / KEYS_DB, audit)
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(self.path, timeout=10)
-        connection.row_factory = sqlite3.Row
-        connection.execute(_SCHEMA)
-        return connection
+        return connect(self.path, _SCHEMA)
 
     def create(self, name: str, role: str, collections: list[str], *, actor: str = LOCAL.name) -> tuple[str, KeyRecord]:
         """A new key: returns the clear key (shown once, never stored) and its record."""

@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 from .errors import AssistantError, NotFound
 from .models import Answer
 from .settings import Settings, get_settings
+from .sqlite_db import connect
 
 log = logging.getLogger(__name__)
 
@@ -85,11 +86,7 @@ class FeedbackStore:
         return cls((settings or get_settings()).data_dir / DB_NAME)
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(self.path, timeout=10)
-        connection.row_factory = sqlite3.Row
-        connection.execute(_SCHEMA)
-        return connection
+        return connect(self.path, _SCHEMA)
 
     def add(self, rating: Rating, question: str, answer: Answer, comment: str | None = None) -> int:
         """Record a rating of `answer` to `question`; returns the record id (for a comment added later)."""
