@@ -278,14 +278,13 @@ def _states_answer(sentence: str, item: EvalItem) -> bool:
     return any(_squash(e.text) in body or body in _squash(e.text) for e in item.evidence)
 
 
-def fit_models(assistant, items: list[EvalItem], progress: bool = True) -> refusal.EvidenceModels:
-    """Fit the three evidence models on `items` (the dev split) and choose the refusal threshold.
+FOLDS = 5  # cross-fitting folds of the dev split
 
-    Clause label: the clause holds a gold evidence span. Answerable label: the question's gold
-    `answerable`, seen through the clause the clause model picks in each scope. Sentence label (within
-    clauses holding evidence): the sentence states an answer key. Threshold: best balanced accuracy."""
-    described = [(item, assistant.candidates(item.question))
-                 for item in tqdm(items, desc="拟合证据模型", disable=not progress)]
+
+def _fit_clause_and_sentence(described: list[tuple[EvalItem, list]]
+                             ) -> tuple[refusal.LinearModel, refusal.LinearModel]:
+    """Clause label: the clause holds a gold evidence span. Sentence label (within clauses holding evidence):
+    the sentence states an answer key."""
     clause_rows, clause_labels, sentence_rows, sentence_labels = [], [], [], []
     for item, scopes in described:
         for candidate in (c for group in scopes for c in group):
@@ -296,25 +295,71 @@ def fit_models(assistant, items: list[EvalItem], progress: bool = True) -> refus
                 for sentence, features in zip(candidate.sentences, candidate.sentence_features):
                     sentence_rows.append(features.row())
                     sentence_labels.append(_states_answer(sentence, item))
-    clause = refusal.fit_linear(ClauseFeatures.names(), np.array(clause_rows), np.array(clause_labels))
-    sentence = refusal.fit_linear(SentenceFeatures.names(), np.array(sentence_rows), np.array(sentence_labels))
+    return (refusal.fit_linear(ClauseFeatures.names(), np.array(clause_rows), np.array(clause_labels)),
+            refusal.fit_linear(SentenceFeatures.names(), np.array(sentence_rows), np.array(sentence_labels)))
 
-    answer_rows, answer_labels, owners = [], [], []
+
+def _answerable_rows(described: list[tuple[EvalItem, list]], clause: refusal.LinearModel,
+                     sentence: refusal.LinearModel) -> tuple[list[list[float]], list[bool], list[int]]:
+    """One row per scope: the clause the clause model picks, labelled with the question's gold `answerable`."""
+    rows, labels, owners = [], [], []
     for number, (item, scopes) in enumerate(described):
         for group in (g for g in scopes if g):
             p = clause.probability(np.array([c.features.row() for c in group]))
-            answer_rows.append(answerable_row(group[int(np.argmax(p))], p, sentence))
-            answer_labels.append(item.answerable)
+            rows.append(answerable_row(group[int(np.argmax(p))], p, sentence))
+            labels.append(item.answerable)
             owners.append(number)
-    rows = np.array(answer_rows)
-    answerable = refusal.fit_linear(answerable_names(), rows, np.array(answer_labels))
-    best = np.zeros(len(items))
-    for owner, p in zip(owners, answerable.probability(rows)):
-        best[owner] = max(best[owner], p)
-    threshold, balanced = refusal.best_threshold(best, np.array([i.answerable for i in items]))
+    return rows, labels, owners
+
+
+def _folds(count: int) -> list[np.ndarray]:
+    order = np.random.default_rng(0).permutation(count)
+    return [order[i::FOLDS] for i in range(FOLDS)]
+
+
+def _cross_fitted(described: list[tuple[EvalItem, list]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`answerable` rows of each question computed by clause and sentence models fitted without it, so the
+    rows look as they will on questions the models never saw. (rows, labels, owning question)."""
+    rows, labels, owners = [], [], []
+    for held in _folds(len(described)):
+        kept = set(held.tolist())
+        clause, sentence = _fit_clause_and_sentence([d for i, d in enumerate(described) if i not in kept])
+        fold_rows, fold_labels, fold_owners = _answerable_rows([described[i] for i in held], clause, sentence)
+        rows += fold_rows
+        labels += fold_labels
+        owners += [int(held[o]) for o in fold_owners]
+    return np.array(rows), np.array(labels), np.array(owners, dtype=int)
+
+
+def _held_out_probabilities(rows: np.ndarray, labels: np.ndarray, owners: np.ndarray, count: int) -> np.ndarray:
+    """Each question's best P(answerable) from an `answerable` model fitted on the other folds."""
+    best = np.zeros(count)
+    for held in _folds(count):
+        inside = np.isin(owners, held)
+        model = refusal.fit_linear(answerable_names(), rows[~inside], labels[~inside])
+        for owner, p in zip(owners[inside], model.probability(rows[inside])):
+            best[owner] = max(best[owner], p)
+    return best
+
+
+def fit_models(assistant, items: list[EvalItem], progress: bool = True) -> refusal.EvidenceModels:
+    """Fit the three evidence models on `items` (the dev split) and choose the refusal threshold.
+
+    The `answerable` model is stacked on the other two, so it learns from cross-fitted rows (as on new
+    questions), and the threshold is chosen on held-out probabilities: the most refusals of unanswerable
+    questions while false refusals stay within the product's limit (eval/thresholds.json)."""
+    described = [(item, assistant.candidates(item.question))
+                 for item in tqdm(items, desc="拟合证据模型", disable=not progress)]
+    clause, sentence = _fit_clause_and_sentence(described)
+    rows, labels, owners = _cross_fitted(described)
+    answerable = refusal.fit_linear(answerable_names(), rows, labels)
+    held_out = _held_out_probabilities(rows, labels, owners, len(described))
+    limit = json.loads(THRESHOLDS.read_text(encoding="utf-8"))["unseen"]["target"]["false_refusal_rate_max"]
+    threshold, refused, false_refusals = refusal.best_threshold(held_out, np.array([i.answerable for i in items]),
+                                                                limit)
     return refusal.EvidenceModels(clause=clause, answerable=answerable, sentence=sentence, threshold=threshold,
                                   fitted_on=f"dev split, {len(items)} questions", fitted_at=refusal.stamp(),
-                                  dev_balanced_accuracy=balanced)
+                                  held_out_refusal=refused, held_out_false_refusals=false_refusals)
 
 
 def evaluate(split: str = "test", mode: str = "extractive", with_baseline: bool = True, progress: bool = True,
@@ -347,7 +392,8 @@ def run_cli(args: argparse.Namespace) -> int:
     if args.calibrate:
         value = fit_models(Assistant(eval_settings()), load_items(split="dev"))
         refusal.save_models(value)
-        print(f"证据模型已在 dev 上拟合：拒答阈值 {value.threshold}（dev 平衡准确率 {value.dev_balanced_accuracy}）")
+        print(f"证据模型已在 dev 上拟合：拒答阈值 {value.threshold}（dev 交叉验证：拒答准确率 "
+              f"{value.held_out_refusal}，误拒率 {value.held_out_false_refusals}）")
         return 0
     splits = list(SPLITS) if args.split == "all" else [args.split]
     for split, report in evaluate_splits(splits, args.mode, not args.no_baseline).items():

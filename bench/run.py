@@ -21,9 +21,10 @@ from assistant.chunking import chunk_document
 from assistant.corpus import load_corpus
 from assistant.embeddings import Embedder, get_embedder
 from assistant.evaluation import Baseline, load_items
-from assistant.index import _embed, build_index, embedding_text, load_or_build
+from assistant.index import _embed, build_index, context_text, load_or_build
 from assistant.provinces import BY_NAME
 from assistant.settings import Settings, get_settings
+from assistant.text import normalise
 
 from .common import EXTRA_CORPUS, RESULTS, own_peak_rss_mb, percentiles, process_rss_mb, ratio, timed, write_results
 from .http_load import ask_once, load, running_server
@@ -47,10 +48,11 @@ class CountingEmbedder(Embedder):
 
 
 def clause_texts(corpus_dir: Path, settings: Settings) -> list[str]:
+    """Each clause as one text (its context and its words): the reference "embed each clause once"."""
     texts = []
     for doc in load_corpus(corpus_dir).documents:
-        texts += [embedding_text(c, doc.meta) for c in chunk_document(doc.meta.doc_id, doc.text,
-                                                                      settings.max_clause_chars).clauses]
+        texts += [f"{context_text(c, doc.meta)}\n{normalise(c.text)}"
+                  for c in chunk_document(doc.meta.doc_id, doc.text, settings.max_clause_chars).clauses]
     return texts
 
 

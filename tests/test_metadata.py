@@ -12,7 +12,7 @@ from assistant.corpus import load_corpus, read_document
 from assistant.corpus.cleaning import clean_text, strip_pinyin_glosses
 from assistant.corpus.loaders import load_text
 from assistant.corpus.metadata import extract_metadata, parse_date, title_type
-from assistant.index import embedding_text, keyword_text
+from assistant.index import context_text, embedded_sentences, keyword_text
 from assistant.metadata_eval import CORPUS_EXTRA, gold_value, markdown_table, metadata_accuracy
 from assistant.models import Clause
 from assistant.settings import PROJECT_ROOT
@@ -55,7 +55,8 @@ def test_traditional_copy_loses_pinyin_and_is_indexed_in_simplified_form():
     assert document.meta.province == "湖南" and document.meta.doc_number == "州政發〔2020〕5號"
     clause = Clause(clause_id="x#1", doc_id="x", section_path=["一、進一步提升政務服務效能"], order=1,
                     text="加大簡政放權力度。")
-    assert "简政放权" in embedding_text(clause, document.meta) and "简政放权" in keyword_text(clause, document.meta)
+    assert embedded_sentences(clause) == ["加大简政放权力度。"] and "简政放权" in keyword_text(clause, document.meta)
+    assert "进一步提升政务服务效能" in context_text(clause, document.meta)
     assert clause.text == "加大簡政放權力度。"
 
 

@@ -44,7 +44,8 @@ class EvidenceModels(BaseModel):
     threshold: float  # the `answerable` probability under which a question is refused
     fitted_on: str
     fitted_at: str
-    dev_balanced_accuracy: float
+    held_out_refusal: float  # refusal accuracy on dev at the threshold, each question held out of the fit
+    held_out_false_refusals: float  # false-refusal rate, likewise
 
 
 def fit_linear(names: Sequence[str], rows: np.ndarray, labels: np.ndarray) -> LinearModel:
@@ -60,19 +61,23 @@ def fit_linear(names: Sequence[str], rows: np.ndarray, labels: np.ndarray) -> Li
                        scale=scale.round(5).tolist())
 
 
-def best_threshold(best_probability: np.ndarray, answerable: np.ndarray) -> tuple[float, float]:
-    """The refusal threshold with the best balanced accuracy on (P(answerable), gold answerable);
-    the middle of the best plateau, away from either edge. Returns (threshold, balanced accuracy)."""
+def best_threshold(best_probability: np.ndarray, answerable: np.ndarray, false_refusal_limit: float
+                   ) -> tuple[float, float, float]:
+    """The refusal threshold that refuses the most unanswerable questions while refusing at most
+    `false_refusal_limit` of the answerable ones (the lowest threshold if none keeps within it); the middle of
+    the best plateau, away from either edge. Returns (threshold, refusal accuracy, false-refusal rate)."""
     grid = np.round(np.arange(0.02, 0.99, 0.01), 2)
-    scores = []
+    outcomes = []
     for t in grid:
         said = best_probability >= t
-        hit = said[answerable].mean() if answerable.any() else 1.0
-        refused = (~said[~answerable]).mean() if (~answerable).any() else 1.0
-        scores.append(round(float((hit + refused) / 2), 4))
-    top = max(scores)
-    plateau = [float(t) for t, s in zip(grid, scores) if s == top]
-    return plateau[len(plateau) // 2], top
+        false_refusals = float((~said[answerable]).mean()) if answerable.any() else 0.0
+        refused = float((~said[~answerable]).mean()) if (~answerable).any() else 1.0
+        outcomes.append((round(refused, 4), round(false_refusals, 4)))
+    allowed = [o[0] if o[1] <= false_refusal_limit else -1.0 for o in outcomes]
+    top = max(allowed)
+    plateau = [i for i, score in enumerate(allowed) if score == top]
+    middle = plateau[len(plateau) // 2] if top >= 0 else 0
+    return float(grid[middle]), *outcomes[middle]
 
 
 @lru_cache(maxsize=1)
