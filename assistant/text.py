@@ -42,9 +42,20 @@ def _t2s():
     return OpenCC("t2s")
 
 
+_CJK_BLOCKS = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))  # Unicode ranges, not a word list
+
+
+@lru_cache(maxsize=1)
+def _convertible() -> frozenset[str]:
+    """The characters t2s changes on their own: a text without any is left as it is, which spares the slow
+    phrase-by-phrase conversion for nearly every text of a simplified corpus (most of a query's cost before)."""
+    characters = "".join(chr(c) for start, end in _CJK_BLOCKS for c in range(start, end))
+    return frozenset(a for a, b in zip(characters, _t2s().convert(characters)) if a != b)
+
+
 def to_simplified(text: str) -> str:
     """Traditional characters to simplified (questions may be typed in either)."""
-    return _t2s().convert(text)
+    return text if _convertible().isdisjoint(text) else _t2s().convert(text)
 
 
 _FULLWIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)} | {"％": "%", "．": "."})

@@ -306,3 +306,18 @@ def test_seal_notes_do_not_hide_the_signing_organ():
     for signature in ("扬州市人民政府（代章）\n2023年9月1日", "扬州市人民政府\n（盖章）\n2023年9月1日"):
         meta = _meta(f"关于做好质量月工作的通知\n各县（市、区）人民政府：\n现将有关事项通知如下。\n{signature}")
         assert (meta.issuer, meta.date) == ("扬州市人民政府", "2023-09-01"), signature
+
+
+@needs_extra
+def test_fast_simplification_agrees_with_full_conversion_on_every_real_line():
+    """to_simplified skips texts without a convertible character; on every line of the real documents
+    (simplified and traditional) it must give exactly what the full OpenCC conversion gives."""
+    from opencc import OpenCC
+
+    from assistant.text import to_simplified
+
+    full = OpenCC("t2s")
+    lines = [line for path in [*sorted(CORPUS_EXTRA.glob("*/*.txt")), *sorted((PROJECT_ROOT / "corpus").glob("*.txt"))]
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(lines) > 400 and any(full.convert(line) != line for line in lines)  # traditional lines are there
+    assert [to_simplified(line) for line in lines] == [full.convert(line) for line in lines]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import astuple, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -41,7 +41,7 @@ class _FeatureRow:
         return [f.name for f in fields(cls)]
 
     def row(self) -> list[float]:
-        return [float(v) for v in astuple(self)]
+        return [float(v) for v in vars(self).values()]  # field order; astuple would deep-copy
 
 
 @dataclass
