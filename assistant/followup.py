@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from .models import DocumentMeta
 from .provinces import BY_NAME
 from .question import QuestionAnalysis, title_fragments
+from .text import normalise
 
 Analyse = Callable[[str], QuestionAnalysis]
 
@@ -105,7 +106,7 @@ def _document_surface(text: str, meta: DocumentMeta) -> str | None:
     document (2016年的意见) that `text` contains."""
     dated = (re.search(rf"{meta.date[:4]}年?的?{re.escape(meta.doc_type)}", text)
              if meta.date and meta.doc_type else None)
-    names = sorted([n for n in (meta.title, meta.doc_id, *title_fragments(text, meta, []),
+    names = sorted([n for n in (meta.title, meta.doc_id, *title_fragments(text, normalise(meta.title)),
                                 dated.group(0) if dated else "") if n], key=len, reverse=True)
     return next((n for n in names if n in text), None)
 

@@ -9,7 +9,8 @@ and type of a document (「2016年的意见」), is routed to that document.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from .models import DocumentMeta
@@ -73,6 +74,27 @@ class QuestionAnalysis:
         return text
 
 
+class TitleIndex:
+    """Normalised titles with an index of their MIN_TITLE_FRAGMENT-character pieces, so a question finds the
+    titles it quotes, and whether a piece is shared, without reading every title (thousands of documents)."""
+
+    def __init__(self, documents: list[DocumentMeta]):
+        self.titles = {d.doc_id: normalise(d.title) for d in documents}
+        self._grams: dict[str, set[str]] = defaultdict(set)
+        for doc_id, title in self.titles.items():
+            for start in range(len(title) - MIN_TITLE_FRAGMENT + 1):
+                self._grams[title[start : start + MIN_TITLE_FRAGMENT]].add(doc_id)
+
+    def quoted_by(self, text: str) -> set[str]:
+        """Documents whose title shares at least MIN_TITLE_FRAGMENT consecutive characters with `text`."""
+        grams = {text[i : i + MIN_TITLE_FRAGMENT] for i in range(len(text) - MIN_TITLE_FRAGMENT + 1)}
+        return set().union(*(self._grams.get(g, set()) for g in grams))
+
+    def holding(self, piece: str) -> set[str]:
+        """Documents whose title contains `piece` (at least MIN_TITLE_FRAGMENT characters long)."""
+        return {d for d in self._grams.get(piece[:MIN_TITLE_FRAGMENT], ()) if piece in self.titles[d]}
+
+
 @dataclass(frozen=True)
 class CorpusFacts:
     """What question analysis needs to know about the corpus, derived once per index build."""
@@ -80,6 +102,7 @@ class CorpusFacts:
     documents: list[DocumentMeta]
     years: Mapping[str, set[int]]  # doc_id → years its text mentions
     places: Mapping[str, set[str]]  # doc_id → city and county names its text mentions
+    titles: TitleIndex  # of every document of the index; analysis keeps to `documents`
 
 
 def _issued_in(meta: DocumentMeta, place: Place) -> bool:
@@ -88,10 +111,9 @@ def _issued_in(meta: DocumentMeta, place: Place) -> bool:
     return bool(meta.city) and stem(meta.city) == stem(place.city or "")
 
 
-def title_fragments(text: str, meta: DocumentMeta, others: list[DocumentMeta]) -> list[str]:
-    """Maximal pieces of `meta.title` (≥ MIN_TITLE_FRAGMENT characters) that `text` quotes and that no other
-    document's title contains: the words that tell this document apart."""
-    title = normalise(meta.title)
+def title_fragments(text: str, title: str, shared: Callable[[str], bool] = lambda piece: False) -> list[str]:
+    """Maximal pieces of the normalised `title` (≥ MIN_TITLE_FRAGMENT characters) that `text` quotes and that
+    `shared` does not find in another document's title: the words that tell this document apart."""
     found: list[str] = []
     start = 0
     while start <= len(title) - MIN_TITLE_FRAGMENT:
@@ -102,8 +124,7 @@ def title_fragments(text: str, meta: DocumentMeta, others: list[DocumentMeta]) -
         while end < len(title) and title[start : end + 1] in text:
             end += 1
         piece = title[start:end]
-        distinctive = not any(piece in normalise(o.title) for o in others if o.doc_id != meta.doc_id)
-        if distinctive and len(_CJK.findall(piece)) >= MIN_TITLE_FRAGMENT:  # words, not a year such as 2025年
+        if not shared(piece) and len(_CJK.findall(piece)) >= MIN_TITLE_FRAGMENT:  # words, not a year such as 2025年
             found.append(piece)
         start = end
     return found
@@ -132,10 +153,14 @@ def analyse(question: str, facts: CorpusFacts) -> QuestionAnalysis:
     years = sorted({int(y) for y in _YEAR.findall(text)})
 
     in_scope = [d for d in documents if not provinces or d.province in provinces]
-    issuers = [d for d in in_scope if any(_issued_in(d, p) for p in places)]
+    issuers = [d for d in in_scope if any(_issued_in(d, p) for p in places)] if places else []
     doc_ids = [d.doc_id for d in issuers]
+    in_scope_ids = {d.doc_id for d in in_scope}
+    quoted = facts.titles.quoted_by(text) & in_scope_ids
     for meta in in_scope:
-        fragments = title_fragments(text, meta, in_scope)
+        fragments = title_fragments(text, facts.titles.titles[meta.doc_id],
+                                    lambda piece, own=meta.doc_id: bool(facts.titles.holding(piece) & in_scope_ids
+                                                                        - {own})) if meta.doc_id in quoted else []
         typed = bool(meta.doc_type) and meta.doc_type in text
         dated = bool(meta.date) and int(meta.date[:4]) in years
         if fragments or (typed and dated):

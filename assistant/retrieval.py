@@ -21,7 +21,7 @@ from .models import Clause, DocumentMeta, SearchHit
 from .provinces import find_provinces, province_named
 from .document_facts import states_fact
 from .places import find_places
-from .question import FULL_DATE, CorpusFacts, QuestionAnalysis, analyse
+from .question import FULL_DATE, CorpusFacts, QuestionAnalysis, TitleIndex, analyse
 from .stores.base import top_k
 from .text import normalise
 from .versions import prefer_versions
@@ -50,7 +50,8 @@ class Retriever:
             text = normalise(clause.text)
             years[clause.doc_id].update(int(y) for y in _YEAR.findall(text))
             places[clause.doc_id].update(p.name for p in find_places(text))
-        return CorpusFacts(documents=list(self.index.documents), years=years, places=places)
+        return CorpusFacts(documents=list(self.index.documents), years=years, places=places,
+                           titles=TitleIndex(self.index.documents))
 
     @property
     def provinces(self) -> list[str]:
