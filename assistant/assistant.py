@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
 
-from .access import LOCAL, Principal
+from .access import EVERY_COLLECTION, LOCAL, Principal
 from .answering.citations import pieces
 from .answering.compare import Candidate as CompareCandidate
 from .answering.compare import build_table, topic_of
@@ -43,16 +43,19 @@ class _Loaded:
     retriever: Retriever
     weights: TermWeights
     cited: dict[str, DocumentMeta]  # documents as citations name them (versions labelled with their date)
-    views: dict[frozenset[str], Retriever] = field(default_factory=dict)
+    views: dict[frozenset[str], Retriever] = field(default_factory=dict)  # by collections
 
     def retriever_for(self, principal: Principal) -> Retriever:
-        """The retriever restricted to what `principal` may read: the one place access is enforced."""
-        visible = frozenset(principal.visible(self.index.documents))
-        if len(visible) == len(self.index.documents):
+        """The retriever restricted to what `principal` may read: the one place access is enforced. Views are
+        kept per set of collections (what visibility depends on), so a question does not walk the corpus."""
+        key = frozenset(principal.collections)
+        if EVERY_COLLECTION in key:
             return self.retriever
-        view = self.views.get(visible)
+        view = self.views.get(key)
         if view is None:
-            view = self.views[visible] = self.retriever.restricted(visible)
+            visible = principal.visible(self.index.documents)
+            view = self.views[key] = (self.retriever if len(visible) == len(self.index.documents)
+                                      else self.retriever.restricted(visible))
         return view
 
 

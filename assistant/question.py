@@ -157,10 +157,15 @@ def analyse(question: str, facts: CorpusFacts) -> QuestionAnalysis:
     doc_ids = [d.doc_id for d in issuers]
     in_scope_ids = {d.doc_id for d in in_scope}
     quoted = facts.titles.quoted_by(text) & in_scope_ids
+    holders: dict[str, int] = {}  # piece → in-scope titles holding it; pieces repeat across similar titles
+
+    def shared(piece: str) -> bool:  # the piece comes from one title: shared if another holds it too
+        if piece not in holders:
+            holders[piece] = len(facts.titles.holding(piece) & in_scope_ids)
+        return holders[piece] > 1
+
     for meta in in_scope:
-        fragments = title_fragments(text, facts.titles.titles[meta.doc_id],
-                                    lambda piece, own=meta.doc_id: bool(facts.titles.holding(piece) & in_scope_ids
-                                                                        - {own})) if meta.doc_id in quoted else []
+        fragments = title_fragments(text, facts.titles.titles[meta.doc_id], shared) if meta.doc_id in quoted else []
         typed = bool(meta.doc_type) and meta.doc_type in text
         dated = bool(meta.date) and int(meta.date[:4]) in years
         if fragments or (typed and dated):

@@ -24,7 +24,7 @@ from .places import find_places
 from .question import FULL_DATE, CorpusFacts, QuestionAnalysis, TitleIndex, analyse
 from .stores.base import top_k
 from .text import normalise
-from .versions import prefer_versions
+from .versions import prefer_versions, version_groups
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 YEAR_BOOST = 0.3  # share of the best fused score added to clauses of documents that speak of the asked year
@@ -119,11 +119,14 @@ class Retriever:
         docs = [d for d in self.documents.values() if not provinces or d.province in provinces]
         if doc_ids:
             return [d for d in docs if d.doc_id in doc_ids]
-        named = [self.documents[i] for i in analysis.doc_ids]
-        narrowed = {d.province for d in named}
+        narrowed = {self.documents[i].province for i in analysis.doc_ids}
         # -- versions of one policy (issue 11): the version the question asks for --
-        scoped = [d for d in docs if d.province not in narrowed or d in named]
-        return prefer_versions(analysis.text, analysis.years, scoped)
+        scoped = [d for d in docs if d.province not in narrowed or d.doc_id in analysis.doc_ids]
+        return prefer_versions(analysis.text, analysis.years, scoped, self._versions)
+
+    @cached_property
+    def _versions(self) -> list[list[DocumentMeta]]:
+        return version_groups(self.index.documents)
 
     def rank(self, query: str, docs: list[DocumentMeta], years: list[int] | None = None,
              limit: int = 10, keyword_query: str | None = None) -> list[SearchHit]:

@@ -39,15 +39,23 @@ def label_versions(documents: list[DocumentMeta]) -> dict[str, DocumentMeta]:
     return cited
 
 
-def prefer_versions(question: str, years: list[int], docs: list[DocumentMeta]) -> list[DocumentMeta]:
+def prefer_versions(question: str, years: list[int], docs: list[DocumentMeta],
+                    groups: list[list[DocumentMeta]]) -> list[DocumentMeta]:
     """`docs` with, for each policy present in several versions, only the version the question asks for: the
-    newest for 最新 / 现行, the one dated in a year the question names; all versions when it says neither."""
+    newest for 最新 / 现行, the one dated in a year the question names; all versions when it says neither.
+    `groups` are the version groups of the whole corpus (version_groups, computed once per index)."""
+    if not groups or not (years or _LATEST.search(question)):
+        return docs
+    in_scope = {d.doc_id for d in docs}
     dropped: set[str] = set()
-    for group in version_groups(docs):
+    for group in ([m for m in g if m.doc_id in in_scope] for g in groups):
+        if len(group) < 2:
+            continue
         if _LATEST.search(question):
             keep = [group[-1]]
         else:
             keep = [m for m in group if m.years.isdigit() and int(m.years) in years]
         if keep:
-            dropped.update(m.doc_id for m in group if m not in keep)
+            kept = {m.doc_id for m in keep}
+            dropped.update(m.doc_id for m in group if m.doc_id not in kept)
     return [d for d in docs if d.doc_id not in dropped]

@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 
 import numpy as np
 
@@ -129,8 +130,14 @@ class TermWeights:
 
 def question_terms(analysis: QuestionAnalysis) -> list[str]:
     """Content words of the question, without the words that only name its scope (places, years)."""
-    return [t for t in content_terms(analysis.topic_text)
-            if t not in _PLACE_WORDS and not _YEAR_WORD.match(t) and not t.isascii()]
+    return list(_topic_terms(analysis.topic_text))
+
+
+@lru_cache(maxsize=1024)
+def _topic_terms(topic_text: str) -> tuple[str, ...]:
+    # Cached: compare mode describes hundreds of clauses for one question.
+    return tuple(t for t in content_terms(topic_text)
+                 if t not in _PLACE_WORDS and not _YEAR_WORD.match(t) and not t.isascii())
 
 
 def focus_terms(terms: list[str], weights: TermWeights) -> list[str]:

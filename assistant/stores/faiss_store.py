@@ -30,9 +30,7 @@ class FaissStore(VectorStore):
     def __init__(self, index: faiss.Index, groups: np.ndarray, ann_threshold: int):
         self.index = index
         self.ann_threshold = ann_threshold
-        self._groups = np.zeros(0, dtype=np.int64)
-        self._members: dict[int, np.ndarray] = {}
-        self._set_groups(np.asarray(groups, dtype=np.int64))
+        self._groups = np.asarray(groups, dtype=np.int64)
 
     @classmethod
     def create(cls, dim: int, expected: int, ann_threshold: int) -> FaissStore:
@@ -58,13 +56,7 @@ class FaissStore(VectorStore):
             sample = np.random.default_rng(0).permutation(len(vectors))[:IVF_TRAINING_SAMPLE]
             self.index.train(vectors[np.sort(sample)])
         self.index.add(vectors)
-        self._set_groups(np.concatenate([self._groups, np.asarray(groups, dtype=np.int64)]))
-
-    def _set_groups(self, groups: np.ndarray) -> None:
-        order = np.argsort(groups, kind="stable")
-        keys, starts = np.unique(groups[order], return_index=True)
-        self._groups = groups
-        self._members = {int(g): chunk for g, chunk in zip(keys, np.split(order, starts[1:]))}
+        self._groups = np.concatenate([self._groups, np.asarray(groups, dtype=np.int64)])
 
     def _vectors(self, positions: np.ndarray) -> np.ndarray:
         """The stored vectors at `positions`, for exact scoring of a subset."""
@@ -78,14 +70,16 @@ class FaissStore(VectorStore):
         query = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
         params = None
         if allowed is not None:
-            positions = np.concatenate([self._members.get(int(g), np.zeros(0, np.int64)) for g in allowed]
-                                       or [np.zeros(0, np.int64)])
+            # One vectorised pass over the clause groups (the bitmap FAISS filters with is that size anyway).
+            allowed = np.asarray(allowed, dtype=np.int64)
+            wanted = np.zeros(int(self._groups.max(initial=-1)) + 1, dtype=bool)
+            wanted[allowed[(allowed >= 0) & (allowed < len(wanted))]] = True
+            mask = wanted[self._groups]
+            positions = np.flatnonzero(mask)
             if len(positions) <= self.ann_threshold:  # a small scope: exact, and cheaper than the graph
                 scores = self._vectors(positions) @ query[0]
                 best = top_k(scores, k)
                 return positions[best], scores[best]
-            mask = np.zeros(len(self), dtype=bool)
-            mask[positions] = True
             bits = np.packbits(mask, bitorder="little")
             selector = faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(bits))
             params = (faiss.SearchParametersIVF(sel=selector, nprobe=IVF_PROBES)

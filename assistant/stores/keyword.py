@@ -46,8 +46,11 @@ class KeywordIndex:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         positions = np.concatenate([self._indices[s] for s in slices])
         weights = np.concatenate([self._data[s] for s in slices])
-        candidates, inverse = np.unique(positions, return_inverse=True)
-        scores = np.bincount(inverse, weights=weights).astype(np.float32)
+        # One pass over the postings into a dense array: linear, where sorting the postings of a common term
+        # (质量: most clauses) was the slowest step of a query at 200,000 clauses.
+        totals = np.bincount(positions, weights=weights, minlength=len(self.groups))
+        candidates = np.flatnonzero(totals)
+        scores = totals[candidates].astype(np.float32)
         if allowed is not None:
             inside = np.isin(self.groups[candidates], allowed)
             candidates, scores = candidates[inside], scores[inside]
