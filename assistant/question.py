@@ -103,6 +103,29 @@ class CorpusFacts:
     years: Mapping[str, set[int]]  # doc_id → years its text mentions
     places: Mapping[str, set[str]]  # doc_id → city and county names its text mentions
     titles: TitleIndex  # of every document of the index; analysis keeps to `documents`
+    # Derived from `documents` (again for each restricted view), so a question does not walk the corpus:
+    provinces: frozenset[str] = field(init=False)
+    by_province: Mapping[str, list[DocumentMeta]] = field(init=False)
+    by_year: Mapping[int, list[DocumentMeta]] = field(init=False)  # by the year of the document's date
+
+    def __post_init__(self) -> None:
+        by_province: dict[str, list[DocumentMeta]] = defaultdict(list)
+        by_year: dict[int, list[DocumentMeta]] = defaultdict(list)
+        for meta in self.documents:
+            by_province[meta.province].append(meta)
+            if meta.date and meta.date[:4].isdigit():
+                by_year[int(meta.date[:4])].append(meta)
+        object.__setattr__(self, "provinces", frozenset(by_province))
+        object.__setattr__(self, "by_province", dict(by_province))
+        object.__setattr__(self, "by_year", dict(by_year))
+
+    def in_provinces(self, provinces: list[str]) -> list[DocumentMeta]:
+        """Documents of `provinces` (all documents for none), in corpus order."""
+        if not provinces:
+            return self.documents
+        wanted = [d for p in provinces for d in self.by_province.get(p, [])]
+        order = {id(d): i for i, d in enumerate(self.documents)} if len(provinces) > 1 else None
+        return sorted(wanted, key=lambda d: order[id(d)]) if order else wanted
 
 
 def _issued_in(meta: DocumentMeta, place: Place) -> bool:
@@ -134,7 +157,7 @@ def analyse(question: str, facts: CorpusFacts) -> QuestionAnalysis:
     """Read the scope of a question from the corpus metadata."""
     text = normalise(question)
     documents = facts.documents
-    covered = {d.province for d in documents}
+    covered = facts.provinces
     named_provinces = find_provinces(text)
     places, missing_places, scope_names = [], [], []
     for place in find_places(text):
@@ -152,7 +175,7 @@ def analyse(question: str, facts: CorpusFacts) -> QuestionAnalysis:
     scope_names.extend(p for p in named_provinces if p in text)
     years = sorted({int(y) for y in _YEAR.findall(text)})
 
-    in_scope = [d for d in documents if not provinces or d.province in provinces]
+    in_scope = facts.in_provinces(provinces)
     issuers = [d for d in in_scope if any(_issued_in(d, p) for p in places)] if places else []
     doc_ids = [d.doc_id for d in issuers]
     in_scope_ids = {d.doc_id for d in in_scope}
@@ -164,11 +187,11 @@ def analyse(question: str, facts: CorpusFacts) -> QuestionAnalysis:
             holders[piece] = len(facts.titles.holding(piece) & in_scope_ids)
         return holders[piece] > 1
 
-    for meta in in_scope:
+    dated = {d.doc_id for y in years for d in facts.by_year.get(y, []) if d.doc_id in in_scope_ids}
+    for meta in (d for d in in_scope if d.doc_id in quoted or d.doc_id in dated):
         fragments = title_fragments(text, facts.titles.titles[meta.doc_id], shared) if meta.doc_id in quoted else []
         typed = bool(meta.doc_type) and meta.doc_type in text
-        dated = bool(meta.date) and int(meta.date[:4]) in years
-        if fragments or (typed and dated):
+        if fragments or (typed and meta.doc_id in dated):
             doc_ids.append(meta.doc_id)
             scope_names.extend(fragments)
     doc_ids = list(dict.fromkeys(doc_ids))

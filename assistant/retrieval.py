@@ -116,7 +116,7 @@ class Retriever:
         A document named in the question narrows its own province only: 「云南三年行动方案和湖南…」 keeps
         all of 湖南."""
         provinces = provinces or analysis.provinces
-        docs = [d for d in self.documents.values() if not provinces or d.province in provinces]
+        docs = self.facts.in_provinces(provinces)
         if doc_ids:
             return [d for d in docs if d.doc_id in doc_ids]
         narrowed = {self.documents[i].province for i in analysis.doc_ids}
