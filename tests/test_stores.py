@@ -4,8 +4,11 @@ top-k inside a scope, survive a save and load, and fail loudly on corrupt data o
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import socket
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -126,6 +129,36 @@ def test_corrupt_faiss_file_is_reported(saved_store, real_vectors, tmp_path):
         saved_store.client.drop_collection(saved_store.collection)
         with pytest.raises(IndexUnavailable, match="Milvus"):
             load_store(Settings(index_dir=tmp_path, vector_backend="milvus"), tmp_path, groups)
+
+
+SAVE_IN_ANOTHER_PROCESS = """
+import sys
+from pathlib import Path
+import numpy as np
+from assistant.settings import Settings
+from assistant.stores import create_store
+vectors, groups = np.load(sys.argv[1]), np.load(sys.argv[2])
+store = create_store(Settings(vector_backend="milvus"), vectors.shape[1], len(vectors))
+store.add(vectors, groups)
+store.save(Path(sys.argv[3]))
+store.close()
+"""
+
+
+def test_milvus_lite_store_saved_by_another_process_answers_searches(real_vectors, tmp_path):
+    """A milvus-lite collection comes back released when the process that saved it has ended (every later start
+    of the server): loading it must make it searchable again."""
+    vectors, groups, queries = real_vectors
+    np.save(tmp_path / "vectors.npy", vectors)
+    np.save(tmp_path / "groups.npy", groups)
+    (tmp_path / "build").mkdir()
+    subprocess.run([sys.executable, "-c", SAVE_IN_ANOTHER_PROCESS, str(tmp_path / "vectors.npy"),
+                    str(tmp_path / "groups.npy"), str(tmp_path / "build")],
+                   check=True, timeout=120, cwd=PROJECT_ROOT, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
+    store = load_store(Settings(vector_backend="milvus"), tmp_path / "build", groups)
+    positions, _ = store.search(queries[0], 10)
+    store.close()
+    assert list(positions) == _exact(vectors, groups, queries[0], 10)
 
 
 # -- the whole pipeline on either backend -----------------------------------------------------------
