@@ -39,11 +39,18 @@ EXTRA_HALVES = ("dev", "unseen")
 SPLITS = ("dev", "test", "unseen")
 
 
-def eval_settings(base: Settings | None = None) -> Settings:
+DEFAULT_BACKEND = Settings.model_fields["vector_backend"].default  # keeps the plain folder and report names
+
+
+def eval_settings(base: Settings | None = None, vector_backend: str | None = None) -> Settings:
     """Settings for the evaluation corpus: the shipped documents plus those of ../shared/corpus-extra, linked
     (never copied) into a folder under the index directory, with an index of their own. Every split is
-    measured on this one corpus, so seed questions face the extra documents as distractors."""
+    measured on this one corpus, so seed questions face the extra documents as distractors.
+
+    `vector_backend` (default: the base settings') selects the store; each backend has its own index folder,
+    so measuring one never rebuilds the other's."""
     base = base or get_settings()
+    backend = vector_backend or base.vector_backend
     if not EXTRA_CORPUS.is_dir():
         raise CorpusError(f"找不到评测用的真实文档目录：{EXTRA_CORPUS}")
     root = base.index_dir / "eval"
@@ -60,7 +67,8 @@ def eval_settings(base: Settings | None = None) -> Settings:
     for name, target in wanted.items():
         if not (corpus_dir / name).exists():
             (corpus_dir / name).symlink_to(target)
-    return base.model_copy(update={"corpus_dir": corpus_dir, "index_dir": root / "index"})
+    index_dir = root / ("index" if backend == DEFAULT_BACKEND else f"index-{backend}")
+    return base.model_copy(update={"corpus_dir": corpus_dir, "index_dir": index_dir, "vector_backend": backend})
 
 
 class Evidence(BaseModel):
@@ -251,19 +259,25 @@ def _group_table(groups: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
-def write_report(name: str, ours: list[Outcome], baseline: list[Outcome] | None, mode: str) -> dict:
+def report_stem(split: str, mode: str, backend: str = DEFAULT_BACKEND) -> str:
+    """A report's file name in REPORTS, without extension: one per split, mode and vector backend."""
+    return f"{split}-{mode}" if backend == DEFAULT_BACKEND else f"{split}-{mode}-{backend}"
+
+
+def write_report(name: str, ours: list[Outcome], baseline: list[Outcome] | None, mode: str,
+                 backend: str = DEFAULT_BACKEND) -> dict:
     report = {
-        "split": name, "mode": mode,
+        "split": name, "mode": mode, "backend": backend,
         "ours": summarise(ours), "baseline": summarise(baseline) if baseline else None,
         "by_kind": breakdown(ours, "kind"), "by_document": breakdown(ours, "doc"),
         "failures": [o.model_dump() for o in ours if (o.answerable_gold and not o.key_correct)
                      or (not o.answerable_gold and o.answerable)],
     }
     REPORTS.mkdir(parents=True, exist_ok=True)
-    stem = f"{name}-{mode}"
+    stem = report_stem(name, mode, backend)
     (REPORTS / f"{stem}.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     markdown = "\n\n".join([
-        f"# Evaluation: {name} split, {mode} mode", side_by_side(report["ours"], report["baseline"]),
+        f"# Evaluation: {name} split, {mode} mode, {backend} store", side_by_side(report["ours"], report["baseline"]),
         "## By kind", _group_table(report["by_kind"]), "## By document", _group_table(report["by_document"]),
     ])
     (REPORTS / f"{stem}.md").write_text(markdown + "\n", encoding="utf-8")
@@ -376,13 +390,14 @@ def evaluate_splits(splits: list[str], mode: str = "extractive", with_baseline: 
     if mode == "llm" and not (settings.llm_base_url and settings.llm_model):
         raise SystemExit("--mode llm needs POLICYQA_LLM_BASE_URL and POLICYQA_LLM_MODEL")
     assistant = assistant or Assistant(settings)
-    baseline = Baseline(settings, assistant.embedder, settings.index_dir) if with_baseline else None
+    # The baseline does not depend on our vector backend: its cache lies beside every backend's index folder.
+    baseline = Baseline(settings, assistant.embedder, settings.index_dir.parent) if with_baseline else None
     reports = {}
     for split in splits:
         items = load_items(split=split)
         ours = run_assistant(assistant, items, progress)
         theirs = run_baseline(baseline, items, progress) if baseline else None
-        reports[split] = write_report(split, ours, theirs, mode)
+        reports[split] = write_report(split, ours, theirs, mode, settings.vector_backend)
     return reports
 
 
@@ -398,5 +413,6 @@ def run_cli(args: argparse.Namespace) -> int:
     splits = list(SPLITS) if args.split == "all" else [args.split]
     for split, report in evaluate_splits(splits, args.mode, not args.no_baseline).items():
         print(f"\n## {split}\n" + side_by_side(report["ours"], report["baseline"]))
-    print(f"\n报告已写入 {REPORTS}/<split>-{args.mode}.md 和 .json")
+    stem = report_stem("<split>", args.mode, get_settings().vector_backend)
+    print(f"\n报告已写入 {REPORTS}/{stem}.md 和 .json")
     return 0

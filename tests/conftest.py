@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.stores import BACKENDS as VECTOR_BACKENDS
+
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -35,10 +37,28 @@ def eval_settings():
 
 
 @pytest.fixture(scope="session")
-def eval_assistant(eval_settings):
+def eval_assistant_for(eval_settings):
+    """The evaluation-corpus Assistant of a vector backend, made on first use; each backend has an index folder
+    of its own (Milvus through milvus-lite), so both can be open at once."""
     from assistant.assistant import Assistant
+    from assistant.evaluation import eval_settings as settings_for
 
-    return Assistant(eval_settings)
+    made: dict[str, Assistant] = {}
+
+    def get(backend: str) -> Assistant:
+        if backend not in made:
+            made[backend] = Assistant(settings_for(vector_backend=backend))
+        return made[backend]
+
+    yield get
+    for one in made.values():
+        one.index.vectors.close()
+
+
+@pytest.fixture(scope="session", params=VECTOR_BACKENDS)
+def eval_assistant(request, eval_assistant_for):
+    """Tests using the evaluation-corpus Assistant run once per vector backend and must pass on each."""
+    return eval_assistant_for(request.param)
 
 
 @pytest.fixture(scope="session")

@@ -124,6 +124,7 @@ class MilvusStore(VectorStore):
         stored = int(store.client.get_collection_stats(store.collection)["row_count"])
         if stored != store.count or stored != len(groups):
             raise IndexUnavailable("Milvus 向量集合损坏：向量数与条款数不一致。")
+        store.client.load_collection(store.collection)  # a collection saved by another process starts released
         return store
 
     def close(self) -> None:
