@@ -121,11 +121,10 @@ class CorpusFacts:
 
     def in_provinces(self, provinces: list[str]) -> list[DocumentMeta]:
         """Documents of `provinces` (all documents for none), in corpus order."""
-        if not provinces:
-            return self.documents
-        wanted = [d for p in provinces for d in self.by_province.get(p, [])]
-        order = {id(d): i for i, d in enumerate(self.documents)} if len(provinces) > 1 else None
-        return sorted(wanted, key=lambda d: order[id(d)]) if order else wanted
+        if len(provinces) > 1:
+            wanted = set(provinces)
+            return [d for d in self.documents if d.province in wanted]
+        return list(self.by_province.get(provinces[0], []) if provinces else self.documents)
 
 
 def _issued_in(meta: DocumentMeta, place: Place) -> bool:
