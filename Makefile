@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test index eval bench bench-scale browser clean
+.PHONY: run test index eval bench bench-scale bench-keyword browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ bench: $(STAMP) index/CURRENT
 # The same at 200,000 synthesised clauses, bounded to about 10 minutes (bench/results/scale.md).
 bench-scale: $(STAMP) index/CURRENT
 	timeout 900 $(BIN)/python -m bench.scale
+
+# Our keyword index (bm25s) against Milvus full-text search on milvus-lite, 20,000 synthesised clauses, bounded to
+# a few minutes (bench/results/keyword.md).
+bench-keyword: $(STAMP) index/CURRENT
+	timeout 600 $(BIN)/python -m bench.keyword_scale
 
 clean:
 	rm -rf $(VENV) index
