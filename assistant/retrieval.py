@@ -10,11 +10,12 @@ import copy
 import dataclasses
 import re
 from collections.abc import Collection
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 
 from .embeddings import Embedder
+from .embeddings.batching import QueryBatcher
 from .errors import UnknownFilter
 from .index import ClauseIndex, document_groups
 from .models import Clause, DocumentMeta, SearchHit
@@ -27,6 +28,7 @@ from .text import normalise
 from .versions import prefer_versions, version_groups
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+QUERY_VECTORS_KEPT = 256  # question vectors kept (a few per request in flight)
 YEAR_BOOST = 0.3  # share of the best fused score added to clauses of documents that speak of the asked year
 
 
@@ -39,7 +41,12 @@ class Retriever:
         self.documents = {d.doc_id: d for d in index.documents}
         self._ordinal = {d.doc_id: i for i, d in enumerate(index.documents)}
         self._groups = document_groups(index.documents, index.clauses)
-        self._last_query: tuple[str, np.ndarray] | None = None  # one tuple, swapped whole: thread-safe
+        # Shared by the restricted views (copies). Concurrent questions share model calls, and each question is
+        # embedded once however many scopes and steps use it: kept per text, so concurrent requests do not
+        # evict each other's vector (one shared slot made every step embed again under 16 clients).
+        batcher = QueryBatcher(embedder.embed_queries)
+        self.query_vector: Callable[[str], np.ndarray] = lru_cache(maxsize=QUERY_VECTORS_KEPT)(
+            lambda text: batcher([text])[0])
 
     @cached_property
     def facts(self) -> CorpusFacts:
@@ -159,15 +166,6 @@ class Retriever:
                       dense_score=round(float(dense[i]), 4), keyword_score=round(float(keyword[i] / keyword_max), 4))
             for i in top_k(fused, limit)
         ]
-
-    def query_vector(self, text: str) -> np.ndarray:
-        """The question's embedding, computed once per question however many scopes and steps use it."""
-        cached = self._last_query
-        if cached is not None and cached[0] == text:
-            return cached[1]
-        vector = self.embedder.embed_queries([text])[0]
-        self._last_query = (text, vector)
-        return vector
 
     def sentence_similarity(self, query: str, clause: Clause) -> np.ndarray:
         """Cosine of the question to each sentence of `clause` (in text.sentences order)."""

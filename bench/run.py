@@ -18,10 +18,10 @@ import numpy as np
 
 from assistant.assistant import Assistant
 from assistant.chunking import chunk_document
-from assistant.corpus import load_corpus
+from assistant.corpus import load_corpus, read_document
 from assistant.embeddings import Embedder, get_embedder
 from assistant.evaluation import Baseline, load_items
-from assistant.index import _embed, build_index, context_text, load_or_build
+from assistant.index import _embed, build_index, context_text, embedded_sentences, load_or_build
 from assistant.provinces import BY_NAME
 from assistant.settings import Settings, get_settings
 from assistant.text import normalise
@@ -54,6 +54,14 @@ def clause_texts(corpus_dir: Path, settings: Settings) -> list[str]:
         texts += [f"{context_text(c, doc.meta)}\n{normalise(c.text)}"
                   for c in chunk_document(doc.meta.doc_id, doc.text, settings.max_clause_chars).clauses]
     return texts
+
+
+def texts_a_build_embeds(path: Path, settings: Settings) -> int:
+    """What a build embeds for one document: its sentences and its distinct contexts (index.embed_clauses)."""
+    doc = read_document(path)
+    clauses = chunk_document(doc.meta.doc_id, doc.text, settings.max_clause_chars).clauses
+    return (sum(len(embedded_sentences(c)) for c in clauses)
+            + len({context_text(c, doc.meta) for c in clauses}))
 
 
 def raw_embedding_seconds(embedder: Embedder, texts: list[str], label: str) -> float:
@@ -135,6 +143,7 @@ def main() -> None:
         shutil.copy(added, build_settings.corpus_dir / added.name)
         add_texts = clause_texts(build_settings.corpus_dir, settings)
         doc_texts = len(add_texts) - len(texts)
+        own_texts = texts_a_build_embeds(build_settings.corpus_dir / added.name, settings)
         raw_add = raw_embedding_seconds(embedder, add_texts[-doc_texts:] if doc_texts > 0 else add_texts[:1],
                                         "原始嵌入（新增文档）")
         counting = CountingEmbedder(embedder)
@@ -142,7 +151,7 @@ def main() -> None:
         load_or_build(build_settings, counting)
         add = time.perf_counter() - started
         result["one_document_add"] = {"document": added.name, "document_clauses": doc_texts,
-                                      "texts_embedded": counting.passages, "seconds": round(add, 2),
+                                      "document_texts": own_texts, "texts_embedded": counting.passages, "seconds": round(add, 2),
                                       "raw_embedding_seconds": round(raw_add, 2), "ratio": ratio(add, raw_add)}
 
         # -- HTTP: one client, then 1, 4 and 16 concurrent clients; the server's peak memory ----------
@@ -199,9 +208,10 @@ def report(r: dict) -> str:
     lines.append(f"| full build, {b['clauses']} clauses | {b['seconds']} s | raw embedding of the clauses "
                  f"{b['raw_embedding_seconds']} s | {b['ratio']} | ≤ 1.5 {_mark(b['ratio'] <= 1.5)} |")
     d = r["one_document_add"]
-    lines.append(f"| one-document add ({d['document_clauses']} clauses; {d['texts_embedded']} texts embedded) | "
-                 f"{d['seconds']} s | raw embedding of that document {d['raw_embedding_seconds']} s | {d['ratio']} | "
-                 f"embeds only that document {_mark(d['texts_embedded'] <= max(d['document_clauses'], 1))} |")
+    lines.append(f"| one-document add ({d['document_clauses']} clauses; {d['texts_embedded']} texts embedded, the "
+                 f"document has {d['document_texts']}: sentences and headings) | {d['seconds']} s | raw embedding of "
+                 f"that document {d['raw_embedding_seconds']} s | {d['ratio']} | embeds only that document "
+                 f"{_mark(d['texts_embedded'] == d['document_texts'])} |")
     lines += ["", "| concurrent clients | requests | throughput (req/s) | p50 | p95 | errors |",
               "|---|---|---|---|---|---|"]
     for run in r["concurrency"]:
