@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+import numpy as np
 import pytest
 
 from assistant.chunking import chunk_document
@@ -111,3 +112,18 @@ def test_faiss_and_milvus_give_the_same_answers(items, eval_assistant_for):
     differing = [item.id for item in items if item.split in ("test", "unseen")
                  and seen_by(faiss_side, item.question) != seen_by(milvus_side, item.question)]
     assert not differing
+
+
+def test_shipped_evidence_models_are_what_fitting_on_dev_gives(eval_assistant_for, limits):
+    """The models in answering/evidence_model.json come from `assistant eval --calibrate` on the dev split
+    (nothing hand-set), and the chosen threshold keeps held-out false refusals within the target."""
+    from assistant.answering.refusal import models
+    from assistant.evaluation import fit_models
+
+    fitted = fit_models(eval_assistant_for("faiss"), load_items(split="dev"), progress=False)
+    shipped = models()
+    assert fitted.held_out_false_refusals <= limits["unseen"]["target"]["false_refusal_rate_max"]
+    assert abs(fitted.threshold - shipped.threshold) <= 0.02
+    for name in ("clause", "sentence", "answerable"):
+        assert getattr(fitted, name).features == getattr(shipped, name).features
+        assert np.allclose(getattr(fitted, name).coef, getattr(shipped, name).coef, atol=0.05), name
