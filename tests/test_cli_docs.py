@@ -10,16 +10,18 @@ import subprocess
 import sys
 
 import pytest
+from extra_documents import (  # pytest puts tests/ on sys.path
+    DONGTOU,
+    GUANGZHOU,
+    HUANGSHI,
+    needs_extra,
+)
 
 from assistant.embeddings import get_embedder
 from assistant.index import build_index, read_index
 from assistant.settings import PROJECT_ROOT, Settings
 
-EXTRA = PROJECT_ROOT.parent / "shared" / "corpus-extra" / "dev"  # real documents, read in place
-pytestmark = pytest.mark.skipif(not EXTRA.is_dir(), reason="../shared/corpus-extra is not present")
-DONGTOU = EXTRA / "005_zhejiang-dongtou_bzh2017.txt"
-HUANGSHI = EXTRA / "001_hubei-huangshi_szzlj2024.txt"
-GUANGZHOU = EXTRA / "007_guangdong-guangzhou_zlqs2023.txt"
+pytestmark = needs_extra
 
 
 @pytest.fixture()

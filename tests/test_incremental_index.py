@@ -7,19 +7,21 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from extra_documents import (  # pytest puts tests/ on sys.path
+    DONGTOU,
+    GUANGZHOU,
+    HUANGSHI,
+    needs_extra,
+)
 
 from assistant.assistant import Assistant
 from assistant.chunking import chunk_document
 from assistant.index import CLAUSE_VECTORS, build_index, read_index
 from assistant.library import DocumentLibrary, MetadataFields
-from assistant.settings import PROJECT_ROOT, Settings
+from assistant.settings import Settings
 from assistant.text import sentences
 
-EXTRA = PROJECT_ROOT.parent / "shared" / "corpus-extra" / "dev"  # real documents, read in place
-pytestmark = pytest.mark.skipif(not EXTRA.is_dir(), reason="../shared/corpus-extra is not present")
-DONGTOU = EXTRA / "005_zhejiang-dongtou_bzh2017.txt"
-HUANGSHI = EXTRA / "001_hubei-huangshi_szzlj2024.txt"
-GUANGZHOU = EXTRA / "007_guangdong-guangzhou_zlqs2023.txt"
+pytestmark = needs_extra
 
 
 class CountingEmbedder:

@@ -9,6 +9,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from extra_documents import (  # pytest puts tests/ on sys.path
+    DONGTOU,
+    XIANGXI_TRAD,
+    needs_extra,
+)
 
 from assistant.corpus import load_corpus
 from assistant.errors import NotFound
@@ -24,11 +29,8 @@ from assistant.library import (
 from assistant.settings import PROJECT_ROOT, Settings
 from assistant.text import to_simplified
 
-EXTRA = PROJECT_ROOT.parent / "shared" / "corpus-extra" / "dev"  # real documents, read in place
-pytestmark = pytest.mark.skipif(not EXTRA.is_dir(), reason="../shared/corpus-extra is not present")
+pytestmark = needs_extra
 SICHUAN = "003_b452e910d48fa78e.txt"
-DONGTOU = EXTRA / "005_zhejiang-dongtou_bzh2017.txt"
-XIANGXI_TRAD = EXTRA / "015_hunan-xiangxi_yshj2020_trad.txt"
 
 
 @pytest.fixture()

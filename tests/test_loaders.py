@@ -12,14 +12,13 @@ import docx
 import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
+from extra_documents import EXTRA  # pytest puts tests/ on sys.path
 
 from assistant.chunking import chunk_document
 from assistant.corpus.docx_text import format_number
 from assistant.corpus.loaders import PAGE_BREAK, load_text
 from assistant.errors import CorpusError
 from assistant.settings import get_settings
-
-EXTRA_DEV = Path(__file__).resolve().parents[1].parent / "shared" / "corpus-extra" / "dev"
 
 # -- Word files with real automatic numbering -----------------------------------------------------------
 
@@ -388,9 +387,9 @@ def test_html_whose_text_all_looks_like_boilerplate_keeps_visible_text(tmp_path)
 # -- encodings ----------------------------------------------------------------------------------------
 
 def _dev_texts() -> list[tuple[str, str]]:
-    if not EXTRA_DEV.is_dir():
-        pytest.skip(f"real documents not found at {EXTRA_DEV}")
-    return [(p.name, p.read_text(encoding="utf-8")) for p in sorted(EXTRA_DEV.glob("*.txt"))]
+    if not EXTRA.is_dir():
+        pytest.skip(f"real documents not found at {EXTRA}")
+    return [(p.name, p.read_text(encoding="utf-8")) for p in sorted(EXTRA.glob("*.txt"))]
 
 
 @pytest.mark.parametrize("encoding", ["gb18030", "utf-8-sig", "utf-16", "utf-16-be"])

@@ -7,19 +7,25 @@ import shutil
 from pathlib import Path
 
 import pytest
+from extra_documents import (  # pytest puts tests/ on sys.path
+    DONGTOU,
+    EXTRA,
+    GUANGZHOU,
+    HUANGSHI,
+)
+from test_ui_browser import (  # pytest puts tests/ on sys.path
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    _serve,
+)
 
 from assistant.assistant import Assistant
 from assistant.corpus import load_corpus
 from assistant.embeddings import get_embedder
-from assistant.settings import PROJECT_ROOT, Settings
+from assistant.settings import Settings
 from assistant.ui import build_ui
-from test_ui_browser import CHROMIUM, CHROMIUM_ARGS, _serve  # pytest puts tests/ on sys.path
 
 pytestmark = pytest.mark.browser
-EXTRA = PROJECT_ROOT.parent / "shared" / "corpus-extra" / "dev"  # real documents, read in place
-DONGTOU = EXTRA / "005_zhejiang-dongtou_bzh2017.txt"
-HUANGSHI = EXTRA / "001_hubei-huangshi_szzlj2024.txt"
-GUANGZHOU = EXTRA / "007_guangdong-guangzhou_zlqs2023.txt"
 KEY = "ui-admin-key-93a0"
 
 
