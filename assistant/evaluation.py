@@ -14,6 +14,7 @@ import statistics
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -295,32 +296,43 @@ def _states_answer(sentence: str, item: EvalItem) -> bool:
 FOLDS = 5  # cross-fitting folds of the dev split
 
 
-def _fit_clause_and_sentence(described: list[tuple[EvalItem, list]]
-                             ) -> tuple[refusal.LinearModel, refusal.LinearModel]:
-    """Clause label: the clause holds a gold evidence span. Sentence label (within clauses holding evidence):
-    the sentence states an answer key."""
-    clause_rows, clause_labels, sentence_rows, sentence_labels = [], [], [], []
+class _ChoiceModels(NamedTuple):
+    """The models that choose and describe a clause; the `answerable` model is stacked on their outputs."""
+
+    ranker: refusal.LinearModel
+    clause: refusal.LinearModel
+    sentence: refusal.LinearModel
+
+
+def _fit_choice(described: list[tuple[EvalItem, list]]) -> _ChoiceModels:
+    """Clause label: the clause holds a gold evidence span (the ranker learns from pairs of one question's
+    candidates). Sentence label (within clauses holding evidence): the sentence states an answer key."""
+    groups, sentence_rows, sentence_labels = [], [], []
     for item, scopes in described:
-        for candidate in (c for group in scopes for c in group):
-            positive = item.answerable and contains_evidence(candidate.hit.clause.text, item)
-            clause_rows.append(candidate.features.row())
-            clause_labels.append(positive)
-            if positive:
+        for group in (g for g in scopes if g):
+            labels = np.array([item.answerable and contains_evidence(c.hit.clause.text, item) for c in group])
+            groups.append((np.array([c.features.row() for c in group]), labels))
+            for candidate in (c for c, positive in zip(group, labels) if positive):
                 for sentence, features in zip(candidate.sentences, candidate.sentence_features):
                     sentence_rows.append(features.row())
                     sentence_labels.append(_states_answer(sentence, item))
-    return (refusal.fit_linear(ClauseFeatures.names(), np.array(clause_rows), np.array(clause_labels)),
-            refusal.fit_linear(SentenceFeatures.names(), np.array(sentence_rows), np.array(sentence_labels)))
+    clause_rows = np.vstack([rows for rows, _ in groups])
+    clause_labels = np.concatenate([labels for _, labels in groups])
+    return _ChoiceModels(
+        ranker=refusal.fit_pairwise(ClauseFeatures.names(), groups),
+        clause=refusal.fit_linear(ClauseFeatures.names(), clause_rows, clause_labels),
+        sentence=refusal.fit_linear(SentenceFeatures.names(), np.array(sentence_rows), np.array(sentence_labels)))
 
 
-def _answerable_rows(described: list[tuple[EvalItem, list]], clause: refusal.LinearModel,
-                     sentence: refusal.LinearModel) -> tuple[list[list[float]], list[bool], list[int]]:
-    """One row per scope: the clause the clause model picks, labelled with the question's gold `answerable`."""
+def _answerable_rows(described: list[tuple[EvalItem, list]], choice: _ChoiceModels
+                     ) -> tuple[list[list[float]], list[bool], list[int]]:
+    """One row per scope: the clause the ranker picks, labelled with the question's gold `answerable`."""
     rows, labels, owners = [], [], []
     for number, (item, scopes) in enumerate(described):
         for group in (g for g in scopes if g):
-            p = clause.probability(np.array([c.features.row() for c in group]))
-            rows.append(answerable_row(group[int(np.argmax(p))], p, sentence))
+            features = np.array([c.features.row() for c in group])
+            chosen = group[int(np.argmax(choice.ranker.probability(features)))]
+            rows.append(answerable_row(chosen, choice.clause.probability(features), choice.sentence))
             labels.append(item.answerable)
             owners.append(number)
     return rows, labels, owners
@@ -337,8 +349,8 @@ def _cross_fitted(described: list[tuple[EvalItem, list]]) -> tuple[np.ndarray, n
     rows, labels, owners = [], [], []
     for held in _folds(len(described)):
         kept = set(held.tolist())
-        clause, sentence = _fit_clause_and_sentence([d for i, d in enumerate(described) if i not in kept])
-        fold_rows, fold_labels, fold_owners = _answerable_rows([described[i] for i in held], clause, sentence)
+        choice = _fit_choice([d for i, d in enumerate(described) if i not in kept])
+        fold_rows, fold_labels, fold_owners = _answerable_rows([described[i] for i in held], choice)
         rows += fold_rows
         labels += fold_labels
         owners += [int(held[o]) for o in fold_owners]
@@ -357,21 +369,22 @@ def _held_out_probabilities(rows: np.ndarray, labels: np.ndarray, owners: np.nda
 
 
 def fit_models(assistant, items: list[EvalItem], progress: bool = True) -> refusal.EvidenceModels:
-    """Fit the three evidence models on `items` (the dev split) and choose the refusal threshold.
+    """Fit the four evidence models on `items` (the dev split) and choose the refusal threshold.
 
     The `answerable` model is stacked on the other two, so it learns from cross-fitted rows (as on new
     questions), and the threshold is chosen on held-out probabilities: the most refusals of unanswerable
     questions while false refusals stay within the product's limit (eval/thresholds.json)."""
     described = [(item, assistant.candidates(item.question))
                  for item in tqdm(items, desc="拟合证据模型", disable=not progress)]
-    clause, sentence = _fit_clause_and_sentence(described)
+    choice = _fit_choice(described)
     rows, labels, owners = _cross_fitted(described)
     answerable = refusal.fit_linear(answerable_names(), rows, labels)
     held_out = _held_out_probabilities(rows, labels, owners, len(described))
     limit = json.loads(THRESHOLDS.read_text(encoding="utf-8"))["unseen"]["target"]["false_refusal_rate_max"]
     threshold, refused, false_refusals = refusal.best_threshold(held_out, np.array([i.answerable for i in items]),
                                                                 limit)
-    return refusal.EvidenceModels(clause=clause, answerable=answerable, sentence=sentence, threshold=threshold,
+    return refusal.EvidenceModels(ranker=choice.ranker, clause=choice.clause, answerable=answerable,
+                                  sentence=choice.sentence, threshold=threshold,
                                   fitted_on=f"dev split, {len(items)} questions", fitted_at=refusal.stamp(),
                                   held_out_refusal=refused, held_out_false_refusals=false_refusals)
 

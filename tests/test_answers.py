@@ -65,6 +65,31 @@ def test_unsupported_questions_are_refused_plainly(assistant, question):
     assert not answer.answerable and answer.answer.startswith("知识库中未找到")
 
 
+@pytest.mark.parametrize("question, unit", [
+    ("湖南省对获得省长质量奖的企业奖励多少万元？", "万元"),
+    ("泉州市对每个先进单位奖励多少钱？", "元"),
+    ("青海省到2015年计划创建几个国家品牌建设示范区？", "个"),
+    ("青海省到2015年农村公路优良路率的目标是多少？", "%"),
+    ("What percentage of key projects must pass acceptance at the first inspection?", "%"),
+    ("四川省打算从哪几个方面吸引质量管理人才？", None),  # 哪几个 asks for a list, not an amount
+    ("湘西州营商环境工作计划经州政府第几次常务会议同意？", None),  # an ordinal
+])
+def test_the_unit_an_amount_is_asked_in_is_read_from_the_question(question, unit):
+    from assistant.answering.evidence import asked_unit
+    from assistant.text import normalise
+
+    assert asked_unit(normalise(question)) == unit
+
+
+def test_an_amount_asked_in_a_unit_the_document_never_states_is_refused(assistant):
+    """The Hunan document names the 省长质量奖 but no sum of money: a near-miss, refused with 可能相关 clauses;
+    an amount it does state in the asked unit is answered."""
+    near_miss = assistant.ask("湖南省对获得省长质量奖的企业奖励多少万元？")
+    assert not near_miss.answerable and "可能相关" in near_miss.answer
+    stated = assistant.ask("湖南省到2020年区域性、专业性检验检测平台要建设多少个？")
+    assert stated.answerable and stated.citations[0].doc_id == "hunan-2017"
+
+
 def test_uncovered_province_gets_no_clauses_of_other_provinces(assistant):
     answer = assistant.ask("上海市建设质量强市的目标是什么？")
     assert answer.citations == [] and "上海" in answer.answer

@@ -124,6 +124,6 @@ def test_shipped_evidence_models_are_what_fitting_on_dev_gives(eval_assistant_fo
     shipped = models()
     assert fitted.held_out_false_refusals <= limits["unseen"]["target"]["false_refusal_rate_max"]
     assert abs(fitted.threshold - shipped.threshold) <= 0.02
-    for name in ("clause", "sentence", "answerable"):
+    for name in ("ranker", "clause", "sentence", "answerable"):
         assert getattr(fitted, name).features == getattr(shipped, name).features
         assert np.allclose(getattr(fitted, name).coef, getattr(shipped, name).coef, atol=0.05), name

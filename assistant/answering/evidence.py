@@ -2,8 +2,8 @@
 
 Every candidate clause is described by general features (how much of the question, and of its most specific
 terms, the clause holds; closeness in meaning; retrieval ranks; whether a number or year of the asked kind is
-there). The clause model turns them into a probability: the best clause is cited when that probability clears
-the fitted threshold, else the question is refused. The sentence model picks what to quote.
+there). The ranker picks the clause to cite; the answerable model, from that clause and the clause model's
+probabilities, says whether to cite it or refuse. The sentence model picks what to quote.
 """
 
 from __future__ import annotations
@@ -28,6 +28,13 @@ _QUANTITY = re.compile(r"多少|几|比例|比率|百分|率|%|数量|金额|哪
 _LIST = re.compile(r"哪些|有哪|包括|包含|几项|几个方面|列举|哪[几两一二三四五六七八九十]+[个项条类大方]|what are|list",
                    re.IGNORECASE)
 _DUTY_QUESTION = re.compile(r"责任单位|哪些单位|哪些部门|负责|牵头|responsible|in charge", re.IGNORECASE)
+# General Chinese measure words and units (any document, any topic): the unit an amount is asked in.
+_UNITS = ("万元|亿元|元|个|项|家|人|名|位|次|起|年|天|日|月|所|条|座|件|亩|公顷|公里|千米|米|吨|户|批|处|类|种|部|台|辆|"
+          "套|张|份|篇|场|轮|期|届|支|只|床|倍|小时|分钟")
+_ASKED_UNIT = re.compile(rf"(?<![哪第])(?:多少|几)({_UNITS}|钱)")  # 哪几个/第几次 ask for a list or an ordinal
+_ASKS_AMOUNT = re.compile(r"多少|几成|百分之几|how much|how many|\bwhat\b", re.IGNORECASE)
+_RATE_WORD = re.compile(r"率|比例|比重|占比|百分|\b(percent|percentage|proportion|share|rate)\b", re.IGNORECASE)
+_NUMERAL = r"[\d零〇一二两三四五六七八九十百千万亿.]+"
 _PLACE_WORDS = {w for p in PROVINCES for w in (p.name, p.full, p.english.lower())}
 _YEAR_WORD = re.compile(r"^(19|20)\d{2}年?$")
 MAX_QUOTES = 3
@@ -59,6 +66,7 @@ class ClauseFeatures(_FeatureRow):
     rank_inverse: float  # 1 / (1 + retrieval rank)
     number_gap: float  # 1 when an amount is asked and the clause states no number
     year_gap: float  # 1 when the question names years and the clause mentions none of them
+    unit_gap: float  # 1 when the question asks an amount in a unit (asked_unit) and the clause states none in it
     english: float  # 1 for English questions, where word overlap cannot help
     states_fact: float  # 1 when the question asks a fact of the document (文号, issuer, date) and the clause prints it
 
@@ -70,6 +78,7 @@ class SentenceFeatures(_FeatureRow):
     semantic: float  # cosine of the question to the sentence
     semantic_gap: float  # below the clause's closest sentence
     number: float  # 1 when an amount is asked and the sentence has a number
+    unit: float  # 1 when the sentence states a number in the asked unit
     year: float  # 1 when the sentence names an asked year
     date: float  # 1 when the issue date is asked and the sentence holds a full date
     states_fact: float  # 1 when the sentence prints the document fact asked for
@@ -87,16 +96,18 @@ class Candidate:
 
 def answerable_row(candidate: Candidate, probabilities: np.ndarray, sentence_model: LinearModel) -> list[float]:
     """What the `answerable` model sees: the chosen clause's features, how sure and how contested the choice
-    was, and how well its best sentence states an answer (and holds the question's specific terms)."""
+    was, and how well its best sentence states an answer (holds the question's specific terms, and a number in
+    the asked unit)."""
     ordered = np.sort(probabilities)[::-1]
     sentence_p = sentence_model.probability(np.array([f.row() for f in candidate.sentence_features]))
     best = int(np.argmax(sentence_p))
     return [*candidate.features.row(), float(ordered[0]), float(ordered[0] - (ordered[1] if len(ordered) > 1 else 0.0)),
-            float(sentence_p[best]), candidate.sentence_features[best].focus]
+            float(sentence_p[best]), candidate.sentence_features[best].focus, candidate.sentence_features[best].unit]
 
 
 def answerable_names() -> list[str]:
-    return [*ClauseFeatures.names(), "clause_probability", "clause_margin", "sentence_probability", "sentence_focus"]
+    return [*ClauseFeatures.names(), "clause_probability", "clause_margin", "sentence_probability", "sentence_focus",
+            "sentence_unit"]
 
 
 @dataclass
@@ -126,6 +137,22 @@ class TermWeights:
             df = sum(term in text for text in self._texts)
             self._cache[term] = math.log(1 + (self._n + 1) / (df + 0.5))
         return self._cache[term]
+
+
+def asked_unit(text: str) -> str | None:
+    """The unit a question asks an amount in (多少万元 → 万元, 多少钱 → 元, 几个 → 个), or "%" when it asks a
+    rate (合格率达到多少): a clause that states no number in that unit cannot answer it."""
+    match = _ASKED_UNIT.search(text)
+    if match:
+        return "元" if match.group(1) == "钱" else match.group(1)
+    return "%" if _ASKS_AMOUNT.search(text) and _RATE_WORD.search(text) else None
+
+
+def states_amount(unit: str, text: str) -> bool:
+    """`text` (normalised) states a number in `unit` (10万元, 三个, 98%, 百分之五)."""
+    if unit == "%":
+        return re.search(r"\d\s*%|百分之", text) is not None
+    return re.search(_NUMERAL + re.escape(unit), text) is not None
 
 
 def question_terms(analysis: QuestionAnalysis) -> list[str]:
@@ -187,6 +214,7 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
     terms = question_terms(analysis)
     focus = focus_terms(terms, weights)
     asks_amount = bool(_QUANTITY.search(analysis.text))
+    unit = asked_unit(analysis.text)
     years = [str(y) for y in analysis.years]
     pool = [h for h in hits if analysis.asks_fact or h.clause.kind != "closing"][:limit]
     split = [sentences(hit.clause.text) for hit in pool]
@@ -207,11 +235,13 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
             rank_inverse=1.0 / (1 + rank),
             number_gap=float(asks_amount and not re.search(r"\d", normalise(clause_text))),
             year_gap=float(bool(years) and not any(y in clause_text for y in years)),
+            unit_gap=float(unit is not None and not states_amount(unit, normalise(clause_text))),
             english=float(analysis.english),
             states_fact=float(bool(fact_check) and fact_check(hit.clause)))
         sentence_features = [SentenceFeatures(
             lexical=lexical[i], focus=_share(focus, s), semantic=float(cosine[i]), semantic_gap=top - float(cosine[i]),
             number=float(asks_amount and bool(re.search(r"\d", normalise(s)))),
+            unit=float(unit is not None and states_amount(unit, normalise(s))),
             year=float(any(y in s for y in years)),
             date=float(analysis.asks_issue_date and bool(FULL_DATE.search(normalise(s)))),
             short=float(len(s) < 16),
@@ -229,8 +259,9 @@ def select(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermWeigh
     found = candidates(analysis, hits, weights, similarity, fact_check=fact_check)
     if not found:
         return None
-    probabilities = fitted.clause.probability(np.array([c.features.row() for c in found]))
-    best = found[int(np.argmax(probabilities))]
+    rows = np.array([c.features.row() for c in found])
+    probabilities = fitted.clause.probability(rows)
+    best = found[int(np.argmax(fitted.ranker.probability(rows)))]
     answerable = fitted.answerable.probability(np.array([answerable_row(best, probabilities, fitted.sentence)]))
     evidence = Evidence(hit=best.hit, quotes=_quotes(best, fitted, analysis), probability=float(answerable[0]),
                         features=best.features)

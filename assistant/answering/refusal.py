@@ -1,10 +1,13 @@
 """Whether a clause answers the question: small logistic models fitted on the dev split, saved as data.
 
-Three models share one file (`evidence_model.json`, written by `assistant eval --calibrate`):
-- `clause`: P(this retrieved clause holds the answer), from general features (evidence.py); the most
-  probable clause is the one cited.
-- `answerable`: P(the corpus answers the question at all), from the chosen clause's features and its
-  `clause` probability; under the fitted threshold the question is refused.
+Four models share one file (`evidence_model.json`, written by `assistant eval --calibrate`):
+- `ranker`: which of a question's candidate clauses to cite. It is fitted on pairs of candidates of the same
+  question (one holding the answer, one not), so it learns what makes one candidate better than another; a
+  model of "is this clause good" learns partly how easy its question was, and picks worse.
+- `clause`: P(this retrieved clause holds the answer), from general features (evidence.py); how sure and
+  how contested the choice is goes to the `answerable` model.
+- `answerable`: P(the corpus answers the question at all), from the chosen clause's features and the
+  `clause` probabilities; under the fitted threshold the question is refused.
 - `sentence`: P(this sentence of the chosen clause states the answer), which picks the sentences quoted.
 Fitting uses scikit-learn; answering only needs the coefficients (numpy), so no fit happens at query time.
 """
@@ -38,6 +41,7 @@ class LinearModel(BaseModel):
 
 
 class EvidenceModels(BaseModel):
+    ranker: LinearModel
     clause: LinearModel
     answerable: LinearModel
     sentence: LinearModel
@@ -52,13 +56,37 @@ def fit_linear(names: Sequence[str], rows: np.ndarray, labels: np.ndarray) -> Li
     """Logistic regression with balanced classes on standardised features."""
     from sklearn.linear_model import LogisticRegression
 
-    mean = rows.mean(axis=0)
-    scale = np.where(rows.std(axis=0) > 1e-9, rows.std(axis=0), 1.0)
+    mean = rows.mean(axis=0).round(5)
+    scale = _scale(rows)
     model = LogisticRegression(class_weight="balanced", C=1.0, max_iter=2000)
     model.fit((rows - mean) / scale, labels)
     return LinearModel(features=list(names), coef=model.coef_[0].round(5).tolist(),
-                       intercept=round(float(model.intercept_[0]), 5), mean=mean.round(5).tolist(),
-                       scale=scale.round(5).tolist())
+                       intercept=round(float(model.intercept_[0]), 5), mean=mean.tolist(), scale=scale.tolist())
+
+
+RANKER_C = 0.1  # regularisation of the pairwise ranker, chosen by cross-validation on dev (clause picked right)
+
+
+def fit_pairwise(names: Sequence[str], groups: Sequence[tuple[np.ndarray, np.ndarray]]) -> LinearModel:
+    """A linear ranker from (rows, labels) of each question's candidates: logistic regression on the feature
+    differences of every (right, wrong) pair of one question. Its score orders candidates; it is no
+    probability (no intercept), so only the `clause` model's probabilities feed the refusal."""
+    from sklearn.linear_model import LogisticRegression
+
+    pairs = np.array([right - wrong for rows, labels in groups
+                      for right in rows[labels] for wrong in rows[~labels]])
+    scale = _scale(pairs)
+    both = np.vstack([pairs / scale, -pairs / scale])
+    model = LogisticRegression(C=RANKER_C, max_iter=2000, fit_intercept=False)
+    model.fit(both, np.r_[np.ones(len(pairs)), np.zeros(len(pairs))])
+    return LinearModel(features=list(names), coef=model.coef_[0].round(5).tolist(), intercept=0.0,
+                       mean=[0.0] * len(names), scale=scale.tolist())
+
+
+def _scale(rows: np.ndarray) -> np.ndarray:
+    """Per-feature standard deviation, rounded as saved; a constant feature (or one that rounds to 0) gets 1."""
+    scale = rows.std(axis=0).round(5)
+    return np.where(scale > 0, scale, 1.0)
 
 
 def best_threshold(best_probability: np.ndarray, answerable: np.ndarray, false_refusal_limit: float
