@@ -26,7 +26,7 @@ _ISSUE_DATE = re.compile(r"(哪天|哪一天|何时|什么时候|日期|哪年|�
                          r"(印发|发布|出台|签发|成文|颁发|作出|下发).{0,6}(哪天|哪一天|何时|什么时候|日期|时间)|"
                          r"when (was|were|did) .{0,80}(issued|published|signed|released|adopted)", re.IGNORECASE)
 # General wording of questions about a document's own facts (any document): its 文号 and who issued it.
-_ASKS_NUMBER = re.compile(r"文号|发文字号|字号是|编号是|document number|reference number", re.IGNORECASE)
+ASKS_NUMBER = re.compile(r"文号|发文字号|字号是|编号是|document number|reference number", re.IGNORECASE)
 _ASKS_ISSUER = re.compile(r"(哪个|哪一个|什么|哪家|哪级)(部门|单位|机关|机构|政府|组织)[^，。？?]{0,8}(发布|印发|下发|颁发|发出|出台|"
                           r"制定|发的|作出|转发|通告|通知)|(由|是)(谁|哪个部门|哪个单位|哪个机关)|发文机关|发布机构|发布单位|"
                           r"落款单位|(谁|哪里)(发布|印发|发的)|who (issued|published|signed)|which (department|office|body|"
@@ -209,7 +209,7 @@ def analyse(question: str, facts: CorpusFacts) -> QuestionAnalysis:
 
 def asked_fact(text: str) -> str | None:
     """Which fact of the document itself the question asks for, if any (文号, issuer, issue date)."""
-    if _ASKS_NUMBER.search(text):
+    if ASKS_NUMBER.search(text):
         return "number"
     if _ISSUE_DATE.search(text) or _ASKS_SIGNED.search(text):
         return "date"

@@ -81,6 +81,20 @@ def test_the_unit_an_amount_is_asked_in_is_read_from_the_question(question, unit
     assert asked_unit(normalise(question)) == unit
 
 
+@pytest.mark.parametrize("question, value, other", [
+    ("公主岭市安委会办公室这份转发通知本身的发文字号是什么？", "公安委办字〔2014〕3号", "2014年3月1日"),
+    ("天津这份函落款日期是？", "二〇一一年十月二十七日", "第73号公告"),
+    ("广州征求意见的联系电话是？", "联系电话:020-87597270。", "联系人:刘先生"),
+    ("云南省从哪一年开始实施质量兴省战略？", "自2011年实施质量兴省战略以来", "“十三五”期间"),
+])
+def test_a_value_of_the_kind_asked_is_recognised(question, value, other):
+    from assistant.answering.evidence import asked_value
+    from assistant.text import normalise
+
+    pattern = asked_value(normalise(question))
+    assert pattern is not None and pattern.search(normalise(value)) and not pattern.search(normalise(other))
+
+
 def test_an_amount_asked_in_a_unit_the_document_never_states_is_refused(assistant):
     """The Hunan document names the 省长质量奖 but no sum of money: a near-miss, refused with 可能相关 clauses;
     an amount it does state in the asked unit is answered."""

@@ -16,9 +16,10 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..corpus.metadata import DATE, DOC_NUMBER
 from ..models import Clause, SearchHit
 from ..provinces import PROVINCES
-from ..question import FULL_DATE, QuestionAnalysis
+from ..question import ASKS_NUMBER, FULL_DATE, QuestionAnalysis
 from ..text import content_terms, normalise, sentences
 from .refusal import EvidenceModels, LinearModel, models
 
@@ -35,6 +36,16 @@ _ASKED_UNIT = re.compile(rf"(?<![哪第])(?:多少|几)({_UNITS}|钱)")  # 哪�
 _ASKS_AMOUNT = re.compile(r"多少|几成|百分之几|how much|how many|\bwhat\b", re.IGNORECASE)
 _RATE_WORD = re.compile(r"率|比例|比重|占比|百分|\b(percent|percentage|proportion|share|rate)\b", re.IGNORECASE)
 _NUMERAL = r"[\d零〇一二两三四五六七八九十百千万亿.]+"
+# What a question asks for, and what a value of that kind looks like, for any document: a date, a year, a phone
+# number, an e-mail address, a document number (文号, as metadata extraction reads it).
+_ASKED_VALUES = (
+    (re.compile(r"哪天|哪一天|何时|什么时候|日期|截止|几月几日|\bwhen\b|what date|deadline", re.IGNORECASE),
+     re.compile(rf"{DATE.pattern}|\d{{1,2}}月\d{{1,2}}日")),
+    (re.compile(r"哪一年|哪年|何年|which year|what year", re.IGNORECASE), re.compile(r"(19|20)\d{2}\s*年|[〇零一二三四五六七八九]{4}年")),
+    (re.compile(r"电话|传真|热线|号码|phone|fax|hotline", re.IGNORECASE), re.compile(r"\d{3,4}-\d{7,8}|\d{5,}")),
+    (re.compile(r"邮箱|电子邮件|e-?mail", re.IGNORECASE), re.compile(r"[\w.-]+@[\w-]+\.[\w.]+")),
+    (ASKS_NUMBER, DOC_NUMBER),
+)
 _PLACE_WORDS = {w for p in PROVINCES for w in (p.name, p.full, p.english.lower())}
 _YEAR_WORD = re.compile(r"^(19|20)\d{2}年?$")
 MAX_QUOTES = 3
@@ -67,6 +78,7 @@ class ClauseFeatures(_FeatureRow):
     number_gap: float  # 1 when an amount is asked and the clause states no number
     year_gap: float  # 1 when the question names years and the clause mentions none of them
     unit_gap: float  # 1 when the question asks an amount in a unit (asked_unit) and the clause states none in it
+    value_gap: float  # 1 when the question asks a date, year, phone number, e-mail or 文号 and the clause has none
     english: float  # 1 for English questions, where word overlap cannot help
     states_fact: float  # 1 when the question asks a fact of the document (文号, issuer, date) and the clause prints it
 
@@ -79,6 +91,7 @@ class SentenceFeatures(_FeatureRow):
     semantic_gap: float  # below the clause's closest sentence
     number: float  # 1 when an amount is asked and the sentence has a number
     unit: float  # 1 when the sentence states a number in the asked unit
+    value: float  # 1 when the sentence holds a value of the kind asked (asked_value)
     year: float  # 1 when the sentence names an asked year
     date: float  # 1 when the issue date is asked and the sentence holds a full date
     states_fact: float  # 1 when the sentence prints the document fact asked for
@@ -96,18 +109,19 @@ class Candidate:
 
 def answerable_row(candidate: Candidate, probabilities: np.ndarray, sentence_model: LinearModel) -> list[float]:
     """What the `answerable` model sees: the chosen clause's features, how sure and how contested the choice
-    was, and how well its best sentence states an answer (holds the question's specific terms, and a number in
-    the asked unit)."""
+    was, and how well its best sentence states an answer (holds the question's specific terms, a number in the
+    asked unit, a value of the asked kind)."""
     ordered = np.sort(probabilities)[::-1]
     sentence_p = sentence_model.probability(np.array([f.row() for f in candidate.sentence_features]))
     best = int(np.argmax(sentence_p))
     return [*candidate.features.row(), float(ordered[0]), float(ordered[0] - (ordered[1] if len(ordered) > 1 else 0.0)),
-            float(sentence_p[best]), candidate.sentence_features[best].focus, candidate.sentence_features[best].unit]
+            float(sentence_p[best]), candidate.sentence_features[best].focus, candidate.sentence_features[best].unit,
+            candidate.sentence_features[best].value]
 
 
 def answerable_names() -> list[str]:
     return [*ClauseFeatures.names(), "clause_probability", "clause_margin", "sentence_probability", "sentence_focus",
-            "sentence_unit"]
+            "sentence_unit", "sentence_value"]
 
 
 @dataclass
@@ -153,6 +167,12 @@ def states_amount(unit: str, text: str) -> bool:
     if unit == "%":
         return re.search(r"\d\s*%|百分之", text) is not None
     return re.search(_NUMERAL + re.escape(unit), text) is not None
+
+
+def asked_value(text: str) -> re.Pattern | None:
+    """What a value of the kind the question asks for looks like (a date, a year, a phone number, an e-mail
+    address, a 文号), or None when it asks for none of these."""
+    return next((value for asks, value in _ASKED_VALUES if asks.search(text)), None)
 
 
 def question_terms(analysis: QuestionAnalysis) -> list[str]:
@@ -215,6 +235,7 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
     focus = focus_terms(terms, weights)
     asks_amount = bool(_QUANTITY.search(analysis.text))
     unit = asked_unit(analysis.text)
+    value = asked_value(analysis.text)
     years = [str(y) for y in analysis.years]
     pool = [h for h in hits if analysis.asks_fact or h.clause.kind != "closing"][:limit]
     split = [sentences(hit.clause.text) for hit in pool]
@@ -236,12 +257,14 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
             number_gap=float(asks_amount and not re.search(r"\d", normalise(clause_text))),
             year_gap=float(bool(years) and not any(y in clause_text for y in years)),
             unit_gap=float(unit is not None and not states_amount(unit, normalise(clause_text))),
+            value_gap=float(value is not None and not value.search(normalise(clause_text))),
             english=float(analysis.english),
             states_fact=float(bool(fact_check) and fact_check(hit.clause)))
         sentence_features = [SentenceFeatures(
             lexical=lexical[i], focus=_share(focus, s), semantic=float(cosine[i]), semantic_gap=top - float(cosine[i]),
             number=float(asks_amount and bool(re.search(r"\d", normalise(s)))),
             unit=float(unit is not None and states_amount(unit, normalise(s))),
+            value=float(value is not None and value.search(normalise(s)) is not None),
             year=float(any(y in s for y in years)),
             date=float(analysis.asks_issue_date and bool(FULL_DATE.search(normalise(s)))),
             short=float(len(s) < 16),

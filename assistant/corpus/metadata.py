@@ -43,11 +43,11 @@ _HEAD_LINES = 25
 _PAGE_NOTE = re.compile(r"\s*[（(](?:全文|附全文|原文|图解|文字版|图文|附件|含附件|附解读)[)）]")  # general page notes
 
 _YEAR_CN = "〇○◯零OoＯО0一二三四五六七八九"  # the zero is printed in many look-alikes: 二OO二, 二○一○
-_DATE = re.compile(
+DATE = re.compile(
     r"(?<!\d)(?P<y>(?:1[89]|20)\d{2})\s*(?:年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
     r"|(?P<sep>[-/.－／—–])(?P<m2>\d{1,2})(?P=sep)(?P<d2>\d{1,2})(?!\d))"
     rf"|(?P<cy>[{_YEAR_CN}]{{4}})\s*年\s*(?P<cm>[一二三四五六七八九十]{{1,2}})\s*月\s*(?P<cd>[一二三四五六七八九十]{{1,3}})\s*日")
-_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*[\u4e00-\u9fff]{0,3}\s*"
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*[\u4e00-\u9fff]{0,3}\s*"
                          r"\d{1,5}\s*号")
 _SIGNATURE_TAIL = re.compile(r"[)）]?\s*(?:印发|发布|公布)?\s*(?:[（(][^（）()]{1,20}[)）])?")
 _DATING_NOTE = re.compile(r"[（(][^（）()]*[)）]")  # （2023年3月10日省人民政府第5次常务会议通过）
@@ -116,7 +116,7 @@ def _iso(match: re.Match[str]) -> str | None:
 
 def parse_date(text: str) -> str | None:
     """The first valid date in `text`, as YYYY-MM-DD: 2023年3月10日, 2023-10-13, 2024/3/11, 二〇一七年三月十日."""
-    for match in _DATE.finditer(normalise(text)):
+    for match in DATE.finditer(normalise(text)):
         if iso := _iso(match):
             return iso
     return None
@@ -124,7 +124,7 @@ def parse_date(text: str) -> str | None:
 
 def dates_in(text: str) -> set[str]:
     """Every valid date in `text`, as YYYY-MM-DD, whatever its notation."""
-    return {iso for match in _DATE.finditer(normalise(text)) if (iso := _iso(match))}
+    return {iso for match in DATE.finditer(normalise(text)) if (iso := _iso(match))}
 
 
 def number_key(text: str) -> str:
@@ -146,7 +146,7 @@ def _dating(lines: list[_Line]) -> _Dating:
     after_body, head = False, None
     for i, line in enumerate(lines):
         after_body = after_body or (i > 0 and ("。" in lines[i - 1].simp or len(lines[i - 1].simp) > 60))
-        match = _DATE.search(line.simp)
+        match = DATE.search(line.simp)
         if not match or "年" not in match.group() or not (iso := _iso(match)):
             continue
         note = _DATING_NOTE.search(line.simp)
@@ -266,7 +266,7 @@ def _compact(text: str) -> str:
 
 
 def _doc_number_in(line: _Line) -> str | None:
-    match = _DOC_NUMBER.search(line.simp)
+    match = DOC_NUMBER.search(line.simp)
     return line.cut(match.start(), match.end()).replace(" ", "") if match else None
 
 
@@ -277,7 +277,7 @@ def detect_doc_number(lines: list[_Line], rows: list[MetaRow], title: str | None
         if row.label in NUMBER_LABELS and (number := _doc_number_in(_Line.of(row.value))):
             return number
     for line in lines[:_HEAD_LINES]:
-        match = _DOC_NUMBER.search(line.simp)
+        match = DOC_NUMBER.search(line.simp)
         if match and re.fullmatch(r"[（(]?\s*", line.simp[: match.start()]) and re.fullmatch(
                 r"\s*[)）]?(?:\s*签发人.*)?", line.simp[match.end():]):
             return line.cut(match.start(), match.end()).replace(" ", "")
@@ -290,7 +290,7 @@ def _strip_number_note(title: str) -> str:
     the title."""
     note = _TRAILING_NOTE.search(title)
     found = normalise(note.group()) if note else ""
-    if note and (_DOC_NUMBER.search(found) or "日" in found and parse_date(found) or _PAGE_NOTE.fullmatch(found)):
+    if note and (DOC_NUMBER.search(found) or "日" in found and parse_date(found) or _PAGE_NOTE.fullmatch(found)):
         return title[: note.start()].rstrip()
     return title
 
