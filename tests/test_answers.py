@@ -68,6 +68,8 @@ def test_unsupported_questions_are_refused_plainly(assistant, question):
 @pytest.mark.parametrize("question, unit", [
     ("湖南省对获得省长质量奖的企业奖励多少万元？", "万元"),
     ("泉州市对每个先进单位奖励多少钱？", "元"),
+    ("青海省政府质量奖的获奖单位能拿到多少奖金？", "元"),
+    ("每年安排多少省级财政资金用于质量提升？", "元"),
     ("青海省到2015年计划创建几个国家品牌建设示范区？", "个"),
     ("青海省到2015年农村公路优良路率的目标是多少？", "%"),
     ("What percentage of key projects must pass acceptance at the first inspection?", "%"),

@@ -33,6 +33,9 @@ _DUTY_QUESTION = re.compile(r"责任单位|哪些单位|哪些部门|负责|牵�
 _UNITS = ("万元|亿元|元|个|项|家|人|名|位|次|起|年|天|日|月|所|条|座|件|亩|公顷|公里|千米|米|吨|户|批|处|类|种|部|台|辆|"
           "套|张|份|篇|场|轮|期|届|支|只|床|倍|小时|分钟")
 _ASKED_UNIT = re.compile(rf"(?<![哪第])(?:多少|几)({_UNITS}|钱)")  # 哪几个/第几次 ask for a list or an ordinal
+# Words for a sum of money (any document): 多少奖金, 每年安排多少财政资金, 奖励多少 ask an amount in 元.
+_MONEY = "钱|奖金|资金|经费|补贴|补助|奖励|资助|费用|金额"
+_ASKED_MONEY = re.compile(rf"(?<![哪第])多少[\u4e00-\u9fff]{{0,6}}?(?:{_MONEY})|(?:{_MONEY})[\u4e00-\u9fff]{{0,2}}多少")
 _ASKS_AMOUNT = re.compile(r"多少|几成|百分之几|how much|how many|\bwhat\b", re.IGNORECASE)
 _RATE_WORD = re.compile(r"率|比例|比重|占比|百分|\b(percent|percentage|proportion|share|rate)\b", re.IGNORECASE)
 _NUMERAL = r"[\d零〇一二两三四五六七八九十百千万亿.]+"
@@ -159,6 +162,8 @@ def asked_unit(text: str) -> str | None:
     match = _ASKED_UNIT.search(text)
     if match:
         return "元" if match.group(1) == "钱" else match.group(1)
+    if _ASKED_MONEY.search(text):
+        return "元"
     return "%" if _ASKS_AMOUNT.search(text) and _RATE_WORD.search(text) else None
 
 
