@@ -36,7 +36,7 @@ _INLINE = re.compile(
 _INLINE_LEVELS = {"part": PART, "section": SECTION, "item": ITEM, "subitem": SUBITEM}
 _TERMINAL = tuple("。！？；：…”」』》")
 _DUTY_NOTE_END = re.compile(r"（责任单位[^（）]*）$")
-_DUTY_NOTE = re.compile(r"（(责任单位[:：][^（）]*)）\s*$")
+_DUTY_NOTE = re.compile(r"（(责任单位[:：][^（）]*)）\s*$", re.MULTILINE)  # ends a paragraph, maybe not the last
 _SENTENCE_END = re.compile(r"(?<=[。！？；])")
 _CLOSING = re.compile(
     r"^(?:\d{4}年\d{1,2}月\d{1,2}日|附件[:：]?.{0,40}|.{2,30}(?:人民政府|办公厅|委员会)(?:\s*\d{4}年\d{1,2}月\d{1,2}日)?)$"
@@ -308,7 +308,7 @@ class _Builder:
             clause_id = self._id(node)
             parent_id = self._id(node.parent) if node.parent is not None and node.parent.level else None
             text = "\n".join(body)
-            duty = _DUTY_NOTE.search(text)
+            duty = ([None, *_DUTY_NOTE.finditer(text)])[-1]  # the item's own note: the last one
             parts = split_long(text, self.max_chars)
             for index, part in enumerate(parts, start=1):
                 suffix = f"~{index}" if len(parts) > 1 else ""

@@ -128,3 +128,12 @@ def test_split_long_and_join_lines_helpers():
     assert split_long("一二三。四五六。", 4) == ["一二三。", "四五六。"]
     assert join_lines("一、总体要求\n以习近平新时代\n") == ["一、总体要求", "以习近平新时代"]
     assert [chinese_number(x) for x in ["一", "十", "十六", "二十三"]] == [1, 10, 16, 23]
+
+
+def test_duty_note_is_kept_when_a_paragraph_follows_it(corpus):
+    """（四）发挥示范引领作用 ends in its 责任单位 note, then the plan's closing paragraph: the note is still the
+    clause's duty, and every numbered task with a note gets it."""
+    result = _chunks(corpus, "yunnan-2023")
+    assert _clause(result, "yunnan-2023#3.4").duty == "责任单位：省委宣传部、省市场监管局、省广电局"
+    noted = [c for c in result.clauses if "（责任单位" in c.text]
+    assert noted and all(c.duty and c.duty in c.text for c in noted)
