@@ -11,6 +11,7 @@ import contextlib
 import io
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from types import ModuleType
@@ -93,3 +94,30 @@ def find_places(text: str) -> list[Place]:
     for match in _pattern().finditer(text):
         found.setdefault(_gazetteer()[match.group(0)], None)
     return list(found)
+
+
+@lru_cache(maxsize=1)
+def _surfaces_by_place() -> dict[Place, list[str]]:
+    by_place: dict[Place, list[str]] = {}
+    for surface, place in _gazetteer().items():
+        by_place.setdefault(place, []).append(surface)
+    return by_place
+
+
+def romanised(place: Place) -> set[str]:
+    """A place's names as English text writes them: the pinyin, without tones and run together, of each name
+    the gazetteer knows for it (湘西土家族苗族自治州 and its alias 湘西 → xiangxi; 公主岭市 → gongzhuling)."""
+    names = {place.name, stem(place.name), *_surfaces_by_place().get(place, [])}
+    return {_pinyin(name) for name in names if len(name) >= MIN_ALIAS_CHARS} - {""}
+
+
+@lru_cache(maxsize=4096)
+def _pinyin(name: str) -> str:
+    plain = unicodedata.normalize("NFKD", "".join(load_jionlp().pinyin(stem(name))))
+    return "".join(ch for ch in plain if ch.isascii() and ch.isalpha()).lower()
+
+
+def find_romanised(text: str, places: dict[str, list[Place]]) -> list[Place]:
+    """The places of `places` (romanised name → places) that an English `text` names: Xiangxi's, Gongzhuling."""
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    return [place for name, named in places.items() if name in words for place in named]

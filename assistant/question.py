@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from .models import DocumentMeta
-from .places import Place, find_places, stem
+from .places import Place, find_places, find_romanised, romanised, stem
 from .provinces import find_provinces
 from .text import is_english, normalise
 
@@ -28,7 +28,8 @@ _ISSUE_DATE = re.compile(r"(哪天|哪一天|何时|什么时候|日期|哪年|�
 # General wording of questions about a document's own facts (any document): its 文号 and who issued it.
 ASKS_NUMBER = re.compile(r"文号|发文字号|字号是|编号是|document number|reference number", re.IGNORECASE)
 _ASKS_ISSUER = re.compile(r"(哪个|哪一个|什么|哪家|哪级)(部门|单位|机关|机构|政府|组织)[^，。？?]{0,8}(发布|印发|下发|颁发|发出|出台|"
-                          r"制定|发的|作出|转发|通告|通知)|(由|是)(谁|哪个部门|哪个单位|哪个机关)|发文机关|发布机构|发布单位|"
+                          r"制定|发的|作出|转发|通告|通知)|(由|是)(谁|哪个部门|哪个单位|哪个机关).{0,4}(发布|印发|下发|颁发|发出|"
+                          r"出台|制定|发的|作出|转发|签发)|发文机关|发布机构|发布单位|"
                           r"落款单位|(谁|哪里)(发布|印发|发的)|who (issued|published|signed)|which (department|office|body|"
                           r"agency|authority) (issued|published)", re.IGNORECASE)
 _ASKS_SIGNED = re.compile(r"落款.{0,4}(哪天|哪一天|什么时候|何时|日期|时间)|成文日期|发布日期|印发日期", re.IGNORECASE)
@@ -107,6 +108,7 @@ class CorpusFacts:
     provinces: frozenset[str] = field(init=False)
     by_province: Mapping[str, list[DocumentMeta]] = field(init=False)
     by_year: Mapping[int, list[DocumentMeta]] = field(init=False)  # by the year of the document's date
+    romanised_places: Mapping[str, list[Place]] = field(init=False)  # xiangxi → the documents' place 湘西
 
     def __post_init__(self) -> None:
         by_province: dict[str, list[DocumentMeta]] = defaultdict(list)
@@ -118,6 +120,7 @@ class CorpusFacts:
         object.__setattr__(self, "provinces", frozenset(by_province))
         object.__setattr__(self, "by_province", dict(by_province))
         object.__setattr__(self, "by_year", dict(by_year))
+        object.__setattr__(self, "romanised_places", _romanised_places(self.documents))
 
     def in_provinces(self, provinces: list[str]) -> list[DocumentMeta]:
         """Documents of `provinces` (all documents for none), in corpus order."""
@@ -125,6 +128,17 @@ class CorpusFacts:
             wanted = set(provinces)
             return [d for d in self.documents if d.province in wanted]
         return list(self.by_province.get(provinces[0], []) if provinces else self.documents)
+
+
+def _romanised_places(documents: list[DocumentMeta]) -> dict[str, list[Place]]:
+    """The cities and counties that issued documents, by their pinyin, so English questions reach them."""
+    found: dict[str, dict[Place, None]] = defaultdict(dict)
+    for meta in documents:
+        for place in (Place(meta.province, meta.city, None) if meta.city else None,
+                      Place(meta.province, meta.city, meta.county) if meta.county else None):
+            for name in romanised(place) if place else ():
+                found[name][place] = None
+    return {name: list(places) for name, places in found.items()}
 
 
 def _issued_in(meta: DocumentMeta, place: Place) -> bool:
@@ -159,7 +173,8 @@ def analyse(question: str, facts: CorpusFacts) -> QuestionAnalysis:
     covered = facts.provinces
     named_provinces = find_provinces(text)
     places, missing_places, scope_names = [], [], []
-    for place in find_places(text):
+    english_places = find_romanised(text, facts.romanised_places) if is_english(text) else []
+    for place in [*find_places(text), *english_places]:
         if place.province in covered and any(_issued_in(d, place) or place.name in facts.places.get(d.doc_id, ())
                                              for d in documents):
             places.append(place)

@@ -131,3 +131,30 @@ def test_search_returns_scored_clauses_best_first(assistant):
     hits = assistant.search("工程项目一次性验收合格率", province="湖南", top_k=3)
     assert len(hits) == 3 and hits[0].clause.clause_id == "hunan-2017#1.4.b2"
     assert hits[0].score >= hits[1].score >= hits[2].score
+
+
+@pytest.mark.parametrize("question, doc_id", [
+    ("In Xiangxi's 2020 plan on the business environment, which department leads the delegation of powers?",
+     "015-hunan-xiangxi-yshj2020-trad"),
+    ("Which principles does Dongtou's opinion on implementing the standardization strategy set out?",
+     "005-zhejiang-dongtou-bzh2017"),
+])
+def test_english_question_naming_a_city_searches_its_documents(eval_assistant_for, question, doc_id):
+    """Cities and counties that issued documents are known by their pinyin (jionlp), so an English question
+    that names one is routed to its documents like a Chinese one."""
+    hits = eval_assistant_for("faiss").search(question, top_k=5)
+    assert hits and {h.clause.doc_id for h in hits} == {doc_id}
+
+
+@pytest.mark.parametrize("question, fact", [
+    ("开州区的实施意见是谁发布的？", "issuer"),
+    ("这份函是由哪个单位发出的？", "issuer"),
+    ("数字咸宁建设领导小组的组长由谁担任？", None),  # who leads a group, not who issued the document
+    ("常山县“助老三件事”工作由哪个部门牵头负责？", None),
+    ("湘西州营商环境工作计划的印发文号是多少？", "number"),
+    ("湖南省的实施意见是哪天印发的？", "date"),
+])
+def test_a_question_about_the_document_itself_is_told_from_one_about_its_content(question, fact):
+    from assistant.question import asked_fact
+
+    assert asked_fact(question) == fact
