@@ -252,6 +252,8 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
         if not group:
             continue
         clause_text = hit.clause.text
+        flat = normalise(clause_text)
+        plain = [normalise(s) for s in group]
         lexical = [term_match(terms, weights, s) for s in group]
         top = float(cosine.max())
         features = ClauseFeatures(
@@ -259,19 +261,19 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
             sentence_match=max(lexical), focus=_share(focus, f"{hit.clause.section} {clause_text}"),
             semantic=top, semantic_gap=best_cosine - top, fused=hit.score, dense=hit.dense_score,
             rank_inverse=1.0 / (1 + rank),
-            number_gap=float(asks_amount and not re.search(r"\d", normalise(clause_text))),
+            number_gap=float(asks_amount and not re.search(r"\d", flat)),
             year_gap=float(bool(years) and not any(y in clause_text for y in years)),
-            unit_gap=float(unit is not None and not states_amount(unit, normalise(clause_text))),
-            value_gap=float(value is not None and not value.search(normalise(clause_text))),
+            unit_gap=float(unit is not None and not states_amount(unit, flat)),
+            value_gap=float(value is not None and not value.search(flat)),
             english=float(analysis.english),
             states_fact=float(bool(fact_check) and fact_check(hit.clause)))
         sentence_features = [SentenceFeatures(
             lexical=lexical[i], focus=_share(focus, s), semantic=float(cosine[i]), semantic_gap=top - float(cosine[i]),
-            number=float(asks_amount and bool(re.search(r"\d", normalise(s)))),
-            unit=float(unit is not None and states_amount(unit, normalise(s))),
-            value=float(value is not None and value.search(normalise(s)) is not None),
+            number=float(asks_amount and bool(re.search(r"\d", plain[i]))),
+            unit=float(unit is not None and states_amount(unit, plain[i])),
+            value=float(value is not None and value.search(plain[i]) is not None),
             year=float(any(y in s for y in years)),
-            date=float(analysis.asks_issue_date and bool(FULL_DATE.search(normalise(s)))),
+            date=float(analysis.asks_issue_date and bool(FULL_DATE.search(plain[i]))),
             short=float(len(s) < 16),
             states_fact=float(bool(fact_check) and fact_check(hit.clause.model_copy(update={"text": s}))))
             for i, s in enumerate(group)]
