@@ -158,3 +158,11 @@ def test_a_question_about_the_document_itself_is_told_from_one_about_its_content
     from assistant.question import asked_fact
 
     assert asked_fact(question) == fact
+
+
+def test_an_item_that_holds_the_whole_question_is_quoted_not_its_list(assistant):
+    """The question names the heading of the items (提高产业基础质量保障水平), which usually asks for the list,
+    but one item holds every specific term asked (装备): that item answers, not the list of item titles."""
+    answer = assistant.ask("云南提高产业基础质量保障水平，重点发展哪些装备？")
+    assert [c.clause_id for c in answer.citations] == ["yunnan-2023#2.2.8"]
+    assert "轨道交通装备" in answer.answer

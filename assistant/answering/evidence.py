@@ -329,13 +329,17 @@ def _list_siblings(hit: SearchHit, hits: list[SearchHit], terms: list[str], weig
                    ) -> list[SearchHit]:
     """The other items under the same heading, when the question asks for the list itself: always for
     bullets (基本原则, 工作方针…), and for numbered items when the question matches their common heading
-    (「三大战略是哪三个」) better than the item found."""
+    (「三大战略是哪三个」) better than the item found, unless that item holds every specific term of the
+    question (it lists the answer itself: 「支持发展哪些玻璃产品」)."""
     clause = hit.clause
     if clause.parent_id is None or clause.part > 1 or clause.kind not in ("bullet", "item", "subitem", "section"):
         return []
     bullet = clause.kind == "bullet"
     if not bullet and (len(clause.section_path) < 2 or term_match(terms, weights, clause.section_path[-2])
                        <= term_match(terms, weights, clause.section_path[-1])):
+        return []
+    focus = focus_terms(terms, weights)
+    if not bullet and focus and all(term in normalise(clause.text) for term in focus):
         return []
     return [h for h in hits if h is not hit and h.clause.part == 1 and h.clause.doc_id == clause.doc_id
             and h.clause.parent_id == clause.parent_id and (h.clause.kind == "bullet") == bullet]
