@@ -166,3 +166,17 @@ def test_an_item_that_holds_the_whole_question_is_quoted_not_its_list(assistant)
     answer = assistant.ask("云南提高产业基础质量保障水平，重点发展哪些装备？")
     assert [c.clause_id for c in answer.citations] == ["yunnan-2023#2.2.8"]
     assert "轨道交通装备" in answer.answer
+
+
+def test_a_value_is_judged_by_the_words_just_before_it():
+    """A rate stated for another metric says little about the one asked; the same rate right after the asked
+    metric does (real sentences of the Hunan document)."""
+    from assistant.answering.evidence import amount_pattern, value_context
+    from assistant.text import normalise
+
+    asked, terms = [amount_pattern("%")], ["工业固废", "综合利用率"]
+    about = normalise("全省主要污染物减排目标达到国家统一分解目标，工业固废综合利用率达到75%以上")
+    other = normalise("优良以上空气质量达标率达到83%以上")
+    assert value_context(asked, terms, about) > 0.8 > 0.2 > value_context(asked, terms, other)
+    assert value_context(asked, terms, normalise("加快淘汰黄标车")) == 0.0
+    assert value_context([], terms, other) == 1.0

@@ -108,23 +108,24 @@ class Candidate:
     features: ClauseFeatures
     sentences: list[str]
     sentence_features: list[SentenceFeatures]
+    value_context: float  # value_context() of the clause: is a stated value of the asked kind about what was asked
 
 
 def answerable_row(candidate: Candidate, probabilities: np.ndarray, sentence_model: LinearModel) -> list[float]:
     """What the `answerable` model sees: the chosen clause's features, how sure and how contested the choice
-    was, and how well its best sentence states an answer (holds the question's specific terms, a number in the
-    asked unit, a value of the asked kind)."""
+    was, how well its best sentence states an answer (holds the question's specific terms, a number in the
+    asked unit, a value of the asked kind), and whether a stated value is about what was asked."""
     ordered = np.sort(probabilities)[::-1]
     sentence_p = sentence_model.probability(np.array([f.row() for f in candidate.sentence_features]))
     best = int(np.argmax(sentence_p))
     return [*candidate.features.row(), float(ordered[0]), float(ordered[0] - (ordered[1] if len(ordered) > 1 else 0.0)),
             float(sentence_p[best]), candidate.sentence_features[best].focus, candidate.sentence_features[best].unit,
-            candidate.sentence_features[best].value]
+            candidate.sentence_features[best].value, candidate.value_context]
 
 
 def answerable_names() -> list[str]:
     return [*ClauseFeatures.names(), "clause_probability", "clause_margin", "sentence_probability", "sentence_focus",
-            "sentence_unit", "sentence_value"]
+            "sentence_unit", "sentence_value", "value_context"]
 
 
 @dataclass
@@ -167,11 +168,30 @@ def asked_unit(text: str) -> str | None:
     return "%" if _ASKS_AMOUNT.search(text) and _RATE_WORD.search(text) else None
 
 
+@lru_cache(maxsize=64)
+def amount_pattern(unit: str) -> re.Pattern:
+    """A number in `unit` as a text states it (10万元, 三个, 98%, 百分之五)."""
+    return re.compile(r"\d\s*%|百分之" if unit == "%" else _NUMERAL + re.escape(unit))
+
+
 def states_amount(unit: str, text: str) -> bool:
-    """`text` (normalised) states a number in `unit` (10万元, 三个, 98%, 百分之五)."""
-    if unit == "%":
-        return re.search(r"\d\s*%|百分之", text) is not None
-    return re.search(_NUMERAL + re.escape(unit), text) is not None
+    """`text` (normalised) states a number in `unit`."""
+    return amount_pattern(unit).search(text) is not None
+
+
+VALUE_CONTEXT_CHARS = 30  # how far before a value its subject is looked for; chosen by cross-validation on dev
+
+
+def value_context(asked: list[re.Pattern], terms: list[str], text: str) -> float:
+    """How much of the question the words just before a value of the asked kind hold (the best such value in
+    `text`, normalised). Asked about 工业固废综合利用率, “工业固废综合利用率达到75%” speaks of it and
+    “空气质量达标率达到83%” of something else. 1.0 when the question asks for no such value, 0.0 when the
+    text states none."""
+    grams = {term[i : i + 2] for term in terms for i in range(len(term) - 1)}
+    if not asked or not grams:
+        return 1.0
+    windows = [text[max(0, m.start() - VALUE_CONTEXT_CHARS) : m.start()] for p in asked for m in p.finditer(text)]
+    return max((sum(g in w for g in grams) / len(grams) for w in windows), default=0.0)
 
 
 def asked_value(text: str) -> re.Pattern | None:
@@ -241,6 +261,7 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
     asks_amount = bool(_QUANTITY.search(analysis.text))
     unit = asked_unit(analysis.text)
     value = asked_value(analysis.text)
+    asked = [p for p in (amount_pattern(unit) if unit else None, value) if p is not None]
     years = [str(y) for y in analysis.years]
     pool = [h for h in hits if analysis.asks_fact or h.clause.kind != "closing"][:limit]
     split = [sentences(hit.clause.text) for hit in pool]
@@ -277,7 +298,7 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
             short=float(len(s) < 16),
             states_fact=float(bool(fact_check) and fact_check(hit.clause.model_copy(update={"text": s}))))
             for i, s in enumerate(group)]
-        out.append(Candidate(hit, rank, features, group, sentence_features))
+        out.append(Candidate(hit, rank, features, group, sentence_features, value_context(asked, terms, flat)))
     return out
 
 
