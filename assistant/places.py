@@ -104,11 +104,12 @@ def _surfaces_by_place() -> dict[Place, list[str]]:
     return by_place
 
 
-def romanised(place: Place) -> set[str]:
+@lru_cache(maxsize=4096)
+def romanised(place: Place) -> frozenset[str]:
     """A place's names as English text writes them: the pinyin, without tones and run together, of each name
     the gazetteer knows for it (湘西土家族苗族自治州 and its alias 湘西 → xiangxi; 公主岭市 → gongzhuling)."""
     names = {place.name, stem(place.name), *_surfaces_by_place().get(place, [])}
-    return {_pinyin(name) for name in names if len(name) >= MIN_ALIAS_CHARS} - {""}
+    return frozenset(_pinyin(name) for name in names if len(name) >= MIN_ALIAS_CHARS) - {""}
 
 
 @lru_cache(maxsize=4096)

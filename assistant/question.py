@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .models import DocumentMeta
 from .places import Place, find_places, find_romanised, romanised, stem
@@ -108,7 +109,6 @@ class CorpusFacts:
     provinces: frozenset[str] = field(init=False)
     by_province: Mapping[str, list[DocumentMeta]] = field(init=False)
     by_year: Mapping[int, list[DocumentMeta]] = field(init=False)  # by the year of the document's date
-    romanised_places: Mapping[str, list[Place]] = field(init=False)  # xiangxi → the documents' place 湘西
 
     def __post_init__(self) -> None:
         by_province: dict[str, list[DocumentMeta]] = defaultdict(list)
@@ -120,7 +120,11 @@ class CorpusFacts:
         object.__setattr__(self, "provinces", frozenset(by_province))
         object.__setattr__(self, "by_province", dict(by_province))
         object.__setattr__(self, "by_year", dict(by_year))
-        object.__setattr__(self, "romanised_places", _romanised_places(self.documents))
+
+    @cached_property
+    def romanised_places(self) -> dict[str, list[Place]]:
+        """xiangxi → the documents' place 湘西; made on the first English question (it needs jionlp's pinyin)."""
+        return _romanised_places(self.documents)
 
     def in_provinces(self, provinces: list[str]) -> list[DocumentMeta]:
         """Documents of `provinces` (all documents for none), in corpus order."""
