@@ -331,7 +331,7 @@ def _answerable_rows(described: list[tuple[EvalItem, list]], choice: _ChoiceMode
     for number, (item, scopes) in enumerate(described):
         for group in (g for g in scopes if g):
             features = np.array([c.features.row() for c in group])
-            chosen = group[int(np.argmax(choice.ranker.probability(features)))]
+            chosen = group[int(np.argmax(choice.ranker.score(features)))]
             rows.append(answerable_row(chosen, choice.clause.probability(features), choice.sentence))
             labels.append(item.answerable)
             owners.append(number)

@@ -35,9 +35,14 @@ class LinearModel(BaseModel):
     mean: list[float]
     scale: list[float]
 
-    def probability(self, rows: np.ndarray) -> np.ndarray:
+    def score(self, rows: np.ndarray) -> np.ndarray:
+        """The linear score, for ordering. The ranker scores raw rows, not differences, and its scores are large
+        (about 9 to 17 on dev); past about 37 every sigmoid rounds to 1.0 and argmax would pick the first row."""
         z = (np.atleast_2d(rows) - np.asarray(self.mean)) / np.asarray(self.scale)
-        return 1.0 / (1.0 + np.exp(-(z @ np.asarray(self.coef) + self.intercept)))
+        return z @ np.asarray(self.coef) + self.intercept
+
+    def probability(self, rows: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.score(rows)))
 
 
 class EvidenceModels(BaseModel):
