@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from assistant.errors import InvalidQuestion, UnknownFilter
+from assistant.index import embedded_sentences
 
 
 def _docs(answer):
@@ -88,6 +90,7 @@ def test_the_unit_an_amount_is_asked_in_is_read_from_the_question(question, unit
     ("天津这份函落款日期是？", "二〇一一年十月二十七日", "第73号公告"),
     ("广州征求意见的联系电话是？", "联系电话:020-87597270。", "联系人:刘先生"),
     ("云南省从哪一年开始实施质量兴省战略？", "自2011年实施质量兴省战略以来", "“十三五”期间"),
+    ("提升农产品质量由哪个部门牵头？", "（责任单位：省农业农村厅、省市场监管局）", "强化标准化主管部门牵头、协调、监督职责"),
 ])
 def test_a_value_of_the_kind_asked_is_recognised(question, value, other):
     from assistant.answering.evidence import asked_value
@@ -162,8 +165,9 @@ def test_a_question_about_the_document_itself_is_told_from_one_about_its_content
 
 def test_an_item_that_holds_the_whole_question_is_quoted_not_its_list(assistant):
     """The question names the heading of the items (提高产业基础质量保障水平), which usually asks for the list,
-    but one item holds every specific term asked (装备): that item answers, not the list of item titles."""
-    answer = assistant.ask("云南提高产业基础质量保障水平，重点发展哪些装备？")
+    but one item holds every specific term asked (装备): that item answers, not the list of item titles. The
+    year keeps the question to the 2023 plan: which of the two 云南 documents is meant is the ranker's job."""
+    answer = assistant.ask("云南2023年提高产业基础质量保障水平，重点发展哪些装备？")
     assert [c.clause_id for c in answer.citations] == ["yunnan-2023#2.2.8"]
     assert "轨道交通装备" in answer.answer
 
@@ -180,3 +184,27 @@ def test_a_value_is_judged_by_the_words_just_before_it():
     assert value_context(asked, terms, about) > 0.8 > 0.2 > value_context(asked, terms, other)
     assert value_context(asked, terms, normalise("加快淘汰黄标车")) == 0.0
     assert value_context([], terms, other) == 1.0
+
+
+def test_a_clause_is_found_by_its_closest_sentence(assistant):
+    """The best-sentence ranking puts first a long clause one of whose middle sentences is asked, and orders
+    only the candidates it is given."""
+    retriever = assistant._loaded.retriever
+    index = retriever.index
+    longest = int(np.argmax(np.diff(index.sentence_offsets)))
+    middle = embedded_sentences(index.clauses[longest])[len(embedded_sentences(index.clauses[longest])) // 2]
+    vector = retriever.query_vector(middle)
+    everything = np.arange(len(index.clauses))
+    assert retriever.best_sentence_ranking(vector, everything)[0] == longest
+    others = everything[everything != longest]
+    assert sorted(retriever.best_sentence_ranking(vector, others).tolist()) == others.tolist()
+
+
+def test_the_ranker_orders_by_score_where_probabilities_saturate():
+    """Scores past ~37 all have probability 1.0 in float64; the ranker must still tell the rows apart."""
+    from assistant.answering.refusal import LinearModel
+
+    ranker = LinearModel(features=["x"], coef=[1.0], intercept=0.0, mean=[0.0], scale=[1.0])
+    rows = np.array([[40.0], [45.0]])
+    assert ranker.probability(rows).tolist() == [1.0, 1.0]
+    assert int(np.argmax(ranker.score(rows))) == 1

@@ -28,7 +28,8 @@ _QUANTITY = re.compile(r"多少|几|比例|比率|百分|率|%|数量|金额|哪
                        r"percentage|rate|what share|target|which year|when|amount|number", re.IGNORECASE)
 _LIST = re.compile(r"哪些|有哪|包括|包含|几项|几个方面|列举|哪[几两一二三四五六七八九十]+[个项条类大方]|what are|list",
                    re.IGNORECASE)
-_DUTY_QUESTION = re.compile(r"责任单位|哪些单位|哪些部门|负责|牵头|responsible|in charge", re.IGNORECASE)
+_DUTY_QUESTION = re.compile(r"责任单位|(哪个|哪些|哪家|什么|何)(部门|单位|机构)|负责|牵头|responsible|in charge|"
+                            r"which (department|agency|body)", re.IGNORECASE)
 # General Chinese measure words and units (any document, any topic): the unit an amount is asked in.
 _UNITS = ("万元|亿元|元|个|项|家|人|名|位|次|起|年|天|日|月|所|条|座|件|亩|公顷|公里|千米|米|吨|户|批|处|类|种|部|台|辆|"
           "套|张|份|篇|场|轮|期|届|支|只|床|倍|小时|分钟")
@@ -40,7 +41,8 @@ _ASKS_AMOUNT = re.compile(r"多少|几成|百分之几|how much|how many|\bwhat\
 _RATE_WORD = re.compile(r"率|比例|比重|占比|百分|\b(percent|percentage|proportion|share|rate)\b", re.IGNORECASE)
 _NUMERAL = r"[\d零〇一二两三四五六七八九十百千万亿.]+"
 # What a question asks for, and what a value of that kind looks like, for any document: a date, a year, a phone
-# number, an e-mail address, a document number (文号, as metadata extraction reads it).
+# number, an e-mail address, a document number (文号, as metadata extraction reads it), a public body (the
+# suffixes of Chinese government bodies at every level; 办 not where it starts the words 办理/办法/办事/办好).
 _ASKED_VALUES = (
     (re.compile(r"哪天|哪一天|何时|什么时候|日期|截止|几月几日|\bwhen\b|what date|deadline", re.IGNORECASE),
      re.compile(rf"{DATE.pattern}|\d{{1,2}}月\d{{1,2}}日")),
@@ -48,6 +50,8 @@ _ASKED_VALUES = (
     (re.compile(r"电话|传真|热线|号码|phone|fax|hotline", re.IGNORECASE), re.compile(r"\d{3,4}-\d{7,8}|\d{5,}")),
     (re.compile(r"邮箱|电子邮件|e-?mail", re.IGNORECASE), re.compile(r"[\w.-]+@[\w-]+\.[\w.]+")),
     (ASKS_NUMBER, DOC_NUMBER),
+    (_DUTY_QUESTION,
+     re.compile(r"[\u4e00-\u9fff]{2,10}?(人民政府|政府|委员会|办公室|[局厅委办](?![理法事好])|中心)")),
 )
 _PLACE_WORDS = {w for p in PROVINCES for w in (p.name, p.full, p.english.lower())}
 _YEAR_WORD = re.compile(r"^(19|20)\d{2}年?$")
@@ -196,7 +200,7 @@ def value_context(asked: list[re.Pattern], terms: list[str], text: str) -> float
 
 def asked_value(text: str) -> re.Pattern | None:
     """What a value of the kind the question asks for looks like (a date, a year, a phone number, an e-mail
-    address, a 文号), or None when it asks for none of these."""
+    address, a 文号, a public body for 哪个部门/牵头/负责), or None when it asks for none of these."""
     return next((value for asks, value in _ASKED_VALUES if asks.search(text)), None)
 
 
@@ -312,7 +316,7 @@ def select(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermWeigh
         return None
     rows = np.array([c.features.row() for c in found])
     probabilities = fitted.clause.probability(rows)
-    best = found[int(np.argmax(fitted.ranker.probability(rows)))]
+    best = found[int(np.argmax(fitted.ranker.score(rows)))]
     answerable = fitted.answerable.probability(np.array([answerable_row(best, probabilities, fitted.sentence)]))
     evidence = Evidence(hit=best.hit, quotes=_quotes(best, fitted, analysis), probability=float(answerable[0]),
                         features=best.features)
