@@ -16,7 +16,7 @@ from functools import cached_property
 
 from .models import DocumentMeta
 from .places import Place, find_places, find_romanised, romanised, stem
-from .provinces import find_provinces
+from .provinces import BY_NAME, find_provinces
 from .text import is_english, normalise
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)")
@@ -190,7 +190,8 @@ def analyse(question: str, facts: CorpusFacts) -> QuestionAnalysis:
             named_provinces.append(place.province)
     provinces = [p for p in named_provinces if p in covered]
     missing = [p for p in named_provinces if p not in covered]
-    scope_names.extend(p for p in named_provinces if p in text)
+    # The full name first (湖南省): a bare 省 left behind would join the next word (省到, 省想) as a term.
+    scope_names.extend(n for p in named_provinces for n in (BY_NAME[p].full, p) if n in text)
     years = sorted({int(y) for y in _YEAR.findall(text)})
 
     in_scope = facts.in_provinces(provinces)

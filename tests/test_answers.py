@@ -208,3 +208,12 @@ def test_the_ranker_orders_by_score_where_probabilities_saturate():
     rows = np.array([[40.0], [45.0]])
     assert ranker.probability(rows).tolist() == [1.0, 1.0]
     assert int(np.argmax(ranker.score(rows))) == 1
+
+
+def test_a_province_named_in_full_leaves_no_stray_suffix_among_the_terms(assistant):
+    """湖南省 is a scope word as a whole: a bare 省 left in the topic would join the next word (省到)."""
+    from assistant.answering.evidence import question_terms
+
+    analysis = assistant._loaded.retriever.analyse("湖南省到2020年制修订国际标准要达到多少项？")
+    assert "省" not in analysis.topic_text
+    assert "国际标准" in question_terms(analysis) and not any(t.startswith("省") for t in question_terms(analysis))
