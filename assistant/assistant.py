@@ -208,8 +208,7 @@ class Assistant:
         analysis = loaded.retriever.analyse(self.validate(question))
         if refusal_reason(analysis, loaded.retriever.documents):
             return []  # refused before retrieval (a place or year the corpus lacks): nothing to learn from
-        return [candidates(analysis, hits, loaded.weights, _similarity(loaded.retriever, analysis),
-                           fact_check=loaded.retriever.fact_check(analysis))
+        return [candidates(analysis, hits, loaded.weights, **_clause_tests(loaded.retriever, analysis))
                 for _, hits in self._ranked_scopes(loaded.retriever, analysis, [], [], None)]
 
     def _ranked_scopes(self, retriever: Retriever, analysis: QuestionAnalysis, provinces: list[str],
@@ -285,15 +284,17 @@ class Assistant:
         return clause
 
 
-def _similarity(retriever: Retriever, analysis: QuestionAnalysis):
-    return lambda hit: retriever.sentence_similarity(analysis.search_text, hit.clause)
+def _clause_tests(retriever: Retriever, analysis: QuestionAnalysis) -> dict:
+    """What the corpus adds to a candidate's description for one question: its sentences' closeness in meaning,
+    whether it prints the document fact asked for, whether it speaks of other years than those asked."""
+    return {"similarity": lambda hit: retriever.sentence_similarity(analysis.search_text, hit.clause),
+            "fact_check": retriever.fact_check(analysis), "year_check": retriever.other_years(analysis)}
 
 
 def _evidence(retriever: Retriever, weights: TermWeights, analysis: QuestionAnalysis, hits: list[SearchHit]
               ) -> Evidence | None:
     """The answerer's choice of clause and sentences among `hits`, with P(answerable) (for refusal)."""
-    return select(analysis, hits, weights, similarity=_similarity(retriever, analysis),
-                  fact_check=retriever.fact_check(analysis))
+    return select(analysis, hits, weights, **_clause_tests(retriever, analysis))
 
 
 def _scopes(retriever: Retriever, analysis: QuestionAnalysis, provinces: list[str], doc_ids: list[str]

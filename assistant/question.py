@@ -19,7 +19,9 @@ from .places import Place, find_places, find_romanised, romanised, stem
 from .provinces import BY_NAME, find_provinces
 from .text import is_english, normalise
 
-_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)")
+YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)")
+# A period such as 2011-2020年 or 2023—2025年: it names a plan's span (often its title), not a year asked about.
+_PERIOD = re.compile(r"(?:19|20)\d{2}\s*年?\s*[-—–~～至到]\s*(?:19|20)\d{2}")
 # General wording of comparisons and of "which province" questions (any corpus, any language we serve).
 _MULTI = re.compile(r"哪些省|哪几个省|各省|几个省|分别|对比|比较|异同|相比|区别|which provinces|compare|each province|"
                     r"respectively", re.IGNORECASE)
@@ -55,6 +57,8 @@ class QuestionAnalysis:
     places: list[Place] = field(default_factory=list)  # cities and counties named that the corpus covers
     missing_places: list[str] = field(default_factory=list)  # cities and counties the corpus neither issues nor mentions
     unsupported_years: list[int] = field(default_factory=list)
+    # Years asked about (到2020年): not a period, nor the year of a document the question names.
+    target_years: list[int] = field(default_factory=list)
     scope_names: list[str] = field(default_factory=list)  # the words that only say where to look
     asks_fact: str | None = None  # a fact of the document itself: "date" (哪天印发), "number" (文号), "issuer"
 
@@ -192,7 +196,7 @@ def analyse(question: str, facts: CorpusFacts) -> QuestionAnalysis:
     missing = [p for p in named_provinces if p not in covered]
     # The full name first (湖南省): a bare 省 left behind would join the next word (省到, 省想) as a term.
     scope_names.extend(n for p in named_provinces for n in (BY_NAME[p].full, p) if n in text)
-    years = sorted({int(y) for y in _YEAR.findall(text)})
+    years = sorted({int(y) for y in YEAR.findall(text)})
 
     in_scope = facts.in_provinces(provinces)
     issuers = [d for d in in_scope if any(_issued_in(d, p) for p in places)] if places else []
@@ -218,11 +222,14 @@ def analyse(question: str, facts: CorpusFacts) -> QuestionAnalysis:
     scope = [d for d in in_scope if not doc_ids or d.doc_id in doc_ids]
     known_years = set().union(*(facts.years.get(d.doc_id, set()) for d in scope)) if scope else set()
     unsupported = [y for y in years if y not in known_years and y > max(known_years, default=0)]
+    naming = {int(y) for m in _PERIOD.finditer(text) for y in YEAR.findall(m.group(0))}
+    naming.update(int(d.date[:4]) for d in scope if d.date and d.doc_id in doc_ids)
     return QuestionAnalysis(
         original=question, text=text, english=is_english(text), provinces=provinces, missing_provinces=missing,
         doc_ids=doc_ids, years=years, multi=bool(_MULTI.search(text)) or len(provinces) > 1,
         which=bool(_WHICH.search(text)), places=places, missing_places=missing_places,
-        unsupported_years=unsupported, scope_names=list(dict.fromkeys(scope_names)),
+        unsupported_years=unsupported, target_years=[y for y in years if y not in naming],
+        scope_names=list(dict.fromkeys(scope_names)),
         asks_fact=asked_fact(text),
     )
 

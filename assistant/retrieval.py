@@ -23,12 +23,11 @@ from .models import Clause, DocumentMeta, SearchHit
 from .provinces import find_provinces, province_named
 from .document_facts import states_fact
 from .places import find_places
-from .question import FULL_DATE, CorpusFacts, QuestionAnalysis, TitleIndex, analyse
+from .question import FULL_DATE, YEAR, CorpusFacts, QuestionAnalysis, TitleIndex, analyse
 from .stores.base import top_k
 from .text import is_english, normalise
 from .versions import prefer_versions, version_groups
 
-_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 QUERY_VECTORS_KEPT = 256  # question vectors kept (a few per request in flight)
 YEAR_BOOST = 0.3  # share of the best fused score added to clauses of documents that speak of the asked year
 
@@ -56,7 +55,7 @@ class Retriever:
         places: dict[str, set[str]] = {doc_id: set() for doc_id in self.documents}
         for clause in self.index.clauses:
             text = normalise(clause.text)
-            years[clause.doc_id].update(int(y) for y in _YEAR.findall(text))
+            years[clause.doc_id].update(int(y) for y in YEAR.findall(text))
             places[clause.doc_id].update(p.name for p in find_places(text))
         return CorpusFacts(documents=list(self.index.documents), years=years, places=places,
                            titles=TitleIndex(self.index.documents))
@@ -95,6 +94,31 @@ class Retriever:
     def fact_check(self, analysis: QuestionAnalysis):
         """Whether a clause's text states the fact of its document that the question asks for (for the models)."""
         return lambda clause: states_fact(clause.text, self.documents[clause.doc_id], analysis.asks_fact)
+
+    def other_years(self, analysis: QuestionAnalysis):
+        """Whether a clause speaks of other years than those the question asks about (asked about 到2020年, the
+        clause sets targets for 2015), for the models. The year the clause's own document was issued does not
+        count as asked: 云南2016年意见 names the document."""
+        def check(clause: Clause) -> bool:
+            issued = self.documents[clause.doc_id].date
+            asked = {y for y in analysis.target_years if not (issued and issued.startswith(str(y)))}
+            spoken = self.clause_years(clause) if asked else set()
+            return bool(spoken) and not spoken & asked
+        return check
+
+    def clause_years(self, clause: Clause) -> set[int]:
+        """The years a clause speaks of: those it or its headings name; else the last year its nearest enclosing
+        clause names (到2015年，具体目标如下： above a list of targets)."""
+        own = YEAR.findall(normalise(f"{clause.section} {clause.text}"))
+        if own:
+            return {int(y) for y in own}
+        parent = self.clause(clause.parent_id) if clause.parent_id else None
+        while parent is not None:
+            named = YEAR.findall(normalise(parent.text))
+            if named:
+                return {int(named[-1])}
+            parent = self.clause(parent.parent_id) if parent.parent_id else None
+        return set()
 
     @cached_property
     def _clauses_of(self) -> dict[str, list[Clause]]:

@@ -217,3 +217,38 @@ def test_a_province_named_in_full_leaves_no_stray_suffix_among_the_terms(assista
     analysis = assistant._loaded.retriever.analyse("湖南省到2020年制修订国际标准要达到多少项？")
     assert "省" not in analysis.topic_text
     assert "国际标准" in question_terms(analysis) and not any(t.startswith("省") for t in question_terms(analysis))
+
+
+def test_years_that_name_a_document_or_a_period_are_not_years_asked_about(assistant):
+    """云南2016年意见 names a document and （2011-2020年） a plan's span; 到2020年 is what is asked about."""
+    analyse = assistant._loaded.retriever.analyse
+    assert analyse("云南2016年实施质量强省战略的意见提出到2020年要达到什么目标？").target_years == [2020]
+    assert analyse("青海贯彻质量发展纲要（2011-2020年）的实施意见提出到2015年要达到什么目标？").target_years == [2015]
+
+
+def test_a_clause_that_sets_targets_for_another_year_is_marked(assistant):
+    """A list of targets takes its year from the clause above it (到2015年，…具体目标：): asked about 2020, the
+    qinghai bullet on 盐湖化工 speaks of another year; asked about 2015, it does not."""
+    retriever = assistant._loaded.retriever
+    bullet = next(c for c in assistant.clauses("qinghai-zlfz") if c.text.startswith("--盐湖化工产业"))
+    assert retriever.clause_years(bullet) == {2015}
+    asked_2020 = retriever.analyse("青海省到2020年盐湖化工产业产品质量监督抽查合格率要达到多少？")
+    asked_2015 = retriever.analyse("青海省到2015年盐湖化工产业产品质量监督抽查合格率要达到多少？")
+    assert retriever.other_years(asked_2020)(bullet) and not retriever.other_years(asked_2015)(bullet)
+
+
+def test_the_opening_is_told_apart_for_ranking_but_not_shown_to_the_answerable_model(assistant):
+    """The opening (title, addressees, preamble) is a ranking feature; the answerable model, fitted on a few
+    documents, would learn their openings (README, "Refusing near-misses")."""
+    from assistant.answering.evidence import RANKING_ONLY, answerable_names, answerable_row
+    from assistant.answering.refusal import models
+
+    groups = assistant.candidates("云南省人民政府关于实施质量强省战略的意见是发给哪些单位的？")
+    found = [c for group in groups for c in group]
+    assert {c.features.opening for c in found} == {0.0, 1.0}
+    assert all(c.features.opening == float(c.hit.clause.kind == "preamble") for c in found)
+    fitted = models()
+    rows = [c.features.row() for c in groups[0]]
+    row = answerable_row(groups[0][0], fitted.clause.probability(rows), fitted.sentence)
+    assert len(row) == len(answerable_names()) and "opening" in RANKING_ONLY and "opening" not in answerable_names()
+    assert "opening" in fitted.ranker.features and "opening" not in fitted.answerable.features
