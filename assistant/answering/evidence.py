@@ -40,6 +40,12 @@ _ASKED_MONEY = re.compile(rf"(?<![哪第])多少[\u4e00-\u9fff]{{0,6}}?(?:{_MONE
 _ASKS_AMOUNT = re.compile(r"多少|几成|百分之几|how much|how many|\bwhat\b", re.IGNORECASE)
 _RATE_WORD = re.compile(r"率|比例|比重|占比|百分|\b(percent|percentage|proportion|share|rate)\b", re.IGNORECASE)
 _NUMERAL = r"[\d零〇一二两三四五六七八九十百千万亿.]+"
+# Who leads (由谁担任组长, 哪位领导牵头) is answered by an official's post: the titles of Chinese officials at every
+# level of government, and the general wording for a leader (主要负责人, 分管…领导).
+_LEADER_QUESTION = re.compile(r"哪位|由谁(?:担任|任|兼任)|谁(?:担任|任|来任)|(?:组长|主任)是谁|\bwho (?:heads|chairs|leads)\b",
+                              re.IGNORECASE)
+_LEADER = re.compile(r"(?:省|市|区|县|州|盟|旗|乡|镇)(?:长|委书记)|主席|书记|秘书长|[厅局部]长|[委办]主任|主要负责人|"
+                     r"负责同志|主要领导|分管[\u4e00-\u9fff]{0,6}领导")
 # What a question asks for, and what a value of that kind looks like, for any document: a date, a year, a phone
 # number, an e-mail address, a document number (文号, as metadata extraction reads it), a public body (the
 # suffixes of Chinese government bodies at every level; 办 not where it starts the words 办理/办法/办事/办好).
@@ -50,6 +56,7 @@ _ASKED_VALUES = (
     (re.compile(r"电话|传真|热线|号码|phone|fax|hotline", re.IGNORECASE), re.compile(r"\d{3,4}-\d{7,8}|\d{5,}")),
     (re.compile(r"邮箱|电子邮件|e-?mail", re.IGNORECASE), re.compile(r"[\w.-]+@[\w-]+\.[\w.]+")),
     (ASKS_NUMBER, DOC_NUMBER),
+    (_LEADER_QUESTION, _LEADER),
     (_DUTY_QUESTION,
      re.compile(r"[\u4e00-\u9fff]{2,10}?(人民政府|政府|委员会|办公室|[局厅委办](?![理法事好])|中心)")),
 )
@@ -210,7 +217,8 @@ def value_context(asked: list[re.Pattern], terms: list[str], text: str) -> float
 
 def asked_value(text: str) -> re.Pattern | None:
     """What a value of the kind the question asks for looks like (a date, a year, a phone number, an e-mail
-    address, a 文号, a public body for 哪个部门/牵头/负责), or None when it asks for none of these."""
+    address, a 文号, a public body for 哪个部门/牵头/负责, an official's post for 由谁担任/哪位领导), or None when it
+    asks for none of these."""
     return next((value for asks, value in _ASKED_VALUES if asks.search(text)), None)
 
 
