@@ -188,6 +188,18 @@ def test_a_value_is_judged_by_the_words_just_before_it():
     assert value_context([], terms, other) == 1.0
 
 
+def test_a_value_belongs_to_its_own_phrase():
+    """In 「…符合率不断提高，城镇新建建筑绿色建筑占比达到100%」 (the Yunnan 2023 plan) the 100% is a share of green
+    buildings: asked for the 符合率 target, the metric named in the phrase before does not count."""
+    from assistant.answering.evidence import amount_pattern, value_context
+    from assistant.text import normalise
+
+    asked, terms = [amount_pattern("%")], ["工程质量", "抽查", "符合率"]
+    elsewhere = normalise("工程质量抽查符合率不断提高，城镇新建建筑绿色建筑占比达到100%")
+    assert value_context(asked, terms, elsewhere) == 0.0
+    assert value_context(asked, terms, normalise("工程质量抽查符合率达到98%")) == 1.0
+
+
 def test_a_clause_is_found_by_its_closest_sentence(assistant):
     """The best-sentence ranking puts first a long clause one of whose middle sentences is asked, and orders
     only the candidates it is given."""

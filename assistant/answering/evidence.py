@@ -201,17 +201,20 @@ def states_amount(unit: str, text: str) -> bool:
 
 
 VALUE_CONTEXT_CHARS = 30  # how far before a value its subject is looked for; chosen by cross-validation on dev
+# A value's subject is in its own phrase: 「…符合率不断提高，城镇新建建筑绿色建筑占比达到100%」 states 100% of 绿色建筑占比.
+_PHRASE_END = re.compile(r"[，,；;。]")
 
 
 def value_context(asked: list[re.Pattern], terms: list[str], text: str) -> float:
     """How much of the question the words just before a value of the asked kind hold (the best such value in
-    `text`, normalised). Asked about 工业固废综合利用率, “工业固废综合利用率达到75%” speaks of it and
-    “空气质量达标率达到83%” of something else. 1.0 when the question asks for no such value, 0.0 when the
-    text states none."""
+    `text`, normalised), within the value's own phrase. Asked about 工业固废综合利用率, “工业固废综合利用率达到75%”
+    speaks of it and “空气质量达标率达到83%” of something else. 1.0 when the question asks for no such value, 0.0
+    when the text states none."""
     grams = {term[i : i + 2] for term in terms for i in range(len(term) - 1)}
     if not asked or not grams:
         return 1.0
-    windows = [text[max(0, m.start() - VALUE_CONTEXT_CHARS) : m.start()] for p in asked for m in p.finditer(text)]
+    windows = [_PHRASE_END.split(text[max(0, m.start() - VALUE_CONTEXT_CHARS) : m.start()])[-1]
+               for p in asked for m in p.finditer(text)]
     return max((sum(g in w for g in grams) / len(grams) for w in windows), default=0.0)
 
 
