@@ -7,13 +7,15 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TypedDict
 
 from .access import EVERY_COLLECTION, LOCAL, Principal
 from .answering.citations import pieces
 from .answering.compare import Candidate as CompareCandidate
 from .answering.compare import build_table, topic_of
 from .answering.compare import candidates as compare_candidates
-from .answering.evidence import Candidate, Evidence, TermWeights, candidates, select
+from .answering.evidence import (Candidate, ClauseCheck, Evidence, SentenceSimilarity, TermWeights, candidates,
+                                 select)
 from .answering.extractive import ScopeResult, compose, refusal_reason
 from .answering.refusal import models
 from .answering.table_export import table_answer
@@ -284,7 +286,13 @@ class Assistant:
         return clause
 
 
-def _clause_tests(retriever: Retriever, analysis: QuestionAnalysis) -> dict:
+class _ClauseTests(TypedDict):
+    similarity: SentenceSimilarity
+    fact_check: ClauseCheck
+    year_check: ClauseCheck
+
+
+def _clause_tests(retriever: Retriever, analysis: QuestionAnalysis) -> _ClauseTests:
     """What the corpus adds to a candidate's description for one question: its sentences' closeness in meaning,
     whether it prints the document fact asked for, whether it speaks of other years than those asked."""
     return {"similarity": lambda hit: retriever.sentence_similarity(analysis.search_text, hit.clause),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from functools import cached_property, lru_cache
 
 import numpy as np
@@ -91,11 +91,11 @@ class Retriever:
         seen = {h.clause.clause_id for h in first}
         return (first + [h for h in hits if h.clause.clause_id not in seen])[:limit]
 
-    def fact_check(self, analysis: QuestionAnalysis):
+    def fact_check(self, analysis: QuestionAnalysis) -> Callable[[Clause], bool]:
         """Whether a clause's text states the fact of its document that the question asks for (for the models)."""
         return lambda clause: states_fact(clause.text, self.documents[clause.doc_id], analysis.asks_fact)
 
-    def other_years(self, analysis: QuestionAnalysis):
+    def other_years(self, analysis: QuestionAnalysis) -> Callable[[Clause], bool]:
         """Whether a clause speaks of other years than those the question asks about (asked about 到2020年, the
         clause sets targets for 2015), for the models. The year the clause's own document was issued does not
         count as asked: 云南2016年意见 names the document."""

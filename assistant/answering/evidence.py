@@ -93,7 +93,7 @@ class ClauseFeatures(_FeatureRow):
     year_gap: float  # 1 when the question names years and the clause mentions none of them
     other_years: float  # 1 when the clause speaks of other years than those asked about (Retriever.other_years)
     unit_gap: float  # 1 when the question asks an amount in a unit (asked_unit) and the clause states none in it
-    value_gap: float  # 1 when the question asks a date, year, phone number, e-mail or 文号 and the clause has none
+    value_gap: float  # 1 when the question asks a value of a kind (asked_value) and the clause states none
     english: float  # 1 for English questions, where word overlap cannot help
     states_fact: float  # 1 when the question asks a fact of the document (文号, issuer, date) and the clause prints it
     opening: float  # 1 for the document's opening (title, addressees, preamble): it mentions much and settles little
