@@ -21,7 +21,13 @@ from pydantic import BaseModel, Field
 from tqdm import tqdm
 
 from .answering import refusal
-from .answering.evidence import ClauseFeatures, SentenceFeatures, answerable_names, answerable_row
+from .answering.evidence import (
+    ClauseFeatures,
+    SentenceFeatures,
+    answerable_directions,
+    answerable_names,
+    answerable_row,
+)
 from .corpus.cleaning import strip_pinyin_glosses
 from .errors import CorpusError
 from .models import Answer
@@ -360,13 +366,17 @@ def _cross_fitted(described: list[tuple[EvalItem, list]], split: int) -> tuple[n
     return np.array(rows), np.array(labels), np.array(owners, dtype=int)
 
 
+def _fit_answerable(rows: np.ndarray, labels: np.ndarray) -> refusal.LinearModel:
+    return refusal.fit_directed(answerable_names(), rows, labels, answerable_directions())
+
+
 def _held_out_probabilities(rows: np.ndarray, labels: np.ndarray, owners: np.ndarray, count: int, split: int
                             ) -> np.ndarray:
     """Each question's best P(answerable) from an `answerable` model fitted on the other folds."""
     best = np.zeros(count)
     for held in _folds(count, split):
         inside = np.isin(owners, held)
-        model = refusal.fit_linear(answerable_names(), rows[~inside], labels[~inside])
+        model = _fit_answerable(rows[~inside], labels[~inside])
         for owner, p in zip(owners[inside], model.probability(rows[inside])):
             best[owner] = max(best[owner], p)
     return best
@@ -384,8 +394,8 @@ def fit_models(assistant, items: list[EvalItem], progress: bool = True) -> refus
                  for item in tqdm(items, desc="拟合证据模型", disable=not progress)]
     choice = _fit_choice(described)
     fitted = [_cross_fitted(described, split) for split in range(FOLD_SPLITS)]
-    answerable = refusal.fit_linear(answerable_names(), np.vstack([rows for rows, _, _ in fitted]),
-                                    np.concatenate([labels for _, labels, _ in fitted]))
+    answerable = _fit_answerable(np.vstack([rows for rows, _, _ in fitted]),
+                                 np.concatenate([labels for _, labels, _ in fitted]))
     held_out = np.mean([_held_out_probabilities(*rows_labels_owners, len(described), split)
                         for split, rows_labels_owners in enumerate(fitted)], axis=0)
     limit = json.loads(THRESHOLDS.read_text(encoding="utf-8"))["unseen"]["target"]["false_refusal_rate_max"]

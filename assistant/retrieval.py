@@ -87,7 +87,15 @@ class Retriever:
         if not stating and analysis.asks_fact == "date":
             stating = [c for c in self._clauses_of[about.doc_id]
                        if c.kind in ("preamble", "closing") and FULL_DATE.search(normalise(c.text))]
-        first = [SearchHit(clause=c, score=hits[0].score) for c in stating]
+        if not stating:
+            return hits
+        # They keep their own dense and keyword scores (the models read them), only ranked first.
+        found = {h.clause.clause_id: h for h in hits}
+        dense = self.index.vectors.similarities(self.query_vector(analysis.search_text),
+                                                np.array([self._positions[c.clause_id] for c in stating], dtype=np.int64))
+        first = [found[c.clause_id].model_copy(update={"score": hits[0].score}) if c.clause_id in found
+                 else SearchHit(clause=c, score=hits[0].score, dense_score=round(float(d), 4))
+                 for c, d in zip(stating, dense)]
         seen = {h.clause.clause_id for h in first}
         return (first + [h for h in hits if h.clause.clause_id not in seen])[:limit]
 

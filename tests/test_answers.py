@@ -266,3 +266,42 @@ def test_the_opening_is_told_apart_for_ranking_but_not_shown_to_the_answerable_m
     row = answerable_row(groups[0][0], fitted.clause.probability(rows), fitted.sentence)
     assert len(row) == len(answerable_names()) and "opening" in RANKING_ONLY and "opening" not in answerable_names()
     assert "opening" in fitted.ranker.features and "opening" not in fitted.answerable.features
+
+
+def test_a_clause_printing_the_asked_fact_keeps_its_own_scores(assistant):
+    """A question about the document's date puts first the clauses that print it; they carry their real cosine
+    to the question (the models read it), not a blank 0, and their dates need no subject before them."""
+    retriever = assistant._loaded.retriever
+    analysis = retriever.analyse("云南省深化质量提升三年行动方案的发布日期是哪天？")
+    hits = retriever.rank_for(analysis, retriever.scope(analysis, [], []), 10)
+    first = hits[0]
+    vector = retriever.query_vector(analysis.search_text)
+    position = next(i for i, c in enumerate(retriever.index.clauses) if c.clause_id == first.clause.clause_id)
+    assert first.dense_score == pytest.approx(float(retriever.index.vectors.similarities(vector, np.array([position]))[0]),
+                                              abs=1e-3)
+    assert first.dense_score > 0.5
+    found = [c for group in assistant.candidates("云南省深化质量提升三年行动方案的发布日期是哪天？") for c in group]
+    stating = [c for c in found if c.features.states_fact]
+    assert stating and all(c.value_context == 1.0 for c in stating)
+
+
+def test_the_answerable_model_keeps_each_weight_on_its_side():
+    """More evidence never lowers P(answerable), a gap never raises it (refusal.fit_directed), in the shipped
+    model and in a fit where free weights would cross over."""
+    from assistant.answering.evidence import answerable_directions, answerable_names
+    from assistant.answering.refusal import fit_directed, fit_linear, models
+
+    shipped = models().answerable
+    assert shipped.features == answerable_names()
+    assert all(c * d >= 0 for c, d in zip(shipped.coef, answerable_directions()))
+    rng = np.random.default_rng(0)
+    signal = rng.normal(size=400)
+    rows = np.c_[signal + rng.normal(scale=0.3, size=400), signal + rng.normal(scale=0.3, size=400)]
+    labels = signal + rng.normal(scale=0.5, size=400) > 0
+    rows[:, 1] = rows[:, 0] - 0.5 * rows[:, 1]  # a twin that free weights use against the first feature
+    free = fit_linear(["a", "b"], rows, labels)
+    assert free.coef[1] < 0
+    bounded = fit_directed(["a", "b"], rows, labels, [1, 1])
+    assert bounded.coef[0] > 0 and bounded.coef[1] == 0.0
+    same = fit_directed(["a", "b"], rows, labels, [0, 0])
+    assert same.coef == pytest.approx(free.coef, abs=1e-3) and same.intercept == pytest.approx(free.intercept, abs=1e-3)

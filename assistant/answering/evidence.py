@@ -149,6 +149,23 @@ def answerable_names() -> list[str]:
             "sentence_probability", "sentence_focus", "sentence_unit", "sentence_value", "value_context"]
 
 
+# Which way each `answerable` feature may move P(answerable), whatever the corpus: more of the question found,
+# a closer meaning, a surer choice can only help (+1); a missing number, unit, value or year, or a clause about
+# other years, can only hurt (-1); `english` (a language, not evidence) may go either way (0). The fit keeps
+# each weight on its side (refusal.fit_directed).
+_ANSWERABLE_DIRECTIONS = {
+    "coverage": 1, "sentence_match": 1, "focus": 1, "semantic": 1, "semantic_gap": -1, "fused": 1, "dense": 1,
+    "rank_inverse": 1, "number_gap": -1, "year_gap": -1, "other_years": -1, "unit_gap": -1, "value_gap": -1,
+    "english": 0, "states_fact": 1, "clause_probability": 1, "clause_margin": 1, "sentence_probability": 1,
+    "sentence_focus": 1, "sentence_unit": 1, "sentence_value": 1, "value_context": 1,
+}
+
+
+def answerable_directions() -> list[int]:
+    """The direction of each of answerable_names(), in that order."""
+    return [_ANSWERABLE_DIRECTIONS[name] for name in answerable_names()]
+
+
 @dataclass
 class Evidence:
     hit: SearchHit
@@ -302,6 +319,7 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
         plain = [normalise(s) for s in group]
         lexical = [term_match(terms, weights, s) for s in group]
         top = float(cosine.max())
+        states = bool(fact_check) and fact_check(hit.clause)
         features = ClauseFeatures(
             coverage=term_match(terms, weights, f"{hit.clause.section} {clause_text}"),
             sentence_match=max(lexical), focus=_share(focus, f"{hit.clause.section} {clause_text}"),
@@ -313,7 +331,7 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
             unit_gap=float(unit is not None and not states_amount(unit, flat)),
             value_gap=float(value is not None and not value.search(flat)),
             english=float(analysis.english),
-            states_fact=float(bool(fact_check) and fact_check(hit.clause)),
+            states_fact=float(states),
             opening=float(hit.clause.kind == "preamble"))
         sentence_features = [SentenceFeatures(
             lexical=lexical[i], focus=_share(focus, s), semantic=float(cosine[i]), semantic_gap=top - float(cosine[i]),
@@ -325,7 +343,9 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
             short=float(len(s) < 16),
             states_fact=float(bool(fact_check) and fact_check(hit.clause.model_copy(update={"text": s}))))
             for i, s in enumerate(group)]
-        out.append(Candidate(hit, rank, features, group, sentence_features, value_context(asked, terms, flat)))
+        # A clause printing the document's own date or 文号 asked for states it of the document: no subject to read.
+        context = 1.0 if states else value_context(asked, terms, flat)
+        out.append(Candidate(hit, rank, features, group, sentence_features, context))
     return out
 
 
