@@ -114,6 +114,16 @@ class Retriever:
             return bool(spoken) and not spoken & asked
         return check
 
+    def other_level(self, analysis: QuestionAnalysis) -> Callable[[Clause], bool]:
+        """Whether a city or county issued a clause's document when the question names a province and no city or
+        county (湖南省…: the province's own policy is asked, not 湘西州's), for the models."""
+        province_only = bool(analysis.provinces) and not analysis.places
+
+        def check(clause: Clause) -> bool:
+            meta = self.documents[clause.doc_id]
+            return province_only and bool(meta.city or meta.county)
+        return check
+
     def clause_years(self, clause: Clause) -> set[int]:
         """The years a clause speaks of: those it or its headings name; else the last year its nearest enclosing
         clause names (到2015年，具体目标如下： above a list of targets)."""

@@ -305,3 +305,16 @@ def test_the_answerable_model_keeps_each_weight_on_its_side():
     assert bounded.coef[0] > 0 and bounded.coef[1] == 0.0
     same = fit_directed(["a", "b"], rows, labels, [0, 0])
     assert same.coef == pytest.approx(free.coef, abs=1e-3) and same.intercept == pytest.approx(free.intercept, abs=1e-3)
+
+
+def test_a_city_document_is_marked_when_only_a_province_is_named(eval_assistant_for):
+    """湖南省… asks the province's own policy: a clause of 湘西州's document is another level of government;
+    named, 湘西州's own clauses are not (metadata: the issuer's city or county)."""
+    assistant = eval_assistant_for("faiss")
+    retriever = assistant._loaded.retriever
+    city = next(c for c in retriever.index.clauses if c.doc_id == "015-hunan-xiangxi-yshj2020-trad")
+    province = next(c for c in retriever.index.clauses if c.doc_id == "hunan-2017")
+    asked_province = retriever.other_level(retriever.analyse("湖南省要求优化营商环境做好哪些工作？"))
+    asked_city = retriever.other_level(retriever.analyse("湘西州要求优化营商环境做好哪些工作？"))
+    assert asked_province(city) and not asked_province(province)
+    assert not asked_city(city)

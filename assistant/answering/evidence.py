@@ -92,6 +92,7 @@ class ClauseFeatures(_FeatureRow):
     number_gap: float  # 1 when an amount is asked and the clause states no number
     year_gap: float  # 1 when the question names years and the clause mentions none of them
     other_years: float  # 1 when the clause speaks of other years than those asked about (Retriever.other_years)
+    other_level: float  # 1 when the question names only a province and a city or county issued the clause's document
     unit_gap: float  # 1 when the question asks an amount in a unit (asked_unit) and the clause states none in it
     value_gap: float  # 1 when the question asks a value of a kind (asked_value) and the clause states none
     english: float  # 1 for English questions, where word overlap cannot help
@@ -151,11 +152,12 @@ def answerable_names() -> list[str]:
 
 # Which way each `answerable` feature may move P(answerable), whatever the corpus: more of the question found,
 # a closer meaning, a surer choice can only help (+1); a missing number, unit, value or year, or a clause about
-# other years, can only hurt (-1); `english` (a language, not evidence) may go either way (0). The fit keeps
+# other years or another level of government, can only hurt (-1); `english` (a language, not evidence) may go either way (0). The fit keeps
 # each weight on its side (refusal.fit_directed).
 _ANSWERABLE_DIRECTIONS = {
     "coverage": 1, "sentence_match": 1, "focus": 1, "semantic": 1, "semantic_gap": -1, "fused": 1, "dense": 1,
-    "rank_inverse": 1, "number_gap": -1, "year_gap": -1, "other_years": -1, "unit_gap": -1, "value_gap": -1,
+    "rank_inverse": 1, "number_gap": -1, "year_gap": -1, "other_years": -1, "other_level": -1, "unit_gap": -1,
+    "value_gap": -1,
     "english": 0, "states_fact": 1, "clause_probability": 1, "clause_margin": 1, "sentence_probability": 1,
     "sentence_focus": 1, "sentence_unit": 1, "sentence_value": 1, "value_context": 1,
 }
@@ -295,7 +297,8 @@ ClauseCheck = Callable[[Clause], bool]  # a question-specific test of a clause (
 
 def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermWeights,
                similarity: SentenceSimilarity | None = None, limit: int = CANDIDATES,
-               fact_check: ClauseCheck | None = None, year_check: ClauseCheck | None = None) -> list[Candidate]:
+               fact_check: ClauseCheck | None = None, year_check: ClauseCheck | None = None,
+               level_check: ClauseCheck | None = None) -> list[Candidate]:
     """The first `limit` hits described for the models. Signature and attachment lines only answer
     questions about when a document was issued."""
     terms = question_terms(analysis)
@@ -328,6 +331,7 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
             number_gap=float(asks_amount and not re.search(r"\d", flat)),
             year_gap=float(bool(years) and not any(y in clause_text for y in years)),
             other_years=float(bool(year_check) and year_check(hit.clause)),
+            other_level=float(bool(level_check) and level_check(hit.clause)),
             unit_gap=float(unit is not None and not states_amount(unit, flat)),
             value_gap=float(value is not None and not value.search(flat)),
             english=float(analysis.english),
@@ -351,10 +355,12 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
 
 def select(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermWeights,
            similarity: SentenceSimilarity | None = None, fact_check: ClauseCheck | None = None,
-           year_check: ClauseCheck | None = None, fitted: EvidenceModels | None = None) -> Evidence | None:
+           year_check: ClauseCheck | None = None, level_check: ClauseCheck | None = None,
+           fitted: EvidenceModels | None = None) -> Evidence | None:
     """The candidate clause most likely to answer, with the sentences to quote (None without candidates)."""
     fitted = fitted or models()
-    found = candidates(analysis, hits, weights, similarity, fact_check=fact_check, year_check=year_check)
+    found = candidates(analysis, hits, weights, similarity, fact_check=fact_check, year_check=year_check,
+                       level_check=level_check)
     if not found:
         return None
     rows = np.array([c.features.row() for c in found])
