@@ -77,6 +77,7 @@ def test_unsupported_questions_are_refused_plainly(assistant, question):
     ("What percentage of key projects must pass acceptance at the first inspection?", "%"),
     ("四川省打算从哪几个方面吸引质量管理人才？", None),  # 哪几个 asks for a list, not an amount
     ("湘西州营商环境工作计划经州政府第几次常务会议同意？", None),  # an ordinal
+    ("天津那几个评上称号的镇接下来重点抓什么？", None),  # 那几个: those towns, not how many
 ])
 def test_the_unit_an_amount_is_asked_in_is_read_from_the_question(question, unit):
     from assistant.answering.evidence import asked_unit
@@ -318,3 +319,11 @@ def test_a_city_document_is_marked_when_only_a_province_is_named(eval_assistant_
     asked_city = retriever.other_level(retriever.analyse("湘西州要求优化营商环境做好哪些工作？"))
     assert asked_province(city) and not asked_province(province)
     assert not asked_city(city)
+
+
+def test_which_few_asks_a_list_not_an_amount(assistant):
+    """哪几个方面 asks which ones: a clause without a figure is no worse for it (number_gap 0); 几个 asks how many."""
+    listed = [c for g in assistant.candidates("四川省打算从哪几个方面吸引质量管理人才？") for c in g]
+    counted = [c for g in assistant.candidates("四川省打算吸引几个方面的质量管理人才？") for c in g]
+    assert listed and all(c.features.number_gap == 0.0 for c in listed)
+    assert any(c.features.number_gap == 1.0 for c in counted)
