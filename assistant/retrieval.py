@@ -91,8 +91,8 @@ class Retriever:
             return hits
         # They keep their own dense and keyword scores (the models read them), only ranked first.
         found = {h.clause.clause_id: h for h in hits}
-        dense = self.index.vectors.similarities(self.query_vector(analysis.search_text),
-                                                np.array([self._positions[c.clause_id] for c in stating], dtype=np.int64))
+        positions = np.array([self._positions[c.clause_id] for c in stating], dtype=np.int64)
+        dense = self.index.vectors.similarities(self.query_vector(analysis.search_text), positions)
         first = [found[c.clause_id].model_copy(update={"score": hits[0].score}) if c.clause_id in found
                  else SearchHit(clause=c, score=hits[0].score, dense_score=round(float(d), 4))
                  for c, d in zip(stating, dense)]

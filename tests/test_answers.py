@@ -278,8 +278,8 @@ def test_a_clause_printing_the_asked_fact_keeps_its_own_scores(assistant):
     first = hits[0]
     vector = retriever.query_vector(analysis.search_text)
     position = next(i for i, c in enumerate(retriever.index.clauses) if c.clause_id == first.clause.clause_id)
-    assert first.dense_score == pytest.approx(float(retriever.index.vectors.similarities(vector, np.array([position]))[0]),
-                                              abs=1e-3)
+    cosine = float(retriever.index.vectors.similarities(vector, np.array([position]))[0])
+    assert first.dense_score == pytest.approx(cosine, abs=1e-3)
     assert first.dense_score > 0.5
     found = [c for group in assistant.candidates("云南省深化质量提升三年行动方案的发布日期是哪天？") for c in group]
     stating = [c for c in found if c.features.states_fact]

@@ -152,14 +152,13 @@ def answerable_names() -> list[str]:
 
 # Which way each `answerable` feature may move P(answerable), whatever the corpus: more of the question found,
 # a closer meaning, a surer choice can only help (+1); a missing number, unit, value or year, or a clause about
-# other years or another level of government, can only hurt (-1); `english` (a language, not evidence) may go either way (0). The fit keeps
-# each weight on its side (refusal.fit_directed).
+# other years or another level of government, can only hurt (-1); `english` (a language, not evidence) may go
+# either way (0). The fit keeps each weight on its side (refusal.fit_directed).
 _ANSWERABLE_DIRECTIONS = {
     "coverage": 1, "sentence_match": 1, "focus": 1, "semantic": 1, "semantic_gap": -1, "fused": 1, "dense": 1,
     "rank_inverse": 1, "number_gap": -1, "year_gap": -1, "other_years": -1, "other_level": -1, "unit_gap": -1,
-    "value_gap": -1,
-    "english": 0, "states_fact": 1, "clause_probability": 1, "clause_margin": 1, "sentence_probability": 1,
-    "sentence_focus": 1, "sentence_unit": 1, "sentence_value": 1, "value_context": 1,
+    "value_gap": -1, "english": 0, "states_fact": 1, "clause_probability": 1, "clause_margin": 1,
+    "sentence_probability": 1, "sentence_focus": 1, "sentence_unit": 1, "sentence_value": 1, "value_context": 1,
 }
 
 
