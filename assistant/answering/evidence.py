@@ -57,8 +57,10 @@ _ASKED_VALUES = (
     (re.compile(r"邮箱|电子邮件|e-?mail", re.IGNORECASE), re.compile(r"[\w.-]+@[\w-]+\.[\w.]+")),
     (ASKS_NUMBER, DOC_NUMBER),
     (_LEADER_QUESTION, _LEADER),
+    # A body's name by its suffix, or an enumeration of abbreviated sectors (发改、经委、质监等部门).
     (_DUTY_QUESTION,
-     re.compile(r"[\u4e00-\u9fff]{2,10}?(人民政府|政府|委员会|办公室|[局厅委办](?![理法事好])|中心)")),
+     re.compile(r"[\u4e00-\u9fff]{2,10}?(人民政府|政府|委员会|办公室|[局厅委办](?![理法事好])|中心)|"
+                r"[\u4e00-\u9fff]{1,8}(?:、[\u4e00-\u9fff]{1,8})+等(?:部门|单位|机构)")),
 )
 _PLACE_WORDS = {w for p in PROVINCES for w in (p.name, p.full, p.english.lower())}
 _YEAR_WORD = re.compile(r"^(19|20)\d{2}年?$")
