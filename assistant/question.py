@@ -230,8 +230,17 @@ def analyse(question: str, facts: CorpusFacts) -> QuestionAnalysis:
         which=bool(_WHICH.search(text)), places=places, missing_places=missing_places,
         unsupported_years=unsupported, target_years=[y for y in years if y not in naming],
         scope_names=list(dict.fromkeys(scope_names)),
-        asks_fact=asked_fact(text),
+        asks_fact=None if _cites_another_document(text, facts.titles) else asked_fact(text),
     )
+
+
+_QUOTED_TITLE = re.compile(r"《([^》]+)》")
+
+
+def _cites_another_document(text: str, titles: TitleIndex) -> bool:
+    """The question quotes a title no document of the corpus bears (其依据的《质量工作考核办法》文号是多少): the
+    文号 or date it asks is that cited document's, to be found in the text, not the fact of a document here."""
+    return any(len(quote) >= MIN_TITLE_FRAGMENT and not titles.holding(quote) for quote in _QUOTED_TITLE.findall(text))
 
 
 def asked_fact(text: str) -> str | None:

@@ -328,3 +328,12 @@ def test_which_few_asks_a_list_not_an_amount(assistant):
     counted = [c for g in assistant.candidates("四川省打算吸引几个方面的质量管理人才？") for c in g]
     assert listed and all(c.features.number_gap == 0.0 for c in listed)
     assert any(c.features.number_gap == 1.0 for c in counted)
+
+
+def test_a_fact_of_a_cited_document_is_not_a_fact_of_the_document_here(assistant):
+    """《…》 quoting a title no corpus document bears asks that cited document's 文号 or date (to be found in the
+    text, if at all); quoting a document of the corpus asks its own (metadata)."""
+    analyse = assistant._loaded.retriever.analyse
+    own = analyse("《湖南省人民政府关于加快质量发展建设质量强省的实施意见》是哪天印发的？")
+    cited = analyse("湖南2017年实施意见依据的《湖南省质量发展纲要（2012-2020年）》文号是多少？")
+    assert own.asks_fact == "date" and cited.asks_fact is None
