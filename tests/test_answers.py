@@ -74,6 +74,7 @@ def test_unsupported_questions_are_refused_plainly(assistant, question):
     ("每年安排多少省级财政资金用于质量提升？", "元"),
     ("青海省到2015年计划创建几个国家品牌建设示范区？", "个"),
     ("青海省到2015年农村公路优良路率的目标是多少？", "%"),
+    ("到2020年生活性服务业顾客满意度要达到多少？", "%"),  # a satisfaction level is a rate
     ("What percentage of key projects must pass acceptance at the first inspection?", "%"),
     ("四川省打算从哪几个方面吸引质量管理人才？", None),  # 哪几个 asks for a list, not an amount
     ("湘西州营商环境工作计划经州政府第几次常务会议同意？", None),  # an ordinal

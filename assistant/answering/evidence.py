@@ -38,7 +38,8 @@ _ASKED_UNIT = re.compile(rf"(?<![哪第那这])(?:多少|几)({_UNITS}|钱)")  #
 _MONEY = "钱|奖金|资金|经费|补贴|补助|奖励|资助|费用|金额"
 _ASKED_MONEY = re.compile(rf"(?<![哪第])多少[\u4e00-\u9fff]{{0,6}}?(?:{_MONEY})|(?:{_MONEY})[\u4e00-\u9fff]{{0,2}}多少")
 _ASKS_AMOUNT = re.compile(r"多少|几成|百分之几|how much|how many|\bwhat\b", re.IGNORECASE)
-_RATE_WORD = re.compile(r"率|比例|比重|占比|百分|\b(percent|percentage|proportion|share|rate)\b", re.IGNORECASE)
+# Words of a rate, share or level (any document): asked "how much", they are answered in %.
+_RATE_WORD = re.compile(r"率|比例|比重|占比|百分|满意度|权重|\b(percent|percentage|proportion|share|rate)\b", re.IGNORECASE)
 _NUMERAL = r"[\d零〇一二两三四五六七八九十百千万亿.]+"
 # Who leads (由谁担任组长, 哪位领导牵头) is answered by an official's post: the titles of Chinese officials at every
 # level of government, and the general wording for a leader (主要负责人, 分管…领导).
