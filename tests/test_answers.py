@@ -96,6 +96,7 @@ def test_the_unit_an_amount_is_asked_in_is_read_from_the_question(question, unit
     ("质量强省工作领导小组的组长由谁担任？", "由分管副省长任组长", "成立质量强省工作领导小组，统筹协调全省质量工作"),
     ("数字化改革由哪位市领导牵头？", "市委主要负责同志任总召集人", "各有关部门要加强协作"),
     ("质量信用信息共享涉及哪些部门？", "构建发改、经委、质监、工商等部门质量信用信息共享机制", "完善社会监督约束机制"),
+    ("这项任务要求在什么时间前完成？", "（牵头单位：州政务服务中心，6月底完成）", "加快县市、乡镇政务中心标准化建设"),
 ])
 def test_a_value_of_the_kind_asked_is_recognised(question, value, other):
     from assistant.answering.evidence import asked_value

@@ -47,12 +47,13 @@ _LEADER_QUESTION = re.compile(r"哪位|由谁(?:担任|任|兼任)|谁(?:担任|
                               re.IGNORECASE)
 _LEADER = re.compile(r"(?:省|市|区|县|州|盟|旗|乡|镇)(?:长|委书记)|主席|书记|秘书长|[厅局部]长|[委办]主任|主要负责人|"
                      r"负责同志|主要领导|分管[\u4e00-\u9fff]{0,6}领导")
-# What a question asks for, and what a value of that kind looks like, for any document: a date, a year, a phone
-# number, an e-mail address, a document number (文号, as metadata extraction reads it), a public body (the
-# suffixes of Chinese government bodies at every level; 办 not where it starts the words 办理/办法/办事/办好).
+# What a question asks for, and what a value of that kind looks like, for any document: a date (or a month's end or
+# part, 6月底), a year, a phone number, an e-mail address, a document number (文号, as metadata extraction reads
+# it), a public body (the suffixes of Chinese government bodies at every level; 办 not where it starts the words
+# 办理/办法/办事/办好).
 _ASKED_VALUES = (
-    (re.compile(r"哪天|哪一天|何时|什么时候|日期|截止|几月几日|\bwhen\b|what date|deadline", re.IGNORECASE),
-     re.compile(rf"{DATE.pattern}|\d{{1,2}}月\d{{1,2}}日")),
+    (re.compile(r"哪天|哪一天|何时|什么时候|什么时间|时限|日期|截止|几月几日|\bwhen\b|what date|deadline", re.IGNORECASE),
+     re.compile(rf"{DATE.pattern}|\d{{1,2}}月\d{{1,2}}日|\d{{1,2}}月(?:底|末|份|上旬|中旬|下旬)|年底|年末")),
     (re.compile(r"哪一年|哪年|何年|which year|what year", re.IGNORECASE), re.compile(r"(19|20)\d{2}\s*年|[〇零一二三四五六七八九]{4}年")),
     (re.compile(r"电话|传真|热线|号码|phone|fax|hotline", re.IGNORECASE), re.compile(r"\d{3,4}-\d{7,8}|\d{5,}")),
     (re.compile(r"邮箱|电子邮件|e-?mail", re.IGNORECASE), re.compile(r"[\w.-]+@[\w-]+\.[\w.]+")),
