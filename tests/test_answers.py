@@ -339,3 +339,15 @@ def test_a_fact_of_a_cited_document_is_not_a_fact_of_the_document_here(assistant
     own = analyse("《湖南省人民政府关于加快质量发展建设质量强省的实施意见》是哪天印发的？")
     cited = analyse("湖南2017年实施意见依据的《湖南省质量发展纲要（2012-2020年）》文号是多少？")
     assert own.asks_fact == "date" and cited.asks_fact is None
+
+
+def test_an_address_is_read_from_where_it_starts():
+    """The e-mail pattern is ASCII: with Unicode word characters it began at the Chinese before the address, so
+    the words before it (通过电子邮件发送至) were never read as its subject."""
+    from assistant.answering.evidence import asked_value, value_context
+    from assistant.text import normalise
+
+    text = normalise("请将有关建议和意见通过电子邮件发送至scjgj_zlc_csl@gz.gov.cn。")
+    pattern = asked_value("发邮件要发到哪个邮箱？")
+    assert pattern.search(text).group(0).startswith("scjgj")
+    assert value_context([pattern], ["邮件", "发送"], text) == 1.0

@@ -56,7 +56,7 @@ _ASKED_VALUES = (
      re.compile(rf"{DATE.pattern}|\d{{1,2}}月\d{{1,2}}日|\d{{1,2}}月(?:底|末|份|上旬|中旬|下旬)|年底|年末")),
     (re.compile(r"哪一年|哪年|何年|which year|what year", re.IGNORECASE), re.compile(r"(19|20)\d{2}\s*年|[〇零一二三四五六七八九]{4}年")),
     (re.compile(r"电话|传真|热线|号码|phone|fax|hotline", re.IGNORECASE), re.compile(r"\d{3,4}-\d{7,8}|\d{5,}")),
-    (re.compile(r"邮箱|电子邮件|e-?mail", re.IGNORECASE), re.compile(r"[\w.-]+@[\w-]+\.[\w.]+")),
+    (re.compile(r"邮箱|电子邮件|e-?mail", re.IGNORECASE), re.compile(r"[\w.-]+@[\w-]+\.[\w.]+", re.ASCII)),
     (ASKS_NUMBER, DOC_NUMBER),
     (_LEADER_QUESTION, _LEADER),
     # A body's name by its suffix, or an enumeration of abbreviated sectors (发改、经委、质监等部门).
