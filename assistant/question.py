@@ -41,6 +41,7 @@ _WHICH = re.compile(r"哪个省|哪一个省|哪省|which province", re.IGNORECA
 # A title fragment must be this long to name a document: shorter ones (意见, 方案) name a type, not a document.
 MIN_TITLE_FRAGMENT = 4
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_QUOTED_TITLE = re.compile(r"《([^》]+)》")
 
 
 @dataclass
@@ -232,9 +233,6 @@ def analyse(question: str, facts: CorpusFacts) -> QuestionAnalysis:
         scope_names=list(dict.fromkeys(scope_names)),
         asks_fact=None if _cites_another_document(text, facts.titles) else asked_fact(text),
     )
-
-
-_QUOTED_TITLE = re.compile(r"《([^》]+)》")
 
 
 def _cites_another_document(text: str, titles: TitleIndex) -> bool:
