@@ -351,3 +351,15 @@ def test_an_address_is_read_from_where_it_starts():
     pattern = asked_value("发邮件要发到哪个邮箱？")
     assert pattern.search(text).group(0).startswith("scjgj")
     assert value_context([pattern], ["邮件", "发送"], text) == 1.0
+
+
+def test_a_short_clause_is_quoted_whole(assistant):
+    """A clause of at most WHOLE_CLAUSE_CHARS is quoted whole: the use made of the 考核 results is in its second
+    sentence, the heading-like first one alone would not say it."""
+    from assistant.answering.evidence import WHOLE_CLAUSE_CHARS
+
+    answer = assistant.ask("湖南省对市州人民政府的质量工作考核结果怎么用？")
+    cited = answer.citations[0]
+    assert cited.clause_id == "hunan-2017#7.3" and len(cited.text) <= WHOLE_CLAUSE_CHARS
+    assert "".join(answer.quotes) == cited.text.replace("\n", "")
+    assert "考评和问责" in answer.answer

@@ -67,6 +67,9 @@ _ASKED_VALUES = (
 _PLACE_WORDS = {w for p in PROVINCES for w in (p.name, p.full, p.english.lower())}
 _YEAR_WORD = re.compile(r"^(19|20)\d{2}年?$")
 MAX_QUOTES = 3
+# A clause this short is quoted whole: its other sentences cost little to read and often hold part of the answer
+# (chosen on dev: keys quoted from the right clause 0.878 -> 0.889, 11 more characters per answer).
+WHOLE_CLAUSE_CHARS = 200
 CANDIDATES = 5
 
 
@@ -387,13 +390,16 @@ def _quotes(candidate: Candidate, fitted: EvidenceModels, analysis: QuestionAnal
     reading order; a bare heading pulls in what follows it, and a question about who is responsible gets the
     clause's 责任单位 note."""
     group = candidate.sentences
-    p = fitted.sentence.probability(np.array([f.row() for f in candidate.sentence_features]))
-    order = list(np.argsort(-p, kind="stable"))
-    chosen = {int(order[0])} | {int(i) for i in order[1:MAX_QUOTES] if p[i] >= 0.5}
-    first = int(order[0])
-    if candidate.sentence_features[first].short and first + 1 < len(group):
-        chosen.add(first + 1)
-    quotes = [group[i] for i in sorted(chosen)][:MAX_QUOTES]
+    if len(candidate.hit.clause.text) <= WHOLE_CLAUSE_CHARS:
+        quotes = list(group)
+    else:
+        p = fitted.sentence.probability(np.array([f.row() for f in candidate.sentence_features]))
+        order = list(np.argsort(-p, kind="stable"))
+        chosen = {int(order[0])} | {int(i) for i in order[1:MAX_QUOTES] if p[i] >= 0.5}
+        first = int(order[0])
+        if candidate.sentence_features[first].short and first + 1 < len(group):
+            chosen.add(first + 1)
+        quotes = [group[i] for i in sorted(chosen)][:MAX_QUOTES]
     duty = candidate.hit.clause.duty
     if duty and _DUTY_QUESTION.search(analysis.text):
         note = next((s for s in group if duty in s), None)
