@@ -61,8 +61,7 @@ def fit_linear(names: Sequence[str], rows: np.ndarray, labels: np.ndarray) -> Li
     """Logistic regression with balanced classes on standardised features."""
     from sklearn.linear_model import LogisticRegression
 
-    mean = rows.mean(axis=0).round(5)
-    scale = _scale(rows)
+    mean, scale = _standardisation(rows)
     model = LogisticRegression(class_weight="balanced", C=1.0, max_iter=2000)
     model.fit((rows - mean) / scale, labels)
     return LinearModel(features=list(names), coef=model.coef_[0].round(5).tolist(),
@@ -78,8 +77,7 @@ def fit_directed(names: Sequence[str], rows: np.ndarray, labels: np.ndarray, dir
     better. scikit-learn has no bounded logistic regression: scipy's L-BFGS-B minimises the same loss."""
     from scipy.optimize import minimize
 
-    mean = rows.mean(axis=0).round(5)
-    scale = _scale(rows)
+    mean, scale = _standardisation(rows)
     x = (rows - mean) / scale
     sign = np.where(labels, 1.0, -1.0)
     weight = np.where(labels, 0.5 / labels.mean(), 0.5 / (1.0 - labels.mean()))  # "balanced"
@@ -115,6 +113,11 @@ def fit_pairwise(names: Sequence[str], groups: Sequence[tuple[np.ndarray, np.nda
     model.fit(both, np.r_[np.ones(len(pairs)), np.zeros(len(pairs))])
     return LinearModel(features=list(names), coef=model.coef_[0].round(5).tolist(), intercept=0.0,
                        mean=[0.0] * len(names), scale=scale.tolist())
+
+
+def _standardisation(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-feature mean and scale of a pointwise model, rounded as saved."""
+    return rows.mean(axis=0).round(5), _scale(rows)
 
 
 def _scale(rows: np.ndarray) -> np.ndarray:
