@@ -123,7 +123,7 @@ def rank_by_document(analysis: QuestionAnalysis, retriever: Retriever, docs: lis
     wanted = {d.doc_id for d in docs}
     clause_count = sum(1 for c in retriever.index.clauses if c.doc_id in wanted)
     hits = retriever.rank(analysis.search_text, docs, analysis.years, clause_count,
-                          keyword_query=analysis.topic_text) if docs else []
+                          keyword_query=retriever.keyword_query(analysis)) if docs else []
     by_doc: dict[str, list[SearchHit]] = {}
     for hit in hits:
         by_doc.setdefault(hit.clause.doc_id, []).append(hit)

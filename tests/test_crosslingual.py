@@ -1,0 +1,39 @@
+"""English questions reach the keyword ranker through a general Chinese-English dictionary (CC-CEDICT)."""
+
+from __future__ import annotations
+
+from assistant.crosslingual import Dictionary, english_words
+
+
+def test_english_words_are_stemmed_and_function_words_dropped():
+    assert english_words("What are the spot checks of the buildings?") == ("spot", "check", "build")
+
+
+def test_dictionary_gives_the_corpus_words_for_english_phrases(assistant):
+    retriever = assistant._loaded.retriever
+    found = retriever.dictionary.translate("spot checks and forest coverage")
+    assert {"抽查", "森林", "覆盖率"} <= set(found)
+    # Only words bm25 can find: every translation is a word of the indexed corpus, and none is one character.
+    assert all(w in retriever.index.keywords.vocab and len(w) > 1 for w in found)
+    # 地毯 (carpet) is not a word of the seed documents, so nothing is offered for it.
+    assert retriever.dictionary.translate("carpet") == []
+
+
+def test_a_vocabulary_limits_what_is_offered():
+    assert Dictionary({"抽查"}).translate("spot check, forest coverage") == ["抽查"]
+
+
+def test_english_question_gets_keyword_matches_it_had_none_of(assistant):
+    retriever = assistant._loaded.retriever
+    analysis = retriever.analyse("What forest coverage rate should Qinghai reach?")
+    keywords = retriever.index.keywords
+    assert len(keywords.search(analysis.topic_text, 5)[0]) == 0  # English words alone match no Chinese clause
+    positions, _ = keywords.search(retriever.keyword_query(analysis), 5)
+    top = [retriever.index.clauses[int(p)] for p in positions]
+    assert any("森林覆盖率" in c.text for c in top)
+
+
+def test_chinese_question_keyword_query_is_its_topic(assistant):
+    retriever = assistant._loaded.retriever
+    analysis = retriever.analyse("青海省森林覆盖率要达到多少？")
+    assert retriever.keyword_query(analysis) == analysis.topic_text
