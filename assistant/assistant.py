@@ -291,15 +291,16 @@ class _ClauseTests(TypedDict):
     fact_check: ClauseCheck
     year_check: ClauseCheck
     level_check: ClauseCheck
+    title_check: ClauseCheck
 
 
 def _clause_tests(retriever: Retriever, analysis: QuestionAnalysis) -> _ClauseTests:
     """What the corpus adds to a candidate's description for one question: its sentences' closeness in meaning,
     whether it prints the document fact asked for, whether it speaks of other years than those asked, whether a
-    city or county issued it when the question names only a province."""
+    city or county issued it when the question names only a province, whether it (a sentence) is the title."""
     return {"similarity": lambda hit: retriever.sentence_similarity(analysis.search_text, hit.clause),
             "fact_check": retriever.fact_check(analysis), "year_check": retriever.other_years(analysis),
-            "level_check": retriever.other_level(analysis)}
+            "level_check": retriever.other_level(analysis), "title_check": retriever.names_document}
 
 
 def _evidence(retriever: Retriever, weights: TermWeights, analysis: QuestionAnalysis, hits: list[SearchHit]

@@ -30,6 +30,8 @@ from .text import is_english, normalise
 from .versions import prefer_versions, version_groups
 
 QUERY_VECTORS_KEPT = 256  # question vectors kept (a few per request in flight)
+# A shorter piece of a title (实施意见, 质量强省) is a common phrase, not the title.
+TITLE_LINE_CHARS = 6
 YEAR_BOOST = 0.3  # share of the best fused score added to clauses of documents that speak of the asked year
 
 
@@ -132,6 +134,13 @@ class Retriever:
             meta = self.documents[clause.doc_id]
             return province_only and bool(meta.city or meta.county)
         return check
+
+    def names_document(self, clause: Clause) -> bool:
+        """Whether a clause's text is its document's title or holds it (the opening's title line, a signature
+        repeating it): such a line names the document and rarely answers anything else, for the models."""
+        title = self.facts.titles.titles.get(clause.doc_id, "")
+        text = normalise(clause.text).strip(" 。；;：:")
+        return bool(title) and len(text) >= TITLE_LINE_CHARS and (text in title or title in text)
 
     def clause_years(self, clause: Clause) -> set[int]:
         """The years a clause speaks of: those it or its headings name; else the last year its nearest enclosing

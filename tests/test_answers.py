@@ -363,3 +363,21 @@ def test_a_short_clause_is_quoted_whole(assistant):
     assert cited.clause_id == "hunan-2017#7.3" and len(cited.text) <= WHOLE_CLAUSE_CHARS
     assert "".join(answer.quotes) == cited.text.replace("\n", "")
     assert "考评和问责" in answer.answer
+
+
+def test_the_documents_title_line_is_marked_for_sentence_choice(assistant):
+    """A sentence that is or holds the document's title names the document; asked what the document was issued
+    to, the title line of the opening is marked, the addressee line is not (README, "What is quoted")."""
+    from assistant.retrieval import TITLE_LINE_CHARS
+
+    retriever = assistant._loaded.retriever
+    opening = retriever.clause("yunnan-2023#0")
+    title_line, *rest = opening.text.splitlines()
+    assert retriever.names_document(opening.model_copy(update={"text": title_line}))
+    assert not any(retriever.names_document(opening.model_copy(update={"text": line})) for line in rest[:3])
+    assert not retriever.names_document(opening.model_copy(update={"text": title_line[-TITLE_LINE_CHARS + 1:]}))
+    groups = assistant.candidates("云南省深化质量提升三年行动方案（2023—2025年）的通知印发给哪些单位？")
+    found = next(c for g in groups for c in g if c.hit.clause.clause_id == "yunnan-2023#0")
+    marked = [s for s, f in zip(found.sentences, found.sentence_features) if f.title]
+    assert marked and all(retriever.names_document(opening.model_copy(update={"text": s})) for s in marked)
+    assert not any(f.title for s, f in zip(found.sentences, found.sentence_features) if s.startswith("各州"))

@@ -120,6 +120,7 @@ class SentenceFeatures(_FeatureRow):
     date: float  # 1 when the issue date is asked and the sentence holds a full date
     states_fact: float  # 1 when the sentence prints the document fact asked for
     short: float  # 1 for a heading-like fragment under 16 characters
+    title: float  # 1 when the sentence is or holds its document's title (title line, signature): it names, not answers
 
 
 @dataclass
@@ -304,7 +305,7 @@ ClauseCheck = Callable[[Clause], bool]  # a question-specific test of a clause (
 def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermWeights,
                similarity: SentenceSimilarity | None = None, limit: int = CANDIDATES,
                fact_check: ClauseCheck | None = None, year_check: ClauseCheck | None = None,
-               level_check: ClauseCheck | None = None) -> list[Candidate]:
+               level_check: ClauseCheck | None = None, title_check: ClauseCheck | None = None) -> list[Candidate]:
     """The first `limit` hits described for the models. Signature and attachment lines only answer
     questions about when a document was issued."""
     terms = question_terms(analysis)
@@ -343,6 +344,7 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
             english=float(analysis.english),
             states_fact=float(states),
             opening=float(hit.clause.kind == "preamble"))
+        pieces = [hit.clause.model_copy(update={"text": s}) for s in group]  # each sentence as a clause, for the checks
         sentence_features = [SentenceFeatures(
             lexical=lexical[i], focus=_share(focus, s), semantic=float(cosine[i]), semantic_gap=top - float(cosine[i]),
             number=float(asks_amount and bool(re.search(r"\d", plain[i]))),
@@ -351,7 +353,8 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
             year=float(any(y in s for y in years)),
             date=float(analysis.asks_issue_date and bool(FULL_DATE.search(plain[i]))),
             short=float(len(s) < 16),
-            states_fact=float(bool(fact_check) and fact_check(hit.clause.model_copy(update={"text": s}))))
+            states_fact=float(bool(fact_check) and fact_check(pieces[i])),
+            title=float(bool(title_check) and title_check(pieces[i])))
             for i, s in enumerate(group)]
         # A clause printing the document's own date or 文号 asked for states it of the document: no subject to read.
         context = 1.0 if states else value_context(asked, terms, flat)
@@ -362,11 +365,11 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
 def select(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermWeights,
            similarity: SentenceSimilarity | None = None, fact_check: ClauseCheck | None = None,
            year_check: ClauseCheck | None = None, level_check: ClauseCheck | None = None,
-           fitted: EvidenceModels | None = None) -> Evidence | None:
+           title_check: ClauseCheck | None = None, fitted: EvidenceModels | None = None) -> Evidence | None:
     """The candidate clause most likely to answer, with the sentences to quote (None without candidates)."""
     fitted = fitted or models()
     found = candidates(analysis, hits, weights, similarity, fact_check=fact_check, year_check=year_check,
-                       level_check=level_check)
+                       level_check=level_check, title_check=title_check)
     if not found:
         return None
     rows = np.array([c.features.row() for c in found])
