@@ -74,13 +74,15 @@ class Dictionary:
                 self._entries = self._read()
             return self._entries
 
-    def translate(self, text: str) -> list[str]:
-        """The Chinese words for every run of words of `text` that the dictionary defines, longest runs first."""
+    def phrases(self, text: str) -> list[list[str]]:
+        """For every run of words of `text` that the dictionary defines, longest runs first, its Chinese words."""
         words = english_words(text)
         entries = self.entries
-        found: dict[str, None] = {}
-        for length in range(MAX_DEFINITION_WORDS, 0, -1):
-            for start in range(len(words) - length + 1):
-                for chinese in entries.get(words[start : start + length], ()):
-                    found.setdefault(chinese, None)
-        return list(found)
+        return [entries[words[start : start + length]]
+                for length in range(MAX_DEFINITION_WORDS, 0, -1)
+                for start in range(len(words) - length + 1) if words[start : start + length] in entries]
+
+
+def phrase_share(phrases: list[list[str]], text: str) -> float:
+    """Share of the phrases that `text` renders by one of their Chinese words."""
+    return sum(any(word in text for word in words) for words in phrases) / len(phrases) if phrases else 0.0

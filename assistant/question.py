@@ -62,6 +62,8 @@ class QuestionAnalysis:
     target_years: list[int] = field(default_factory=list)
     scope_names: list[str] = field(default_factory=list)  # the words that only say where to look
     asks_fact: str | None = None  # a fact of the document itself: "date" (哪天印发), "number" (文号), "issuer"
+    # An English question's phrases, each as the Chinese words a dictionary gives for it (Retriever.analyse).
+    translations: list[list[str]] = field(default_factory=list)
 
     @property
     def asks_issue_date(self) -> bool:

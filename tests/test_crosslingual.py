@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.crosslingual import Dictionary, english_words
+from assistant.crosslingual import Dictionary, english_words, phrase_share
 
 
 def test_english_words_are_stemmed_and_function_words_dropped():
@@ -11,16 +11,18 @@ def test_english_words_are_stemmed_and_function_words_dropped():
 
 def test_dictionary_gives_the_corpus_words_for_english_phrases(assistant):
     retriever = assistant._loaded.retriever
-    found = retriever.dictionary.translate("spot checks and forest coverage")
-    assert {"抽查", "森林", "覆盖率"} <= set(found)
+    phrases = retriever.dictionary.phrases("spot checks and forest coverage")
+    assert ["抽查", "抽检"] in phrases  # the two-word phrase, before its single words
+    found = {w for phrase in phrases for w in phrase}
+    assert {"抽查", "森林", "覆盖率"} <= found
     # Only words bm25 can find: every translation is a word of the indexed corpus, and none is one character.
     assert all(w in retriever.index.keywords.vocab and len(w) > 1 for w in found)
     # 地毯 (carpet) is not a word of the seed documents, so nothing is offered for it.
-    assert retriever.dictionary.translate("carpet") == []
+    assert retriever.dictionary.phrases("carpet") == []
 
 
 def test_a_vocabulary_limits_what_is_offered():
-    assert Dictionary({"抽查"}).translate("spot check, forest coverage") == ["抽查"]
+    assert Dictionary({"抽查"}).phrases("spot check, forest coverage") == [["抽查"]]
 
 
 def test_english_question_gets_keyword_matches_it_had_none_of(assistant):
@@ -37,3 +39,16 @@ def test_chinese_question_keyword_query_is_its_topic(assistant):
     retriever = assistant._loaded.retriever
     analysis = retriever.analyse("青海省森林覆盖率要达到多少？")
     assert retriever.keyword_query(analysis) == analysis.topic_text
+
+
+def test_an_english_question_meets_sentences_through_the_dictionary(assistant):
+    """Sentence choice reads how many of an English question's phrases a sentence renders; the clause models
+    keep reading Chinese words only (README, "English questions")."""
+    question = "What forest coverage rate should Qinghai reach?"
+    analysis = assistant._loaded.retriever.analyse(question)
+    assert analysis.translations and phrase_share(analysis.translations, "森林覆盖率达到") > 0
+    assert phrase_share(analysis.translations, "各市州人民政府") == 0
+    found = [c for group in assistant.candidates(question) for c in group]
+    stated = [f.lexical for c in found for s, f in zip(c.sentences, c.sentence_features) if "森林覆盖率" in s]
+    assert stated and min(stated) > 0
+    assert all(c.features.sentence_match == 0 and c.features.coverage == 0 for c in found)
