@@ -61,6 +61,7 @@ class QuestionAnalysis:
     # Years asked about (到2020年): not a period, nor the year of a document the question names.
     target_years: list[int] = field(default_factory=list)
     scope_names: list[str] = field(default_factory=list)  # the words that only say where to look
+    place_names: list[str] = field(default_factory=list)  # those of them that name a place (not a title)
     asks_fact: str | None = None  # a fact of the document itself: "date" (哪天印发), "number" (文号), "issuer"
     # An English question's phrases, each as the Chinese words a dictionary gives for it (Retriever.analyse).
     translations: list[list[str]] = field(default_factory=list)
@@ -71,16 +72,25 @@ class QuestionAnalysis:
 
     @property
     def search_text(self) -> str:
-        return self.text
+        """What the question vector embeds: the question without the places it names, which the scope already
+        applies. A place name drew the vector to the clauses that repeat it (the opening, the signature) more
+        than to those that answer (held-out dev: right clause answered 0.878 -> 0.888, refusal at 5 % false
+        refusals 0.785 -> 0.795). A title's words stay: they often say what is asked (市长质量奖)."""
+        text = _without(self.text, self.place_names)
+        return text if text.strip(" ，,。？?的") else self.text
 
     @property
     def topic_text(self) -> str:
         """The question without the words that only name its scope (places, document titles), which would
         otherwise match every clause that repeats the document's name."""
-        text = self.text
-        for name in sorted(self.scope_names, key=len, reverse=True):
-            text = text.replace(name, " ")
-        return text
+        return _without(self.text, self.scope_names)
+
+
+def _without(text: str, names: list[str]) -> str:
+    """`text` with each of `names` blanked out, longest first (湖南省 before 湖南)."""
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, " ")
+    return text
 
 
 class TitleIndex:
@@ -199,6 +209,7 @@ def analyse(question: str, facts: CorpusFacts) -> QuestionAnalysis:
     missing = [p for p in named_provinces if p not in covered]
     # The full name first (湖南省): a bare 省 left behind would join the next word (省到, 省想) as a term.
     scope_names.extend(n for p in named_provinces for n in (BY_NAME[p].full, p) if n in text)
+    place_names = list(dict.fromkeys(scope_names))
     years = sorted({int(y) for y in YEAR.findall(text)})
 
     in_scope = facts.in_provinces(provinces)
@@ -232,7 +243,7 @@ def analyse(question: str, facts: CorpusFacts) -> QuestionAnalysis:
         doc_ids=doc_ids, years=years, multi=bool(_MULTI.search(text)) or len(provinces) > 1,
         which=bool(_WHICH.search(text)), places=places, missing_places=missing_places,
         unsupported_years=unsupported, target_years=[y for y in years if y not in naming],
-        scope_names=list(dict.fromkeys(scope_names)),
+        scope_names=list(dict.fromkeys(scope_names)), place_names=place_names,
         asks_fact=None if _cites_another_document(text, facts.titles) else asked_fact(text),
     )
 

@@ -381,3 +381,15 @@ def test_the_documents_title_line_is_marked_for_sentence_choice(assistant):
     marked = [s for s, f in zip(found.sentences, found.sentence_features) if f.title]
     assert marked and all(retriever.names_document(opening.model_copy(update={"text": s})) for s in marked)
     assert not any(f.title for s, f in zip(found.sentences, found.sentence_features) if s.startswith("各州"))
+
+
+def test_the_question_vector_leaves_out_the_places_the_scope_applies(assistant):
+    """The places a question names restrict the scope; in the vector they drew the ranking to the clauses that
+    repeat them. A title's words stay in the vector (they say what is asked) and leave only the keyword query."""
+    retriever = assistant._loaded.retriever
+    analysis = retriever.analyse("云南省深化质量提升三年行动方案的实施期是哪几年？")
+    assert analysis.provinces == ["云南"] and "云南" not in analysis.search_text
+    assert "深化质量提升三年行动方案" in analysis.search_text and "深化质量提升" not in analysis.topic_text
+    assert retriever.analyse("云南省").search_text == "云南省"  # nothing but the place: the whole text
+    answer = assistant.ask("云南省深化质量提升三年行动方案的实施期是哪几年？")
+    assert answer.answerable and _docs(answer) == {"yunnan-2023"}
