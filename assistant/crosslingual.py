@@ -59,7 +59,7 @@ def _cedict() -> Iterator[tuple[str, list[str]]]:
 
 class Dictionary:
     """English word sequences (stemmed) → the Chinese words of `vocabulary` they translate. Read on the first
-    English question (about a second), once for all the retriever's views."""
+    English question (half a second), once for all the retriever's views."""
 
     def __init__(self, vocabulary: Collection[str]):
         self._vocabulary = vocabulary
