@@ -332,6 +332,17 @@ def test_which_few_asks_a_list_not_an_amount(assistant):
     assert any(c.features.number_gap == 1.0 for c in counted)
 
 
+def test_english_question_words_are_whole_words(assistant):
+    """"rate" inside "strategy" asks no amount: an English question about the quality-province strategy was
+    refused as if its clause lacked a figure (number_gap 1); "what rate" still asks one."""
+    strategy = [c for g in assistant.candidates(
+        "Which kinds of culture does Yunnan's 2016 opinion on the quality-province strategy ask to build?") for c in g]
+    rate = [c for g in assistant.candidates(
+        "What rate of product quality inspections should Yunnan reach under its 2016 opinion?") for c in g]
+    assert strategy and all(c.features.number_gap == 0.0 for c in strategy)
+    assert any(c.features.number_gap == 1.0 for c in rate)
+
+
 def test_a_fact_of_a_cited_document_is_not_a_fact_of_the_document_here(assistant):
     """《…》 quoting a title no corpus document bears asks that cited document's 文号 or date (to be found in the
     text, if at all); quoting a document of the corpus asks its own (metadata)."""

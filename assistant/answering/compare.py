@@ -30,7 +30,7 @@ MODEL_FILE = Path(__file__).with_name("compare_model.json")
 
 # The topic asks for numbers (rates, indices, counts, amounts): they get their own columns.
 _ASKS_FIGURES = re.compile(r"多少|几[个项家所条倍]|比例|比重|百分|指数|指标|[^效]率|数值|数量|目标值|金额|奖金|"
-                           r"how much|how many|percentage|\brate\b|index|target|amount", re.IGNORECASE)
+                           r"\b(?:how much|how many|percentage|rates?|index|targets?|amounts?)\b", re.IGNORECASE)
 # Units printed after numbers in Chinese administrative texts (general: any topic, any document).
 _UNITS = ("个百分点", "万亿元", "亿元", "万元", "万人", "平方公里", "公里", "千米", "公顷", "%", "元", "万", "亿", "个",
           "家", "项", "件", "人", "名", "次", "所", "座", "处", "台", "套", "种", "类", "条", "亩", "吨", "倍", "位",

@@ -25,12 +25,14 @@ from ..text import content_terms, normalise, sentences
 from .refusal import EvidenceModels, LinearModel, models
 
 # General wording of questions that ask for an amount, a list or who is responsible (any policy text).
-_QUANTITY = re.compile(r"多少|(?<![哪那这第])几|比例|比率|百分|率|%|数量|金额|哪一年|哪年|何时|什么时候|时间|期限|how much|how many|"
-                       r"percentage|rate|what share|target|which year|when|amount|number", re.IGNORECASE)
-_LIST = re.compile(r"哪些|有哪|包括|包含|几项|几个方面|列举|哪[几两一二三四五六七八九十]+[个项条类大方]|what are|list",
+# English words match whole words only: "rate" is no amount asked in "strategy" or "incorporated".
+_QUANTITY = re.compile(r"多少|(?<![哪那这第])几|比例|比率|百分|率|%|数量|金额|哪一年|哪年|何时|什么时候|时间|期限|"
+                       r"\b(?:how much|how many|percentage|rates?|what share|targets?|which year|when|amounts?|numbers?)\b",
+                       re.IGNORECASE)
+_LIST = re.compile(r"哪些|有哪|包括|包含|几项|几个方面|列举|哪[几两一二三四五六七八九十]+[个项条类大方]|\b(?:what are|list)\b",
                    re.IGNORECASE)
-_DUTY_QUESTION = re.compile(r"责任单位|(哪个|哪些|哪家|什么|何)(部门|单位|机构)|负责|牵头|responsible|in charge|"
-                            r"which (department|agency|body)", re.IGNORECASE)
+_DUTY_QUESTION = re.compile(r"责任单位|(哪个|哪些|哪家|什么|何)(部门|单位|机构)|负责|牵头|"
+                            r"\b(?:responsible|in charge|which (?:department|agency|body))\b", re.IGNORECASE)
 # General Chinese measure words and units (any document, any topic): the unit an amount is asked in.
 _UNITS = ("万元|亿元|元|个|项|家|人|名|位|次|起|年|天|日|月|所|条|座|件|亩|公顷|公里|千米|米|吨|户|批|处|类|种|部|台|辆|"
           "套|张|份|篇|场|轮|期|届|支|只|床|倍|小时|分钟")
@@ -56,7 +58,7 @@ _ASKED_VALUES = (
     (re.compile(r"哪天|哪一天|何时|什么时候|什么时间|时限|日期|截止|几月几日|\bwhen\b|what date|deadline", re.IGNORECASE),
      re.compile(rf"{DATE.pattern}|\d{{1,2}}月\d{{1,2}}日|\d{{1,2}}月(?:底|末|份|上旬|中旬|下旬)|年底|年末")),
     (re.compile(r"哪一年|哪年|何年|which year|what year", re.IGNORECASE), re.compile(r"(19|20)\d{2}\s*年|[〇零一二三四五六七八九]{4}年")),
-    (re.compile(r"电话|传真|热线|号码|phone|fax|hotline", re.IGNORECASE), re.compile(r"\d{3,4}-\d{7,8}|\d{5,}")),
+    (re.compile(r"电话|传真|热线|号码|\b(?:phone|fax|hotline)\b", re.IGNORECASE), re.compile(r"\d{3,4}-\d{7,8}|\d{5,}")),
     (re.compile(r"邮箱|电子邮件|e-?mail", re.IGNORECASE), re.compile(r"[\w.-]+@[\w-]+\.[\w.]+", re.ASCII)),
     (ASKS_NUMBER, DOC_NUMBER),
     (_LEADER_QUESTION, _LEADER),
