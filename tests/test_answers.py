@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
 from assistant.errors import InvalidQuestion, UnknownFilter
 from assistant.index import embedded_sentences
+from assistant.text import normalise, sentences
 
 
 def _docs(answer):
@@ -341,6 +344,31 @@ def test_english_question_words_are_whole_words(assistant):
         "What rate of product quality inspections should Yunnan reach under its 2016 opinion?") for c in g]
     assert strategy and all(c.features.number_gap == 0.0 for c in strategy)
     assert any(c.features.number_gap == 1.0 for c in rate)
+
+
+def test_numbers_in_chinese_numerals_are_stated(eval_assistant_for):
+    """几个 is answered by 两个 as much as by 2: a clause counting in Chinese numerals states a number (this one is
+    in traditional characters, read normalised); the 一 of 统一/进一步 and an ordinal count nothing."""
+    from assistant.answering.evidence import states_number
+
+    clause = next(c for c in eval_assistant_for("faiss").index.clauses
+                  if c.doc_id == "015-hunan-xiangxi-yshj2020-trad" and "相對集中行政許可權" in c.text)
+    pilots = next(s for s in sentences(normalise(clause.text)) if "相对集中行政许可权" in s)
+    assert states_number(pilots) and not re.search(r"\d", pilots)
+    assert not any(states_number(t) for t in ("统一部署质量工作", "进一步加强质量监管", "第一次全体会议"))
+
+
+def test_when_asks_a_time_only_as_an_interrogative(eval_assistant_for):
+    """"When should … be done" asks a date (value_gap 1 where none is stated); "follow when delegating" does not."""
+    assistant = eval_assistant_for("faiss")
+    asked = [c for g in assistant.candidates(
+        "When should Xiangxi finish delegating administrative powers under its 2020 business-environment plan?")
+        for c in g]
+    conjunction = [c for g in assistant.candidates(
+        "What principle should Xiangxi follow when delegating administrative powers under its 2020 "
+        "business-environment plan?") for c in g]
+    assert any(c.features.value_gap == 1.0 for c in asked)
+    assert conjunction and all(c.features.value_gap == 0.0 and c.features.number_gap == 0.0 for c in conjunction)
 
 
 def test_a_fact_of_a_cited_document_is_not_a_fact_of_the_document_here(assistant):

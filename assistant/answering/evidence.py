@@ -25,9 +25,11 @@ from ..text import content_terms, normalise, sentences
 from .refusal import EvidenceModels, LinearModel, models
 
 # General wording of questions that ask for an amount, a list or who is responsible (any policy text).
-# English words match whole words only: "rate" is no amount asked in "strategy" or "incorporated".
-_QUANTITY = re.compile(r"多少|(?<![哪那这第])几|比例|比率|百分|率|%|数量|金额|哪一年|哪年|何时|什么时候|时间|期限|"
-                       r"\b(?:how much|how many|percentage|rates?|what share|targets?|which year|when|amounts?|numbers?)\b",
+# English words match whole words only: "rate" is no amount asked in "strategy" or "incorporated". "when" asks a
+# time only as an interrogative, before its verb ("when should", "by when is"), not in "name it when it calls for".
+_WHEN = r"\bwhen\s+(?:is|was|are|were|do|does|did|should|must|will|shall|can|could|would|has|have|had)\b"
+_QUANTITY = re.compile(rf"多少|(?<![哪那这第])几|比例|比率|百分|率|%|数量|金额|哪一年|哪年|何时|什么时候|时间|期限|"
+                       r"\b(?:how much|how many|percentage|rates?|what share|targets?|which year|amounts?|numbers?)\b|{_WHEN}",
                        re.IGNORECASE)
 _LIST = re.compile(r"哪些|有哪|包括|包含|几项|几个方面|列举|哪[几两一二三四五六七八九十]+[个项条类大方]|\b(?:what are|list)\b",
                    re.IGNORECASE)
@@ -44,6 +46,9 @@ _ASKS_AMOUNT = re.compile(r"多少|几成|百分之几|how much|how many|\bwhat\
 # Words of a rate, share or level (any document): asked "how much", they are answered in %.
 _RATE_WORD = re.compile(r"率|比例|比重|占比|百分|满意度|权重|\b(percent|percentage|proportion|share|rate)\b", re.IGNORECASE)
 _NUMERAL = r"[\d零〇一二两三四五六七八九十百千万亿.]+"
+# A number stated: digits, or Chinese numerals counting something (两个, 十大, 三成); not an ordinal (第一个) or the
+# 一 of a word (统一部署, 进一步, 唯一, 同一批).
+_STATED_NUMBER = re.compile(rf"\d|(?<![第统进唯同])[零〇一二两三四五六七八九十百千万亿]+(?:{_UNITS}|成|大)")
 # Who leads (由谁担任组长, 哪位领导牵头) is answered by an official's post: the titles of Chinese officials at every
 # level of government, and the general wording for a leader (主要负责人, 分管…领导).
 _LEADER_QUESTION = re.compile(r"哪位|由谁(?:担任|任|兼任)|谁(?:担任|任|来任)|(?:组长|主任)是谁|\bwho (?:heads|chairs|leads)\b",
@@ -55,7 +60,7 @@ _LEADER = re.compile(r"(?:省|市|区|县|州|盟|旗|乡|镇)(?:长|委书记)|
 # it), a public body (the suffixes of Chinese government bodies at every level; 办 not where it starts the words
 # 办理/办法/办事/办好).
 _ASKED_VALUES = (
-    (re.compile(r"哪天|哪一天|何时|什么时候|什么时间|时限|日期|截止|几月几日|\bwhen\b|what date|deadline", re.IGNORECASE),
+    (re.compile(rf"哪天|哪一天|何时|什么时候|什么时间|时限|日期|截止|几月几日|{_WHEN}|\b(?:what date|deadline)\b", re.IGNORECASE),
      re.compile(rf"{DATE.pattern}|\d{{1,2}}月\d{{1,2}}日|\d{{1,2}}月(?:底|末|份|上旬|中旬|下旬)|年底|年末")),
     (re.compile(r"哪一年|哪年|何年|which year|what year", re.IGNORECASE), re.compile(r"(19|20)\d{2}\s*年|[〇零一二三四五六七八九]{4}年")),
     (re.compile(r"电话|传真|热线|号码|\b(?:phone|fax|hotline)\b", re.IGNORECASE), re.compile(r"\d{3,4}-\d{7,8}|\d{5,}")),
@@ -224,6 +229,11 @@ def amount_pattern(unit: str) -> re.Pattern:
     return re.compile(r"\d\s*%|百分之" if unit == "%" else _NUMERAL + re.escape(unit))
 
 
+def states_number(text: str) -> bool:
+    """`text` (normalised) states a number: in digits, or in Chinese numerals that count (两个试点, 三成)."""
+    return _STATED_NUMBER.search(text) is not None
+
+
 def states_amount(unit: str, text: str) -> bool:
     """`text` (normalised) states a number in `unit`."""
     return amount_pattern(unit).search(text) is not None
@@ -342,7 +352,7 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
             sentence_match=max(lexical), focus=_share(focus, f"{hit.clause.section} {clause_text}"),
             semantic=top, semantic_gap=best_cosine - top, fused=hit.score, dense=hit.dense_score,
             rank_inverse=1.0 / (1 + rank),
-            number_gap=float(asks_amount and not re.search(r"\d", flat)),
+            number_gap=float(asks_amount and not states_number(flat)),
             year_gap=float(bool(years) and not any(y in clause_text for y in years)),
             other_years=float(bool(year_check) and year_check(hit.clause)),
             other_level=float(bool(level_check) and level_check(hit.clause)),
@@ -354,7 +364,7 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
         pieces = [hit.clause.model_copy(update={"text": s}) for s in group]  # each sentence as a clause, for the checks
         sentence_features = [SentenceFeatures(
             lexical=sentence_lexical[i], focus=_share(focus, s), semantic=float(cosine[i]), semantic_gap=top - float(cosine[i]),
-            number=float(asks_amount and bool(re.search(r"\d", plain[i]))),
+            number=float(asks_amount and states_number(plain[i])),
             unit=float(unit is not None and states_amount(unit, plain[i])),
             value=float(value is not None and value.search(plain[i]) is not None),
             year=float(any(y in s for y in years)),
