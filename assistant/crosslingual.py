@@ -58,19 +58,21 @@ def _cedict() -> Iterator[tuple[str, list[str]]]:
 
 
 class Dictionary:
-    """English word sequences (stemmed) → the Chinese words of `vocabulary` they translate. Read on the first
-    English question (half a second), once for all the retriever's views."""
+    """English word sequences (stemmed) → the Chinese words of `vocabulary` they translate, and the `kinds` (document
+    types: 意见, 方案…) they name. Read on the first English question (half a second), once for all the
+    retriever's views."""
 
-    def __init__(self, vocabulary: Collection[str]):
+    def __init__(self, vocabulary: Collection[str], kinds: Collection[str] = ()):
         self._vocabulary = vocabulary
+        self._kinds = frozenset(kinds)
         self._entries: dict[tuple[str, ...], list[str]] | None = None
         self._lock = threading.Lock()
 
     def _read(self) -> dict[tuple[str, ...], list[str]]:
-        vocabulary = self._vocabulary
+        vocabulary, kinds = self._vocabulary, self._kinds
         entries: dict[tuple[str, ...], set[str]] = defaultdict(set)
         for chinese, definitions in _cedict():
-            if len(chinese) < 2 or chinese not in vocabulary:  # single characters are too ambiguous to search
+            if len(chinese) < 2 or (chinese not in vocabulary and chinese not in kinds):  # single characters are too ambiguous to search
                 continue
             for definition in definitions:
                 if _NOT_A_DEFINITION.match(definition):
@@ -88,13 +90,23 @@ class Dictionary:
                 self._entries = self._read()
             return self._entries
 
-    def phrases(self, text: str) -> list[list[str]]:
-        """For every run of words of `text` that the dictionary defines, longest runs first, its Chinese words."""
+    def _runs(self, text: str) -> list[list[str]]:
         words = english_words(text)
         entries = self.entries
         return [entries[words[start : start + length]]
                 for length in range(MAX_DEFINITION_WORDS, 0, -1)
                 for start in range(len(words) - length + 1) if words[start : start + length] in entries]
+
+    def phrases(self, text: str) -> list[list[str]]:
+        """For every run of words of `text` that the dictionary defines, longest runs first, its Chinese words of
+        the vocabulary."""
+        vocabulary = self._vocabulary
+        found = ([w for w in run if w in vocabulary] for run in self._runs(text))
+        return [run for run in found if run]
+
+    def kinds(self, text: str) -> set[str]:
+        """The kinds that words of `text` translate ("opinions" → 意见)."""
+        return {w for run in self._runs(text) for w in run if w in self._kinds}
 
 
 def phrase_share(phrases: list[list[str]], text: str) -> float:

@@ -187,8 +187,10 @@ def title_fragments(text: str, title: str, shared: Callable[[str], bool] = lambd
     return found
 
 
-def analyse(question: str, facts: CorpusFacts) -> QuestionAnalysis:
-    """Read the scope of a question from the corpus metadata."""
+def analyse(question: str, facts: CorpusFacts, english_kinds: Callable[[str], set[str]] | None = None
+            ) -> QuestionAnalysis:
+    """Read the scope of a question from the corpus metadata. `english_kinds` (crosslingual.Dictionary.kinds) lets
+    an English question name a document type ("Yunnan's 2016 opinions" → 意见) as a Chinese one does."""
     text = normalise(question)
     documents = facts.documents
     covered = facts.provinces
@@ -225,9 +227,10 @@ def analyse(question: str, facts: CorpusFacts) -> QuestionAnalysis:
         return holders[piece] > 1
 
     dated = {d.doc_id for y in years for d in facts.by_year.get(y, []) if d.doc_id in in_scope_ids}
+    kinds_named = english_kinds(text) if english_kinds and dated and is_english(text) else set()
     for meta in (d for d in in_scope if d.doc_id in quoted or d.doc_id in dated):
         fragments = title_fragments(text, facts.titles.titles[meta.doc_id], shared) if meta.doc_id in quoted else []
-        typed = bool(meta.doc_type) and meta.doc_type in text
+        typed = bool(meta.doc_type) and (meta.doc_type in text or meta.doc_type in kinds_named)
         if fragments or (typed and meta.doc_id in dated):
             doc_ids.append(meta.doc_id)
             scope_names.extend(fragments)

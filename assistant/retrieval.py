@@ -15,6 +15,7 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 
+from .corpus.metadata import DOC_TYPES
 from .crosslingual import Dictionary
 from .embeddings import Embedder
 from .embeddings.batching import QueryBatcher
@@ -50,7 +51,8 @@ class Retriever:
         batcher = QueryBatcher(embedder.embed_queries)
         self.query_vector: Callable[[str], np.ndarray] = lru_cache(maxsize=QUERY_VECTORS_KEPT)(
             lambda text: batcher([text])[0])
-        self.dictionary = Dictionary(index.keywords.vocab)  # shared by the restricted views
+        # Shared by the restricted views; the document types (意见, 方案…) let an English question name one.
+        self.dictionary = Dictionary(index.keywords.vocab, kinds=DOC_TYPES)
 
     @cached_property
     def facts(self) -> CorpusFacts:
@@ -77,7 +79,7 @@ class Retriever:
         return view
 
     def analyse(self, question: str) -> QuestionAnalysis:
-        analysis = analyse(question, self.facts)
+        analysis = analyse(question, self.facts, self.dictionary.kinds)
         if analysis.english:
             analysis.translations = self.dictionary.phrases(analysis.topic_text)
         return analysis

@@ -25,6 +25,25 @@ def test_a_vocabulary_limits_what_is_offered():
     assert Dictionary({"抽查"}).phrases("spot check, forest coverage") == [["抽查"]]
 
 
+def test_kinds_are_named_but_not_searched():
+    """Document types are read from English ("opinions" → 意见) for routing, yet only vocabulary words go to bm25."""
+    dictionary = Dictionary({"抽查"}, kinds={"意见", "方案"})
+    assert dictionary.kinds("the 2016 implementation opinions on spot checks") == {"意见"}
+    assert dictionary.phrases("the 2016 implementation opinions on spot checks") == [["抽查"]]
+
+
+def test_english_question_naming_year_and_type_is_routed_to_that_document(assistant):
+    """Yunnan has two documents (2016 意见, 2023 方案): "Yunnan's 2016 opinions" names one, as 云南2016年的意见 does."""
+    retriever = assistant._loaded.retriever
+    english = retriever.analyse("In Yunnan's 2016 opinions, which information technologies should drive quality?")
+    chinese = retriever.analyse("云南2016年的意见要求运用哪些新一代信息技术？")
+    assert english.doc_ids == chinese.doc_ids == ["yunnan-2016"]
+    unnamed = retriever.analyse("In Yunnan's 2016 document, which information technologies should drive quality?")
+    assert unnamed.doc_ids == []  # a year alone does not name a document
+    hits = assistant.search("In Yunnan's 2016 opinions, which information technologies should drive quality?", top_k=5)
+    assert hits and all(h.clause.doc_id == "yunnan-2016" for h in hits)
+
+
 def test_english_question_gets_keyword_matches_it_had_none_of(assistant):
     retriever = assistant._loaded.retriever
     analysis = retriever.analyse("What forest coverage rate should Qinghai reach?")
