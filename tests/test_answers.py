@@ -337,13 +337,15 @@ def test_which_few_asks_a_list_not_an_amount(assistant):
 
 def test_english_question_words_are_whole_words(assistant):
     """"rate" inside "strategy" asks no amount: an English question about the quality-province strategy was
-    refused as if its clause lacked a figure (number_gap 1); "what rate" still asks one."""
+    refused as if its clause lacked a figure (number_gap 1); "what rate" still asks one (a sentence stating a
+    number is marked)."""
     strategy = [c for g in assistant.candidates(
         "Which kinds of culture does Yunnan's 2016 opinion on the quality-province strategy ask to build?") for c in g]
     rate = [c for g in assistant.candidates(
         "What rate of product quality inspections should Yunnan reach under its 2016 opinion?") for c in g]
-    assert strategy and all(c.features.number_gap == 0.0 for c in strategy)
-    assert any(c.features.number_gap == 1.0 for c in rate)
+    assert strategy and all(c.features.number_gap == 0.0 and not any(f.number for f in c.sentence_features)
+                            for c in strategy)
+    assert any(f.number == 1.0 for c in rate for f in c.sentence_features)
 
 
 def test_numbers_in_chinese_numerals_are_stated(eval_assistant_for):
