@@ -56,8 +56,10 @@ class Retriever:
 
     @cached_property
     def facts(self) -> CorpusFacts:
-        """Years and places each document's text mentions, read once per index build."""
-        years: dict[str, set[int]] = {doc_id: set() for doc_id in self.documents}
+        """Years and places each document's text mentions, read once per index build. A document's own year
+        (its extracted date, perhaps written 二〇一七年 or only in the page's metadata) is one of its years."""
+        years: dict[str, set[int]] = {doc_id: {int(d.date[:4])} if d.date else set()
+                                      for doc_id, d in self.documents.items()}
         places: dict[str, set[str]] = {doc_id: set() for doc_id in self.documents}
         for clause in self.index.clauses:
             text = normalise(clause.text)

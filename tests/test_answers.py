@@ -70,6 +70,15 @@ def test_unsupported_questions_are_refused_plainly(assistant, question):
     assert not answer.answerable and answer.answer.startswith("知识库中未找到")
 
 
+def test_a_documents_own_year_is_no_year_beyond_the_corpus(eval_assistant_for):
+    """开州's 2017 opinion prints no year in digits (its date, 2017-08-22, is read from the page): a question naming
+    that year names the document and is not refused as about a year the documents never reach."""
+    assistant = eval_assistant_for("faiss")
+    analysis = assistant.analyse("开州区2017年的实施意见要建设一个什么样的开州？")
+    assert analysis.doc_ids == ["018-chongqing-kaizhou-kjcx2017"] and analysis.unsupported_years == []
+    assert assistant.analyse("开州区2035年要建设一个什么样的开州？").unsupported_years == [2035]
+
+
 @pytest.mark.parametrize("question, unit", [
     ("湖南省对获得省长质量奖的企业奖励多少万元？", "万元"),
     ("泉州市对每个先进单位奖励多少钱？", "元"),
