@@ -12,8 +12,10 @@ import io
 import logging
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from types import ModuleType
 
 log = logging.getLogger(__name__)
@@ -89,10 +91,22 @@ def _pattern() -> re.Pattern[str]:
 
 
 def find_places(text: str) -> list[Place]:
-    """Cities and counties mentioned in `text` (simplified Chinese), in order of first mention."""
+    """Cities and counties mentioned in `text` (simplified Chinese), in order of first mention. A name counts
+    where it starts a word of the text (jieba's segmentation) and the word goes on with at most an administrative
+    suffix (湘西自治州): 河源 in 「江河源」杯, 大连 in 扩大连锁 and 范县 in 示范县 are no places."""
+    matches = list(_pattern().finditer(text))
+    if not matches:
+        return []
+    import jieba
+
+    ends = list(accumulate(len(word) for word in jieba.lcut(text)))
+    starts = {0, *ends}
     found: dict[Place, None] = {}
-    for match in _pattern().finditer(text):
-        found.setdefault(_gazetteer()[match.group(0)], None)
+    for match in matches:
+        word_end = ends[bisect_left(ends, match.end())]
+        rest = text[match.end() : word_end]
+        if match.start() in starts and (not rest or _SUFFIX.fullmatch(rest)):
+            found.setdefault(_gazetteer()[match.group(0)], None)
     return list(found)
 
 

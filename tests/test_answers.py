@@ -70,6 +70,19 @@ def test_unsupported_questions_are_refused_plainly(assistant, question):
     assert not answer.answerable and answer.answer.startswith("知识库中未找到")
 
 
+def test_a_place_name_inside_another_word_is_no_place(assistant):
+    """Gazetteer names count only as words of the text: 河源 (a city of 广东) inside 「江河源」杯 sent a question
+    about 青海's award to 广东's documents; 大连 in 扩大连锁 and 范县 in 示范县 are no places either."""
+    from assistant.places import find_places
+
+    assert [p.name for p in find_places("湘西自治州和泉州市惠安县，黄石第八届")] == [
+        "湘西土家族苗族自治州", "泉州市", "惠安县", "黄石市"]
+    assert find_places("培育发展青海省“江河源”杯优质建筑工程，扩大连锁经营，建设综合示范县") == []
+    analysis = assistant._loaded.retriever.analyse("“江河源”杯优质建筑工程是哪个省提出培育的？")
+    assert analysis.provinces == [] and analysis.places == [] and analysis.missing_places == []
+    assert any(c.doc_id == "qinghai-zlfz" for c in assistant.ask("“江河源”杯优质建筑工程是哪个省提出培育的？").citations)
+
+
 def test_a_documents_own_year_is_no_year_beyond_the_corpus(eval_assistant_for):
     """开州's 2017 opinion prints no year in digits (its date, 2017-08-22, is read from the page): a question naming
     that year names the document and is not refused as about a year the documents never reach."""
