@@ -72,7 +72,8 @@ class Dictionary:
         vocabulary, kinds = self._vocabulary, self._kinds
         entries: dict[tuple[str, ...], set[str]] = defaultdict(set)
         for chinese, definitions in _cedict():
-            if len(chinese) < 2 or (chinese not in vocabulary and chinese not in kinds):  # single characters are too ambiguous to search
+            # Single characters are too ambiguous to search.
+            if len(chinese) < 2 or (chinese not in vocabulary and chinese not in kinds):
                 continue
             for definition in definitions:
                 if _NOT_A_DEFINITION.match(definition):

@@ -18,6 +18,8 @@ from functools import lru_cache
 from itertools import accumulate
 from types import ModuleType
 
+import jieba
+
 log = logging.getLogger(__name__)
 
 # Administrative suffixes that a question may leave out (黄石 for 黄石市); general, not corpus-specific.
@@ -97,8 +99,6 @@ def find_places(text: str) -> list[Place]:
     matches = list(_pattern().finditer(text))
     if not matches:
         return []
-    import jieba
-
     ends = list(accumulate(len(word) for word in jieba.lcut(text)))
     starts = {0, *ends}
     found: dict[Place, None] = {}
