@@ -62,6 +62,9 @@ class QuestionAnalysis:
     target_years: list[int] = field(default_factory=list)
     scope_names: list[str] = field(default_factory=list)  # the words that only say where to look
     place_names: list[str] = field(default_factory=list)  # those of them that name a place (not a title)
+    # Places named that issued no document, only appear in one (惠安县 in 泉州's list of units): what a
+    # sentence lists, so they still choose the sentence quoted.
+    listed_places: list[str] = field(default_factory=list)
     asks_fact: str | None = None  # a fact of the document itself: "date" (哪天印发), "number" (文号), "issuer"
     # An English question's phrases, each as the Chinese words a dictionary gives for it (Retriever.analyse).
     translations: list[list[str]] = field(default_factory=list)
@@ -214,6 +217,9 @@ def analyse(question: str, facts: CorpusFacts, english_kinds: Callable[[str], se
     place_names = list(dict.fromkeys(scope_names))
     years = sorted({int(y) for y in YEAR.findall(text)})
 
+    listed_places = [next(n for n in (place.name, stem(place.name)) if n in text) for place in places
+                     if any(n in text for n in (place.name, stem(place.name)))
+                     and not any(_issued_in(d, place) for d in documents)]
     in_scope = facts.in_provinces(provinces)
     issuers = [d for d in in_scope if any(_issued_in(d, p) for p in places)] if places else []
     doc_ids = [d.doc_id for d in issuers]
@@ -246,7 +252,7 @@ def analyse(question: str, facts: CorpusFacts, english_kinds: Callable[[str], se
         doc_ids=doc_ids, years=years, multi=bool(_MULTI.search(text)) or len(provinces) > 1,
         which=bool(_WHICH.search(text)), places=places, missing_places=missing_places,
         unsupported_years=unsupported, target_years=[y for y in years if y not in naming],
-        scope_names=list(dict.fromkeys(scope_names)), place_names=place_names,
+        scope_names=list(dict.fromkeys(scope_names)), place_names=place_names, listed_places=listed_places,
         asks_fact=None if _cites_another_document(text, facts.titles) else asked_fact(text),
     )
 

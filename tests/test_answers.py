@@ -83,6 +83,17 @@ def test_a_place_name_inside_another_word_is_no_place(assistant):
     assert any(c.doc_id == "qinghai-zlfz" for c in assistant.ask("“江河源”杯优质建筑工程是哪个省提出培育的？").citations)
 
 
+def test_a_place_the_documents_only_list_picks_the_sentence_quoted(eval_assistant_for):
+    """南安市 issued no document; 泉州's decision lists its units by county. The place still narrows nothing
+    (泉州市, the issuer, does), but it chooses the line quoted among the list's lines."""
+    assistant = eval_assistant_for("faiss")
+    question = "泉州市2002年两基巩固提高工作先进单位名单中，南安市有哪些单位？"
+    analysis = assistant.analyse(question)
+    assert analysis.listed_places == ["南安市"]
+    answer = assistant.ask(question)
+    assert answer.answerable and any(q.startswith("南安市") and "诗山镇" in q for q in answer.quotes)
+
+
 def test_a_documents_own_year_is_no_year_beyond_the_corpus(eval_assistant_for):
     """开州's 2017 opinion prints no year in digits (its date, 2017-08-22, is read from the page): a question naming
     that year names the document and is not refused as about a year the documents never reach."""

@@ -323,6 +323,10 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
     questions about when a document was issued."""
     terms = question_terms(analysis)
     focus = focus_terms(terms, weights)
+    # A place the documents only list (南安市 among 泉州's units) picks the sentence that lists it.
+    listed = analysis.listed_places
+    sentence_terms = terms + [n for n in listed if n not in terms]
+    listed_phrase = [listed] if listed else []
     asks_amount = bool(_QUANTITY.search(analysis.text))
     unit = asked_unit(analysis.text)
     value = asked_value(analysis.text)
@@ -344,7 +348,10 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
         # An English question's words meet a sentence through the dictionary's Chinese words: for choosing the
         # sentence only (dev: keys quoted from the right clause, English 0.875 -> 0.913); fed to the clause
         # models they refused more answerable English questions.
-        sentence_lexical = [phrase_share(analysis.translations, s) for s in plain] if analysis.translations else lexical
+        if analysis.translations:
+            sentence_lexical = [phrase_share(analysis.translations + listed_phrase, s) for s in plain]
+        else:
+            sentence_lexical = [term_match(sentence_terms, weights, s) for s in group] if listed else lexical
         top = float(cosine.max())
         states = bool(fact_check) and fact_check(hit.clause)
         features = ClauseFeatures(
