@@ -198,15 +198,19 @@ def analyse(question: str, facts: CorpusFacts, english_kinds: Callable[[str], se
     documents = facts.documents
     covered = facts.provinces
     named_provinces = find_provinces(text)
-    places, missing_places, scope_names = [], [], []
+    places, missing_places, scope_names, listed_places = [], [], [], []
     english_places = find_romanised(text, facts.romanised_places) if is_english(text) else []
     for place in [*find_places(text), *english_places]:
-        if place.province in covered and any(_issued_in(d, place) or place.name in facts.places.get(d.doc_id, ())
-                                             for d in documents):
+        written = [n for n in (place.name, stem(place.name)) if n in text]
+        issued = any(_issued_in(d, place) for d in documents)
+        if place.province in covered and (issued or any(place.name in facts.places.get(d.doc_id, ())
+                                                        for d in documents)):
             places.append(place)
+            if written and not issued:
+                listed_places.append(written[0])
         else:
             missing_places.append(place.name)
-        scope_names.extend(n for n in (place.name, stem(place.name)) if n in text)
+        scope_names.extend(written)
     for place in places:
         if place.province not in named_provinces:
             named_provinces.append(place.province)
@@ -217,9 +221,6 @@ def analyse(question: str, facts: CorpusFacts, english_kinds: Callable[[str], se
     place_names = list(dict.fromkeys(scope_names))
     years = sorted({int(y) for y in YEAR.findall(text)})
 
-    listed_places = [next(n for n in (place.name, stem(place.name)) if n in text) for place in places
-                     if any(n in text for n in (place.name, stem(place.name)))
-                     and not any(_issued_in(d, place) for d in documents)]
     in_scope = facts.in_provinces(provinces)
     issuers = [d for d in in_scope if any(_issued_in(d, p) for p in places)] if places else []
     doc_ids = [d.doc_id for d in issuers]
