@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .corpus.metadata import dates_in, number_key
+from .corpus.metadata import DATE, dates_in, number_key
 from .models import DocumentMeta
 from .text import normalise
 
@@ -22,6 +22,15 @@ def states_fact(text: str, meta: DocumentMeta, fact: str | None) -> bool:
     if fact == "issuer":
         return bool(meta.issuer) and _compact(meta.issuer or "") in _compact(text)
     return False
+
+
+def is_signature(text: str, meta: DocumentMeta) -> bool:
+    """A line that prints the document's own date with at most its issuer beside it (湘西自治州人民政府2020年2月22日):
+    it signs the document and answers nothing but when and by whom it was issued."""
+    if not states_fact(text, meta, "date"):
+        return False
+    rest = _compact(DATE.sub("", normalise(text))).strip("。；;：:,，")
+    return not rest or (bool(meta.issuer) and rest in _compact(meta.issuer or ""))
 
 
 def _compact(text: str) -> str:

@@ -23,7 +23,7 @@ from .errors import UnknownFilter
 from .index import ClauseIndex, document_groups
 from .models import Clause, DocumentMeta, SearchHit
 from .provinces import find_provinces, province_named
-from .document_facts import states_fact
+from .document_facts import is_signature, states_fact
 from .places import find_places
 from .question import FULL_DATE, YEAR, CorpusFacts, QuestionAnalysis, TitleIndex, analyse
 from .stores.base import top_k
@@ -144,10 +144,12 @@ class Retriever:
 
     def names_document(self, clause: Clause) -> bool:
         """Whether a clause's text is its document's title or holds it (the opening's title line, a signature
-        repeating it): such a line names the document and rarely answers anything else, for the models."""
+        repeating it), or is its signature (issuer and date): such a line names the document and rarely answers
+        anything else, for the models."""
         title = self.facts.titles.titles.get(clause.doc_id, "")
         text = normalise(clause.text).strip(" 。；;：:")
-        return bool(title) and len(text) >= TITLE_LINE_CHARS and (text in title or title in text)
+        return (bool(title) and len(text) >= TITLE_LINE_CHARS and (text in title or title in text)) \
+            or is_signature(clause.text, self.documents[clause.doc_id])
 
     def clause_years(self, clause: Clause) -> set[int]:
         """The years a clause speaks of: those it or its headings name; else the last year its nearest enclosing

@@ -457,6 +457,24 @@ def test_the_documents_title_line_is_marked_for_sentence_choice(assistant):
     assert not any(f.title for s, f in zip(found.sentences, found.sentence_features) if s.startswith("各州"))
 
 
+def test_a_signature_names_the_document(eval_assistant_for):
+    """The signature line (issuer and the document's own date, in any notation) is marked like the title line: it
+    answers when and by whom, not 「把2020年定为什么年」. A sentence that only mentions the year is no signature."""
+    from assistant.document_facts import is_signature
+
+    retriever = eval_assistant_for("faiss")._loaded.retriever
+    xiangxi = retriever.documents["015-hunan-xiangxi-yshj2020-trad"]
+    assert is_signature("湘西自治州人民政府2020年2月22日", xiangxi) and is_signature("2020年2月22日", xiangxi)
+    assert not is_signature("州人民政府确定2020年为攻坚年", xiangxi)
+    assert not is_signature("黄石市人民政府2020年2月22日", xiangxi)  # another issuer
+    quanzhou = retriever.documents["019-fujian-quanzhou-jy2002"]
+    signed = [s for c in retriever.index.clauses if c.doc_id == quanzhou.doc_id for s in sentences(c.text)
+              if is_signature(s, quanzhou)]
+    assert signed and all("年" in s and "日" in s for s in signed)  # 二OO二年一月四日, in Chinese numerals
+    opening = retriever.clause("015-hunan-xiangxi-yshj2020-trad#0")
+    assert retriever.names_document(opening.model_copy(update={"text": "湘西自治州人民政府2020年2月22日"}))
+
+
 def test_the_question_vector_leaves_out_the_places_the_scope_applies(assistant):
     """The places a question names restrict the scope; in the vector they drew the ranking to the clauses that
     repeat them. A title's words stay in the vector (they say what is asked) and leave only the keyword query."""
