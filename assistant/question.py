@@ -195,11 +195,12 @@ def analyse(question: str, facts: CorpusFacts, english_kinds: Callable[[str], se
     """Read the scope of a question from the corpus metadata. `english_kinds` (crosslingual.Dictionary.kinds) lets
     an English question name a document type ("Yunnan's 2016 opinions" → 意见) as a Chinese one does."""
     text = normalise(question)
+    english = is_english(text)
     documents = facts.documents
     covered = facts.provinces
     named_provinces = find_provinces(text)
     places, missing_places, scope_names, listed_places = [], [], [], []
-    english_places = find_romanised(text, facts.romanised_places) if is_english(text) else []
+    english_places = find_romanised(text, facts.romanised_places) if english else []
     for place in [*find_places(text), *english_places]:
         written = [n for n in (place.name, stem(place.name)) if n in text]
         issued = any(_issued_in(d, place) for d in documents)
@@ -234,7 +235,7 @@ def analyse(question: str, facts: CorpusFacts, english_kinds: Callable[[str], se
         return holders[piece] > 1
 
     dated = {d.doc_id for y in years for d in facts.by_year.get(y, []) if d.doc_id in in_scope_ids}
-    kinds_named = english_kinds(text) if english_kinds and dated and is_english(text) else set()
+    kinds_named = english_kinds(text) if english_kinds and dated and english else set()
     for meta in (d for d in in_scope if d.doc_id in quoted or d.doc_id in dated):
         fragments = title_fragments(text, facts.titles.titles[meta.doc_id], shared) if meta.doc_id in quoted else []
         typed = bool(meta.doc_type) and (meta.doc_type in text or meta.doc_type in kinds_named)
@@ -249,7 +250,7 @@ def analyse(question: str, facts: CorpusFacts, english_kinds: Callable[[str], se
     naming = {int(y) for m in _PERIOD.finditer(text) for y in YEAR.findall(m.group(0))}
     naming.update(int(d.date[:4]) for d in scope if d.date and d.doc_id in doc_ids)
     return QuestionAnalysis(
-        original=question, text=text, english=is_english(text), provinces=provinces, missing_provinces=missing,
+        original=question, text=text, english=english, provinces=provinces, missing_provinces=missing,
         doc_ids=doc_ids, years=years, multi=bool(_MULTI.search(text)) or len(provinces) > 1,
         which=bool(_WHICH.search(text)), places=places, missing_places=missing_places,
         unsupported_years=unsupported, target_years=[y for y in years if y not in naming],
