@@ -32,7 +32,6 @@ class Settings(BaseSettings):
     ann_threshold: int = Field(50_000, description="Above this many clauses the vector index is approximate "
                                                    "(IVF); at or below, and for any scope this small, exact.")
 
-    max_document_bytes: int = Field(20_000_000, description="Larger corpus files are refused with a message.")
     max_clause_chars: int = Field(600, description="Longer clauses are split at sentence ends.")
     max_question_chars: int = Field(500, description="Longer questions are rejected with a clear message.")
     top_k: int = Field(5, ge=1, le=50, description="Clauses returned by search and offered to the answerer.")
@@ -55,7 +54,8 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed to call the API.")
     rate_limit_per_minute: int = Field(120, description="Requests per minute per API key (or client).")
     max_body_bytes: int = Field(64_000, description="Largest request body accepted.")
-    max_document_bytes: int = Field(20_000_000, ge=1, description="Largest document file an administrator may add.")
+    max_document_bytes: int = Field(20_000_000, ge=1, description="Larger corpus files and uploads are refused "
+                                                              "with a message.")
 
     audit_questions: Literal["full", "hash"] = Field(
         "full", description="Questions in the audit log: in full, or as an HMAC (equal questions stay comparable).")
