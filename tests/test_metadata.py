@@ -282,6 +282,12 @@ def test_titles_without_page_title_suffixes_tags_or_dating_notes():
     dated = _meta("某市质量奖管理办法（2021年9月3日市人民政府第12次常务会议通过）\n第一条 为了推动质量发展，制定本办法。")
     assert (dated.title, dated.date) == ("某市质量奖管理办法", "2021-09-03")
     assert _meta("某市质量发展规划（2021—2025年）\n一、发展基础").title == "某市质量发展规划（2021—2025年）"
+    # A law database's heading prints the 文号 before the quoted title; the title line below is not its second half.
+    headed = _meta("扬府发〔2023〕141号《扬州市人民政府关于深化质量强市建设的实施意见》\n"
+                   "扬州市人民政府关于深化质量强市建设的实施意见\n扬府发〔2023〕141号\n各县（市、区）人民政府：\n现提出如下意见。")
+    assert (headed.title, headed.doc_number) == ("扬州市人民政府关于深化质量强市建设的实施意见", "扬府发〔2023〕141号")
+    assert _meta("扬府发〔2023〕141号《扬州市人民政府关于深化质量强市建设的实施意见》\n各县（市、区）人民政府：\n"
+                 "现提出如下意见。").title == "扬州市人民政府关于深化质量强市建设的实施意见"
 
 
 def test_site_menu_above_the_document_goes():

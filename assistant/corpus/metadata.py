@@ -49,6 +49,7 @@ DATE = re.compile(
     rf"|(?P<cy>[{_YEAR_CN}]{{4}})\s*年\s*(?P<cm>[一二三四五六七八九十]{{1,2}})\s*月\s*(?P<cd>[一二三四五六七八九十]{{1,3}})\s*日")
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*[\u4e00-\u9fff]{0,3}\s*"
                          r"\d{1,5}\s*号")
+_NUMBER_BEFORE_TITLE = re.compile(DOC_NUMBER.pattern + r"\s*(?=《)")
 _SIGNATURE_TAIL = re.compile(r"[)）]?\s*(?:印发|发布|公布)?\s*(?:[（(][^（）()]{1,20}[)）])?")
 _DATING_NOTE = re.compile(r"[（(][^（）()]*[)）]")  # （2023年3月10日省人民政府第5次常务会议通过）
 _SEAL = re.compile(r"\s*[（(](?:盖章|印章|代章|章|印|公章|签章)[)）]\s*$")  # where the seal goes: （盖章）
@@ -215,7 +216,8 @@ def _title_candidates(lines: list[_Line]) -> list[str]:
         below = lines[i + 1] if i + 1 < len(lines) else None
         if below and _is_title(below.simp) and below.simp.startswith("关于") and _is_organ(line.simp):
             found.append(line.orig.replace(" ", "") + below.orig)
-        elif below and "关于" in line.simp and not _is_title(line.simp) and _is_title(line.simp + below.simp):
+        elif (below and "关于" in line.simp and not _is_title(line.simp) and _title_part(line) is None
+              and _is_title(line.simp + below.simp)):
             found.append(line.orig + below.orig)
         if part := _title_part(line):
             found.append(part)
@@ -229,6 +231,8 @@ def _title_part(line: _Line) -> str | None:
     end = len(line.simp)
     if (suffix := re.search(r"\s*(?:_|｜|\||\s-\s|\s—\s)", line.simp[start:])) and suffix.start():
         end = start + suffix.start()
+    if number := _NUMBER_BEFORE_TITLE.match(line.simp, start, end):  # 扬府发〔2023〕141号《…》: a site's heading
+        start = number.end()
     if (quoted := re.fullmatch(r"《([^《》]+)》", line.simp[start:end])) and title_type(quoted.group(1)):
         start, end = start + 1, end - 1
     return line.cut(start, end) if _is_title(line.simp[start:end]) else None
