@@ -4,6 +4,7 @@ clear Chinese errors for files that cannot give text."""
 from __future__ import annotations
 
 import io
+import json
 import random
 import zipfile
 from pathlib import Path
@@ -12,9 +13,10 @@ import docx
 import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
-from extra_documents import EXTRA  # pytest puts tests/ on sys.path
+from extra_documents import EXTRA, HUANGSHI, needs_extra  # pytest puts tests/ on sys.path
 
 from assistant.chunking import chunk_document
+from assistant.corpus import read_document
 from assistant.corpus.docx_text import format_number
 from assistant.corpus.loaders import PAGE_BREAK, load_text
 from assistant.errors import CorpusError
@@ -382,6 +384,30 @@ def test_html_whose_text_all_looks_like_boilerplate_keeps_visible_text(tmp_path)
     path.write_text("<html><body><footer><p>关于开展质量月活动的通知。</p><p>各市人民政府：请认真组织实施。</p>"
                     "</footer><script>var x = 1;</script></body></html>", encoding="utf-8")
     assert load_text(path).splitlines() == ["关于开展质量月活动的通知。", "各市人民政府：请认真组织实施。"]
+
+
+@needs_extra
+def test_html_metadata_box_outside_the_article_gives_number_issuer_and_date(tmp_path):
+    """A portal prints 发文字号, 发文单位 and 发文日期 in a box above the article, which main-content extraction
+    drops with the menus: the real huangshi page's rows, laid out that way, must still give its metadata."""
+    gold = next(row for row in map(json.loads, (EXTRA.parent / "sources.jsonl").read_text(encoding="utf-8").splitlines())
+                if row["file"].endswith(HUANGSHI.name))
+    lines = HUANGSHI.read_text(encoding="utf-8").splitlines()
+    cells = [cell.strip() for line in lines if "|" in line and line.strip("-| ")
+             for cell in line.strip().strip("|").split("|")]
+    box = "".join(f"<li><span>{label}：</span><span>{value}</span></li>"
+                  for label, value in zip(cells[::2], cells[1::2]) if value)
+    body = "".join(f"<p>{line}</p>" for line in lines if "|" not in line and line.strip())
+    nav = "".join(f'<li><a href="/c/{i}.html">{name}</a></li>' for i, name in enumerate(NAV))
+    path = tmp_path / "page.html"
+    path.write_text(f"""<html><head><meta charset="utf-8"><title>{gold["title"]}_政策文件</title></head><body>
+<div class="nav"><ul>{nav}</ul></div><div class="xxgk"><ul>{box}</ul></div>
+<div class="article"><h1>{gold["title"]}</h1>{body}</div><div class="footer"><p>版权所有</p></div></body></html>""",
+                    encoding="utf-8")
+    meta = read_document(path).meta
+    assert (meta.title, meta.doc_number, meta.issuer, meta.date) == (
+        gold["title"], gold["doc_number"], gold["issuer"], gold["date"])
+    assert load_text(path).count(gold["doc_number"]) == 1
 
 
 # -- encodings ----------------------------------------------------------------------------------------

@@ -195,6 +195,24 @@ def _matchable(bare: str) -> str:
     return simplified if len(simplified) == len(bare) else bare
 
 
+def metadata_lines(lines: list[str]) -> list[str]:
+    """The lines among `lines` that state a fact of the document under a label (文号、发布机构、成文日期…), as a
+    table row or as `label: value`: a page's metadata box, which main-content extraction drops."""
+    found = []
+    for line in lines:
+        key = _matchable(_BULLET.sub("", line).strip())
+        cells = _cells(key)
+        if len(cells) > 1 and _label_name(cells[0]) in _ALL:
+            rows = _table_pairs(key, key)
+        elif key and _is_metadata_line(key):
+            rows = _pairs(key, key, False)
+        else:
+            continue
+        if any(row.value and row.label in _DOCUMENT_FACTS for row in rows):
+            found.append(line)
+    return found
+
+
 def clean_text(text: str) -> CleanedText:
     """The document without page furniture; metadata rows are returned beside it, never lost."""
     text = strip_pinyin_glosses(_INVISIBLE.sub("", _strip_html(text)))

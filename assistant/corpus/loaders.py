@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..errors import CorpusError
 from ..settings import get_settings
+from .cleaning import metadata_lines
 
 log = logging.getLogger(__name__)
 
@@ -208,7 +209,10 @@ def _load_html(path: Path) -> str:
         return _soup_text(html)
     if page.title and not text.startswith(page.title):  # the heading above the article names the document
         text = f"{page.title}\n{text}"
-    return text
+    # A site's metadata box (发文字号, 发布机构, 成文日期) sits outside the article and is dropped with the menus,
+    # though it states facts of the document: its rows go first, for metadata extraction and for answers.
+    facts = [line for line in metadata_lines(_soup_text(html).splitlines()) if line not in text]
+    return "\n".join([*facts, text])
 
 
 LOADERS: dict[str, Callable[[Path], str]] = {
