@@ -93,21 +93,26 @@ def _pattern() -> re.Pattern[str]:
 
 
 def find_places(text: str) -> list[Place]:
-    """Cities and counties mentioned in `text` (simplified Chinese), in order of first mention. A name counts
-    where it starts a word of the text (jieba's segmentation) and the word goes on with at most an administrative
-    suffix (湘西自治州): 河源 in 「江河源」杯, 大连 in 扩大连锁 and 范县 in 示范县 are no places."""
+    """Cities and counties mentioned in `text` (simplified Chinese), in order of first mention."""
+    return list(dict.fromkeys(place_mentions(text)))
+
+
+def place_mentions(text: str) -> list[Place]:
+    """Every mention of a city or county in `text`, in order. A name counts where it starts a word of the text
+    (jieba's segmentation) and the word goes on with at most an administrative suffix (湘西自治州): 河源 in
+    「江河源」杯, 大连 in 扩大连锁 and 范县 in 示范县 are no places."""
     matches = list(_pattern().finditer(text))
     if not matches:
         return []
     ends = list(accumulate(len(word) for word in jieba.lcut(text)))
     starts = {0, *ends}
-    found: dict[Place, None] = {}
+    found = []
     for match in matches:
         word_end = ends[bisect_left(ends, match.end())]
         rest = text[match.end() : word_end]
         if match.start() in starts and (not rest or _SUFFIX.fullmatch(rest)):
-            found.setdefault(_gazetteer()[match.group(0)], None)
-    return list(found)
+            found.append(_gazetteer()[match.group(0)])
+    return found
 
 
 @lru_cache(maxsize=1)

@@ -268,6 +268,15 @@ def test_city_from_the_text_only_for_a_document_that_speaks_as_a_city():
     assert (province.place.province, province.place.city) == ("青海", None)
 
 
+@needs_extra
+def test_city_named_without_its_suffix_places_a_copy_that_starts_at_the_body():
+    """A page copy cut after its covering notice: no title, issuer or signature, only the body, which names its
+    city as people write it (数字咸宁, 结合宜春实际) and says 全市 as often as 全省."""
+    text = (CORPUS_EXTRA / "dev" / "017_hubei-xianning_szxn2022.txt").read_text(encoding="utf-8")
+    place = _meta(text[text.index("为深入贯彻"):]).place
+    assert (place.province, place.city) == ("湖北", "咸宁市")
+
+
 def test_year_of_the_doc_number_beats_a_later_repost_timestamp():
     meta = _meta("关于表彰先进单位的决定\n来源：本站 时间：2004-04-20 10:03 浏览量：\n泉政〔2002〕4号\n各县（市、区）人民政府：\n"
                  "现决定如下。")

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..models import DocumentMeta
-from ..places import load_jionlp
+from ..places import Place, load_jionlp, place_mentions
 from ..provinces import PROVINCES, province_named
 from ..text import normalise, to_simplified
 from .cleaning import (ISSUER_LABELS, NUMBER_LABELS, PAGE_TIME_LABELS, PUBLISHED_DATE_LABELS, SOURCE_LABELS,
@@ -56,13 +56,6 @@ _SEAL = re.compile(r"\s*[（(](?:盖章|印章|代章|章|印|公章|签章)[)�
 _CLOSING = re.compile(r"^(?:特此|专此|此|现予|现将)")  # 特此通知, 此函: closing formulae, not titles
 
 DateSource = Literal["written", "signature", "published", "page", "number"]
-
-
-@dataclass(frozen=True)
-class Place:
-    province: str  # short name, as in assistant.provinces: 江苏
-    city: str | None  # prefecture-level: 扬州市 (None for a province-level issuer or a municipality)
-    county: str | None
 
 
 @dataclass(frozen=True)
@@ -355,16 +348,12 @@ def _most_named_province(text: str) -> str | None:
 def _most_named_city(text: str, addressee: str | None) -> Place | None:
     """The prefecture-level place the opening names most often, for a document whose issuer does not say
     where it is but which speaks of itself as a city or county (我市, 全县…) more than as a province (我省);
-    place names are jieba's words ending in 市, 州, 盟, 县 or 区, the addressees' (subordinate units) aside."""
-    import jieba
-
+    places are the gazetteer's, with or without their suffix (结合宜春实际), the addressees' (subordinate units)
+    aside."""
     head = normalise(text[:1500]).replace(addressee or "\0", "")
-    if len(re.findall(r"[我全本][市州县盟]", head)) <= len(re.findall(r"[我全本]省", head)):
+    if len(re.findall(r"[我全本][市州县盟]", head)) < max(1, len(re.findall(r"[我全本]省", head))):
         return None
-    counts: Counter[Place] = Counter()
-    for word in jieba.lcut(head):
-        if len(word) > 2 and word.endswith(("市", "州", "盟", "县", "区")) and (place := locate(word)) and place.city:
-            counts[place] += 1
+    counts = Counter(place for place in place_mentions(head) if place.city)
     return counts.most_common(1)[0][0] if counts else None
 
 
