@@ -33,7 +33,7 @@ FACT_LABELS = (TITLE_LABELS + ISSUER_LABELS + NUMBER_LABELS + WRITTEN_DATE_LABEL
                + _OTHER_FACT_LABELS)
 # Page furniture: a line carrying one of these belongs to the web page, not to the document.
 FURNITURE_LABELS = ("浏览次数", "访问次数", "浏览量", "访问量", "点击数", "点击量", "阅读数", "阅读量", "字体大小",
-                    "字体", "字号", "信息来源", "文章来源", "责任编辑", "分享到") + PAGE_TIME_LABELS
+                    "字体", "字号", "信息来源", "文章来源", "责任编辑", "分享到", "今天是") + PAGE_TIME_LABELS
 # Labels that are everyday words too (a meeting notice says 时间：…): metadata only beside another label.
 _WEAK_LABELS = ("来源", "时间", "日期", "作者", "编辑", "分类")
 
@@ -64,7 +64,7 @@ _BARE_DATE = re.compile(rf"(?:19|20)\d{{2}}([-/.])\d{{1,2}}\1\d{{1,2}}{_WEEKDAY}
 _BULLET = re.compile(r"^[\s•·●▪◆■◇□○*\-–]+")
 
 # Navigation ("breadcrumbs") and page controls, general across sites.
-_NAVIGATION = re.compile(r"当前位置|现在的位置|所在位置|您的位置|^首页\s*[>»＞›/\-—|]|^[>»＞›]")
+_NAVIGATION = re.compile(r"当前的?位置|现在的位置|所在的?位置|您的位置|首页\s*[>»＞›]|^首页\s*[/\-—|]|^[>»＞›]")
 _CONTROLS = re.compile(r"打印本页|打印|关闭窗口|关闭本页|关闭|分享到|分享|收藏本文|收藏|加入收藏|大中小|字号|字体|"
                        r"扫一扫|手机扫码|在手机上查看|返回顶部|返回|我要纠错|纠错|上一篇|下一篇|保存本页|微信|微博")
 _SYMBOLS_ONLY = re.compile(r"[\W_]*")  # no letter, digit or CJK character at all (|, ---|---, * * *)
