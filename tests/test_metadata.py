@@ -208,6 +208,12 @@ def test_page_source_names_the_issuer_only_when_nothing_else_does():
     assert (meta.issuer, meta.place.city) == ("南京市市场监督管理局", "南京市")
 
 
+def test_a_government_naming_its_own_rules_issued_them_not_the_site_that_posted_them():
+    meta = _meta("宁强县人民政府工作规则\n发文机构：县政府网站\n发文字号：宁政发〔2024〕3号\n第一章 总则\n"
+                 "一、为规范县政府工作，制定本规则。")
+    assert (meta.issuer, meta.place.county) == ("宁强县人民政府", "宁强县")
+
+
 def test_pinyin_glosses_in_every_printed_form_go_and_brackets_stay():
     import unicodedata
 

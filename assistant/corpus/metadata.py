@@ -35,6 +35,7 @@ DOC_TYPES = ("决议", "决定", "命令", "公报", "公告", "通告", "意见
 # General: how the names of Chinese public bodies end (人民政府, 办公厅, 委员会, 局, 厅…).
 _ORGAN_END = re.compile(r"(人民政府|政府|办公厅|办公室|委员会|管委会|领导小组|局|厅|委|部|署|院|办|中心|会|所|处|站|"
                         r"科|室|组|队|公司|集团|学校|大学|学院)$")
+_GOVERNMENT_FIRST = re.compile(r"[\u4e00-\u9fff]{2,12}?人民政府(?:办公厅|办公室)?")
 _SENTENCE_PUNCT = re.compile(r"[，,。；;！？!?：:“”\"《》]")
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|"
                         r"第[一二三四五六七八九十百]+[章节条部分])")
@@ -293,10 +294,14 @@ def _strip_number_note(title: str) -> str:
 
 
 def _title_organ(title: str | None) -> str | None:
-    """The issuer a title starts with: 某市人民政府办公室(关于|转发|批转|印发)…."""
+    """The issuer a title starts with: 某市人民政府办公室(关于|转发|批转|印发)…, or a government that names its
+    own rules (某县人民政府工作规则)."""
     line = _Line.of(title or "")
     match = re.search(r"关于|转发|批转|印发", line.simp)
-    return line.cut(0, match.start()) if match and match.start() and _is_organ(line.simp[: match.start()]) else None
+    if match and match.start() and _is_organ(line.simp[: match.start()]):
+        return line.cut(0, match.start())
+    own = _GOVERNMENT_FIRST.match(line.simp)
+    return line.cut(0, own.end()) if own and locate(own.group()) else None
 
 
 def _header_organ(lines: list[_Line]) -> str | None:
