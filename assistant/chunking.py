@@ -1,6 +1,7 @@
 """Split a policy text into clauses: the smallest numbered items, each with its heading path and a stable id.
 
-The headings are 一、 / （一） / 1. / （1） / -- bullets. They may start a line or run inline after a sentence
+The headings are 第一章 / 第一节 / 第一条 (the structure of 办法, 规定, 条例 and 规则) above 一、 / （一） / 1. / （1） /
+-- bullets. They may start a line or run inline after a sentence
 (`（二）… 6. …`); an inline marker only counts when it is the next number expected at its level, so numbers
 inside sentences are never taken for headings. Lines broken mid-sentence are joined first.
 """
@@ -12,14 +13,21 @@ from dataclasses import dataclass, field
 
 from .models import Clause
 
-CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _CN = "一二三四五六七八九十"
+_CN_LARGE = "一二三四五六七八九十百零〇"  # article numbers run past ninety-nine: 第一百零五条
 
-PART, SECTION, ITEM, SUBITEM, BULLET = 1, 2, 3, 4, 5
-_KINDS = {0: "preamble", PART: "part", SECTION: "section", ITEM: "item", SUBITEM: "subitem", BULLET: "bullet"}
+CHAPTER, DIVISION, ARTICLE, PART, SECTION, ITEM, SUBITEM, BULLET = range(1, 9)
+_KINDS = {0: "preamble", CHAPTER: "chapter", DIVISION: "chapter", ARTICLE: "article", PART: "part",
+          SECTION: "section", ITEM: "item", SUBITEM: "subitem", BULLET: "bullet"}
+# Levels whose numbers may run on across their parents: articles across chapters, 一、 across the chapters of a
+# 规则, items across sections (6. right after （二）).
+_CONTINUED = (ARTICLE, PART, SECTION, ITEM)
 
-# Marker at the start of a paragraph, by level.
+# Marker at the start of a paragraph, by level (条 or 條: the chunker reads the printed text).
 _START = [
+    (CHAPTER, re.compile(rf"^第([{_CN_LARGE}]+)章")),
+    (DIVISION, re.compile(rf"^第([{_CN_LARGE}]+)[节節]")),
+    (ARTICLE, re.compile(rf"^第([{_CN_LARGE}]+)[条條]")),
     (PART, re.compile(rf"^([{_CN}]+)、")),
     (SECTION, re.compile(rf"^（([{_CN}]+)）")),
     (ITEM, re.compile(r"^(\d{1,2})[.．、](?=[^\d.．])")),
@@ -28,12 +36,13 @@ _START = [
 ]
 # Marker inside a paragraph: after a sentence end, a closing bracket or a space (（一） may follow a title).
 _INLINE = re.compile(
-    rf"(?:(?<=[。；！？）\s])(?P<part>[{_CN}]+)、)"
+    rf"(?:(?<=[。；！？\s])第(?P<article>[{_CN_LARGE}]+)[条條])"
+    rf"|(?:(?<=[。；！？）\s])(?P<part>[{_CN}]+)、)"
     rf"|(?:（(?P<section>[{_CN}]+)）)"
     r"|(?:(?<=[。；！？）\s])(?P<item>\d{1,2})[.．](?=[^\d.．\s]))"
     r"|(?:(?<=[。；！？\s])[（(](?P<subitem>\d{1,2})[）)])"
 )
-_INLINE_LEVELS = {"part": PART, "section": SECTION, "item": ITEM, "subitem": SUBITEM}
+_INLINE_LEVELS = {"article": ARTICLE, "part": PART, "section": SECTION, "item": ITEM, "subitem": SUBITEM}
 _TERMINAL = tuple("。！？；：…”」』》")
 _DUTY_NOTE_END = re.compile(r"（责任单位[^（）]*）$")
 _DUTY_NOTE = re.compile(r"（(责任单位[:：][^（）]*)）\s*$", re.MULTILINE)  # ends a paragraph, maybe not the last
@@ -47,19 +56,14 @@ _TITLE_LINE = re.compile(r"^.{6,80}(通知|意见|方案|办法|规划|纲要|�
 
 
 def chinese_number(text: str) -> int:
-    """一 → 1, 十 → 10, 十六 → 16, 二十三 → 23."""
-    if text == "十":
-        return 10
-    if text.startswith("十"):
-        return 10 + CHINESE_DIGITS[text[1]]
-    if "十" in text:
-        tens, _, units = text.partition("十")
-        return CHINESE_DIGITS[tens] * 10 + (CHINESE_DIGITS[units] if units else 0)
-    return CHINESE_DIGITS[text]
+    """一 → 1, 十 → 10, 十六 → 16, 二十三 → 23, 一百零五 → 105 (cn2an)."""
+    import cn2an
+
+    return int(cn2an.cn2an(text, "normal"))
 
 
 def _number(level: int, raw: str) -> int:
-    return chinese_number(raw) if level in (PART, SECTION) else int(raw)
+    return int(raw) if raw.isdigit() else chinese_number(raw)
 
 
 def _ends_sentence(paragraph: str) -> bool:
@@ -168,14 +172,12 @@ class _Builder:
         return node
 
     def _expected(self, level: int) -> set[int]:
-        """Numbers that may come next at `level`: the next sibling's, or 1 under a new parent.
-        Items keep counting across sections in some texts (6. right after （二）), so that is allowed too."""
+        """Numbers that may come next at `level`: the next sibling's, or 1 under a new parent; at the levels that
+        may keep counting across their parents (_CONTINUED), the next after the last one anywhere too."""
         parent = self._parent_for(level)
         last = parent.last_child_number.get(level, 0)
         expected = {last + 1}
-        if level == ITEM:
-            expected.add(self._last_number_anywhere(level) + 1)
-        if level == SECTION:
+        if level in _CONTINUED:
             expected.add(self._last_number_anywhere(level) + 1)
         return expected
 
@@ -194,8 +196,9 @@ class _Builder:
         else:
             parent.last_child_number[level] = number
             id_part = str(number)
-        node = _Node(level=level, number=number, id_part=id_part, label=f"{marker}{_title(rest)}", parent=parent,
-                     marker=marker, page=self.page)
+        spaced = " " if level in (CHAPTER, DIVISION, ARTICLE) and rest else ""  # 第一章 总则, as printed
+        node = _Node(level=level, number=number, id_part=id_part, label=f"{marker}{spaced}{_title(rest)}",
+                     parent=parent, marker=marker, page=self.page)
         if level != BULLET and "。" not in rest.rstrip("。") and len(paragraph) < _SHORT_LINE:
             node.heading_line = paragraph
         else:

@@ -45,7 +45,7 @@ POINTER = "CURRENT"
 BUILD_LOCK = ".build.lock"
 CLAUSE_VECTORS = "clause_vectors.npy"  # kept beside the store so the next build can reuse any document's rows
 _PIPELINE_SOURCES = ("chunking.py", "text.py", "corpus/__init__.py", "corpus/metadata.py", "corpus/loaders.py",
-                     "corpus/docx_text.py", "corpus/cleaning.py", "index.py")
+                     "corpus/docx_text.py", "corpus/cleaning.py", "places.py", "provinces.py", "index.py")
 EMBED_BATCH = 16
 CONTEXT_WEIGHT = 0.5  # chosen on the dev split by recall@1 (README, "Clause vectors: composed")
 

@@ -38,9 +38,9 @@ class Clause(BaseModel):
     section_path: list[str]
     text: str  # verbatim from the document (traditional characters stay traditional)
     order: int
-    kind: Literal["preamble", "part", "section", "item", "subitem", "bullet", "closing"] = "item"
+    kind: Literal["preamble", "chapter", "article", "part", "section", "item", "subitem", "bullet", "closing"] = "item"
     parent_id: str | None = Field(None, description="Id of the enclosing heading; a clause of that id exists only when the heading has text of its own.")
-    item: str | None = Field(None, description="The item's own marker as printed: 一、 / （三） / 6. / （2） / --.")
+    item: str | None = Field(None, description="The item's own marker as printed: 第三条 / 一、 / （三） / 6. / （2） / --.")
     duty: str | None = Field(None, description="The （责任单位：…） note of a task, without brackets.")
     part: int = Field(1, description="1 unless a long clause was split at sentence ends (~1, ~2…).")
     page: int | None = Field(None, description="PDF page the clause starts on.")

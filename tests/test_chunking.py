@@ -127,7 +127,7 @@ def test_split_long_and_join_lines_helpers():
     assert split_long("甲。乙。", 100) == ["甲。乙。"]
     assert split_long("一二三。四五六。", 4) == ["一二三。", "四五六。"]
     assert join_lines("一、总体要求\n以习近平新时代\n") == ["一、总体要求", "以习近平新时代"]
-    assert [chinese_number(x) for x in ["一", "十", "十六", "二十三"]] == [1, 10, 16, 23]
+    assert [chinese_number(x) for x in ["一", "十", "十六", "二十三", "一百零五"]] == [1, 10, 16, 23, 105]
 
 
 def test_duty_note_is_kept_when_a_paragraph_follows_it(corpus):
@@ -137,3 +137,30 @@ def test_duty_note_is_kept_when_a_paragraph_follows_it(corpus):
     assert _clause(result, "yunnan-2023#3.4").duty == "责任单位：省委宣传部、省市场监管局、省广电局"
     noted = [c for c in result.clauses if "（责任单位" in c.text]
     assert noted and all(c.duty and c.duty in c.text for c in noted)
+
+
+def test_chapters_and_articles_of_a_regulation_are_clauses_with_their_chapter():
+    """办法, 规定, 条例 and 规则 are numbered 第一章 / 第一条, articles counting on across chapters; an article's items
+    are its children, and an inline 第四条 after a full stop starts the next article."""
+    text = ("某市市长质量奖管理办法\n第一章 总则\n第一条 为推动质量发展，根据有关规定，制定本办法。\n"
+            "第二条 本办法适用于本市行政区域内的企业和组织。\n第二章 评审\n第三条 市长质量奖每两年评审一次，"
+            "每次不超过五个。第四条 评审委员会由下列人员组成：\n（一）市政府分管领导；\n（二）有关部门负责人。\n"
+            "第五条 本办法自發布之日起施行。\n")
+    clauses = chunk_document("m", text).clauses
+    assert [(c.clause_id, c.kind, c.item) for c in clauses] == [
+        ("m#0", "preamble", None), ("m#1.1", "article", "第一条"), ("m#1.2", "article", "第二条"),
+        ("m#2.3", "article", "第三条"), ("m#2.4.1", "section", "（一）"), ("m#2.4.2", "section", "（二）"),
+        ("m#2.5", "article", "第五条")]
+    assert clauses[3].section_path == ["第二章 评审", "第三条 市长质量奖每两年评审一次，每次不超过五个"]
+    assert clauses[4].section_path[:2] == ["第二章 评审", "第四条 评审委员会由下列人员组成："]
+    assert clauses[4].parent_id == "m#2.4"
+
+
+def test_rules_number_their_articles_like_parts_on_across_chapters():
+    """A 工作规则 writes its articles 一、二、 under 第一章, and goes on 四、 under 第二章."""
+    text = ("某县人民政府工作规则\n第一章总则\n一、为规范县政府工作，制定本规则。\n二、县政府实行县长负责制。\n"
+            "三、县政府坚持依法行政。\n第二章   组成人员和政府职能\n四、县政府由县长、副县长组成。\n")
+    clauses = chunk_document("r", text).clauses
+    assert [(c.clause_id, c.section_path[0]) for c in clauses[1:]] == [
+        ("r#1.1", "第一章 总则"), ("r#1.2", "第一章 总则"), ("r#1.3", "第一章 总则"), ("r#2.4", "第二章 组成人员和政府职能")]
+    assert all("第二章" not in c.text for c in clauses)
