@@ -43,7 +43,7 @@ _INLINE = re.compile(
     r"|(?:(?<=[。；！？\s])[（(](?P<subitem>\d{1,2})[）)])"
 )
 _INLINE_LEVELS = {"article": ARTICLE, "part": PART, "section": SECTION, "item": ITEM, "subitem": SUBITEM}
-_TERMINAL = tuple("。！？；：…”」』》")
+_TERMINAL = tuple("。！？；：:…”」』》")  # a copied page often has half-width colons
 _DUTY_NOTE_END = re.compile(r"（责任单位[^（）]*）$")
 _DUTY_NOTE = re.compile(r"（(责任单位[:：][^（）]*)）\s*$", re.MULTILINE)  # ends a paragraph, maybe not the last
 _SENTENCE_END = re.compile(r"(?<=[。！？；])")
@@ -51,7 +51,7 @@ _CLOSING = re.compile(
     r"^(?:\d{4}年\d{1,2}月\d{1,2}日|附件[:：]?.{0,40}|.{2,30}(?:人民政府|办公厅|委员会)(?:\s*\d{4}年\d{1,2}月\d{1,2}日)?)$"
 )
 _SHORT_LINE = 40
-_METADATA_LINE = re.compile(r"^(发布日期|成文日期|来源|发文字号|索引号|发文机关|主题分类)[:：]")
+_METADATA_LINE = re.compile(r"^(?:(发布日期|成文日期|来源|发文字号|索引号|发文机关|主题分类)[:：]|【[^】]{2,8}】)")
 _TITLE_LINE = re.compile(r"^.{6,80}(通知|意见|方案|办法|规划|纲要|决定|规定|细则|措施)$")
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from extra_documents import EXTRA, needs_extra  # pytest puts tests/ on sys.path
 
 from assistant.chunking import chinese_number, chunk_document, join_lines, split_long
+from assistant.corpus import read_document
 
 
 def _chunks(corpus, doc_id, max_chars=600):
@@ -164,3 +166,19 @@ def test_rules_number_their_articles_like_parts_on_across_chapters():
     assert [(c.clause_id, c.section_path[0]) for c in clauses[1:]] == [
         ("r#1.1", "第一章 总则"), ("r#1.2", "第一章 总则"), ("r#1.3", "第一章 总则"), ("r#2.4", "第二章 组成人员和政府职能")]
     assert all("第二章" not in c.text for c in clauses)
+
+
+@needs_extra
+def test_an_addressee_line_ending_in_a_half_width_colon_is_a_line_of_its_own():
+    """Copied pages often print half-width punctuation: 「…各单位:」 ends the addressee line, and the body's first
+    sentence does not run on from it (the sentence chosen for a quote would carry every addressee)."""
+    document = read_document(EXTRA / "003_shandong-binzhou_szzlj2010.txt")
+    opening = chunk_document("binzhou", document.text).clauses[0].text
+    assert "中央、省驻滨各单位:\n近年来" in opening
+
+
+def test_bracketed_metadata_rows_are_not_joined_to_a_broken_title_line():
+    text = ("驻马店市人民政府办公室关于印发驻马店市市长质量奖管理\n办法的通知\n【发文字号】驻政办[2016]70号\n"
+            "【发布日期】2016.05.31\n第一章总则\n第一条为推动质量发展，制定本办法。")
+    opening = chunk_document("z", text).clauses[0].text
+    assert opening.splitlines()[-2:] == ["【发文字号】驻政办[2016]70号", "【发布日期】2016.05.31"]
