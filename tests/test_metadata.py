@@ -208,6 +208,22 @@ def test_page_source_names_the_issuer_only_when_nothing_else_does():
     assert (meta.issuer, meta.place.city) == ("南京市市场监督管理局", "南京市")
 
 
+def test_a_page_heading_with_its_number_and_a_source_with_its_posting_time():
+    """A county page: its heading is no title but closes with the 文号; the 发布机构 row does not say where it is,
+    the 来源 row does, before the posting time."""
+    meta = _meta("• 发布机构:县人民政府办公室\n• 公开日期:2021-03-23\n2021年县政府重点工作任务(华政发〔2021〕2号)\n"
+                 "来源:华容县政府   2021-03-23 10:56\n各乡镇人民政府、县直各单位:\n现将重点工作任务印发给你们,请认真落实。")
+    assert (meta.doc_number, meta.place.province, meta.place.county) == ("华政发〔2021〕2号", "湖南", "华容县")
+
+
+def test_covering_notice_titles_the_document_it_issues_not_one_it_cites():
+    meta = _meta("各镇人民政府,区政府各部门:\n为全面完成《政府工作报告》确定的各项任务,现将《<政府工作报告>任务分解表》印发给你们。\n"
+                 "盘锦市大洼区人民政府办公室\n2021年1月25日")
+    assert meta.title is None  # 任务分解表 is no document type: untitled, with a warning, not 《政府工作报告》
+    notice = _meta("各县（区）人民政府：\n为落实《质量强国建设纲要》，《某市质量奖管理办法》已经市政府同意，现印发给你们。")
+    assert notice.title == "某市质量奖管理办法"
+
+
 def test_a_government_naming_its_own_rules_issued_them_not_the_site_that_posted_them():
     meta = _meta("宁强县人民政府工作规则\n发文机构：县政府网站\n发文字号：宁政发〔2024〕3号\n第一章 总则\n"
                  "一、为规范县政府工作，制定本规则。")

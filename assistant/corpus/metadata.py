@@ -236,11 +236,17 @@ def _issued_document(lines: list[_Line]) -> str | None:
     """A covering notice cut before its title: the document it issues (《…》已经…同意，现印发给你们)."""
     for line in lines:
         for sentence in re.finditer(r"[^。]+", line.simp):
-            if "印发" not in sentence.group() or "转发" in sentence.group():
+            text = sentence.group()
+            if "印发" not in text or "转发" in text:
                 continue
-            for quoted in re.finditer(r"《([^《》]{4,80})》", sentence.group()):
-                if title_type(quoted.group(1)):
-                    return line.cut(sentence.start() + quoted.start(1), sentence.start() + quoted.end(1))
+            # The document issued is the one quoted last before 印发 (现将《…》印发), else first after it (印发《…》):
+            # not another one the sentence cites (贯彻《政府工作报告》…，现将《…任务分解表》印发给你们).
+            issued_at = text.index("印发")
+            quotes = list(re.finditer(r"《([^《》]{4,80})》", text))
+            before = [q for q in quotes if q.end() <= issued_at]
+            quoted = before[-1] if before else next(iter(quotes), None)
+            if quoted and title_type(quoted.group(1)):
+                return line.cut(sentence.start() + quoted.start(1), sentence.start() + quoted.end(1))
     return None
 
 
@@ -269,15 +275,19 @@ def _doc_number_in(line: _Line) -> str | None:
 
 
 def detect_doc_number(lines: list[_Line], rows: list[MetaRow], title: str | None) -> str | None:
-    """A 文号 row, a line that is only a 文号 (maybe in brackets), or one in brackets after the title. 文号 inside
-    sentences are other documents' (根据…（国发〔2012〕9号）)."""
+    """A 文号 row, a line that is only a 文号 (maybe in brackets), or one in brackets closing a heading line (the
+    title, or a page's heading that is none: 2021年重点工作任务（华政发〔2021〕2号）). 文号 inside sentences are other
+    documents' (根据…（国发〔2012〕9号）)."""
     for row in rows:
         if row.label in NUMBER_LABELS and (number := _doc_number_in(_Line.of(row.value))):
             return number
     for line in lines[:_HEAD_LINES]:
         match = DOC_NUMBER.search(line.simp)
-        if match and re.fullmatch(r"[（(]?\s*", line.simp[: match.start()]) and re.fullmatch(
-                r"\s*[)）]?(?:\s*签发人.*)?", line.simp[match.end():]):
+        if not match or not re.fullmatch(r"\s*[)）]?(?:\s*签发人.*)?", line.simp[match.end():]):
+            continue
+        before = line.simp[: match.start()]
+        if re.fullmatch(r"[（(]?\s*", before) or (re.search(r"[（(]\s*$", before)
+                                                   and not re.search(r"[。，,；;：:]", before)):
             return line.cut(match.start(), match.end()).replace(" ", "")
     note = _TRAILING_NOTE.search(title or "")
     return _doc_number_in(_Line.of(note.group())) if note else None
@@ -362,10 +372,11 @@ def _most_named_city(text: str, addressee: str | None) -> Place | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def _place(issuer: str | None, title: str | None, lines: list[_Line], text: str) -> Place | None:
-    """The issuer's place, else the title's; else the province of the addressees or the one the text names
-    most, with the city the text names most when it lies in that province."""
-    for name in (issuer, title):
+def _place(names: list[str | None], lines: list[_Line], text: str) -> Place | None:
+    """The place of the first of `names` that says where it is (the issuer, the title, then the other organs
+    the page names: 来源 华容县政府 for 发布机构 县人民政府办公室); else the province of the addressees or the one
+    the text names most, with the city the text names most when it lies in that province."""
+    for name in names:
         if name and (place := locate(name)):
             return place
     addressee = _addressee(lines)
@@ -408,7 +419,9 @@ def extract_metadata(cleaned: CleanedText) -> ExtractedMeta:
     title = _strip_number_note(title) if title else None
     dating = _dating(lines)
     row_issuers = [row.value.replace(" ", "") for row in rows if row.label in ISSUER_LABELS and row.value]
-    sources = [row.value.replace(" ", "") for row in rows if row.label in SOURCE_LABELS and _is_organ(row.value)]
+    # A 来源 value may run on into the posting time (来源:华容县政府   2021-03-23 10:56): its first word is the organ.
+    sources = [name for row in rows if row.label in SOURCE_LABELS and row.value
+               and _is_organ(name := row.value.split()[0])]
     # The document's own statement first (signature, title), then the site's rows and the red header; a name
     # that says where it is beats a shortened one (市政府办公室, 县政府办); the page's 来源 only as a last resort.
     stated = [name for name in [dating.signers, _title_organ(title), *row_issuers, _header_organ(lines)] if name]
@@ -416,7 +429,7 @@ def extract_metadata(cleaned: CleanedText) -> ExtractedMeta:
                   + sorted(sources, key=lambda name: locate(name) is None))
     issuer = next(iter(candidates), None)
     date, date_source = _date(rows, dating, doc_number)
-    place = _place(issuer, title, lines, cleaned.text)
+    place = _place([issuer, title, *candidates], lines, cleaned.text)
     return ExtractedMeta(title=title, issuer=issuer, doc_number=doc_number, doc_type=title_type(title or ""),
                          date=date, date_source=date_source, place=place)
 
