@@ -158,6 +158,7 @@ def test_signature_date_beats_the_page_publication_date():
 
 def test_furniture_lines_go_and_body_lines_with_label_words_stay():
     page = ("<p>您现在的位置：首页 &gt; 政策文件</p>\n今天是:\n您当前的位置 : 首页 >>规划信息>>正文\n—1—\n- 2 -\n"
+            "• 无障碍\n  • 长辈版\n"
             "字号：【大 中 小】 打印 关闭\n分享到：\n索引号：11370000-2023-00012\n"
             "关于召开质量工作会议的通知\n各有关单位：\n时间：2024年5月10日上午9:00\n来源：省级财政专项资金。\n"
             "當(dāng)前质量工作任务艰巨(2023—2025年)。")
