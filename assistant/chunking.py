@@ -25,9 +25,9 @@ _CONTINUED = (ARTICLE, PART, SECTION, ITEM)
 
 # Marker at the start of a paragraph, by level (条 or 條: the chunker reads the printed text).
 _START = [
-    (CHAPTER, re.compile(rf"^第([{_CN_LARGE}]+)章")),
-    (DIVISION, re.compile(rf"^第([{_CN_LARGE}]+)[节節]")),
-    (ARTICLE, re.compile(rf"^第([{_CN_LARGE}]+)[条條]")),
+    (CHAPTER, re.compile(rf"^第([{_CN_LARGE}]+|\d{{1,3}})章")),
+    (DIVISION, re.compile(rf"^第([{_CN_LARGE}]+|\d{{1,3}})[节節]")),
+    (ARTICLE, re.compile(rf"^第([{_CN_LARGE}]+|\d{{1,3}})[条條]")),
     (PART, re.compile(rf"^([{_CN}]+)、")),
     (SECTION, re.compile(rf"^（([{_CN}]+)）")),
     (ITEM, re.compile(r"^(\d{1,2})[.．、](?=[^\d.．])")),
@@ -36,7 +36,7 @@ _START = [
 ]
 # Marker inside a paragraph: after a sentence end, a closing bracket or a space (（一） may follow a title).
 _INLINE = re.compile(
-    rf"(?:(?<=[。；！？\s])第(?P<article>[{_CN_LARGE}]+)[条條])"
+    rf"(?:(?<=[。；！？\s])第(?P<article>[{_CN_LARGE}]+|\d{{1,3}})[条條])"
     rf"|(?:(?<=[。；！？）\s])(?P<part>[{_CN}]+)、)"
     rf"|(?:（(?P<section>[{_CN}]+)）)"
     r"|(?:(?<=[。；！？）\s])(?P<item>\d{1,2})[.．](?=[^\d.．\s]))"
@@ -116,7 +116,7 @@ def _is_cjk_start(line: str) -> bool:
 
 @dataclass
 class _Node:
-    level: int
+    level: int  # the marker's kind: CHAPTER … BULLET (0 for the root, the opening and the closing)
     number: int
     id_part: str
     label: str  # e.g. 「（三）基本原则」, shown in the heading path
@@ -129,6 +129,7 @@ class _Node:
     children: int = 0
     bullets: int = 0
     last_child_number: dict[int, int] = field(default_factory=dict)
+    depth: float = 0.0  # where the kind ranks in this document (_Builder.depth)
 
     def path(self) -> list[_Node]:
         nodes, node = [], self
@@ -163,13 +164,29 @@ class _Builder:
         self.current = self.root
         self.preamble: _Node | None = None
         self.page = 1  # page of the paragraph being fed
+        # How the kinds of marker rank, outermost first. A document that heads its chapters 一、总则 and numbers
+        # its articles 第一条 under them ranks 一、 above 第X条 (see _rank_parts_above_articles).
+        self.depth: dict[int, float] = {kind: float(kind) for kind in _KINDS}
 
     # -- tree ---------------------------------------------------------------------------------
     def _parent_for(self, level: int) -> _Node:
         node = self.current
-        while node.level >= level:
+        while node.depth >= self.depth[level] and node.level:
             node = node.parent  # type: ignore[assignment]
         return node
+
+    def _rank_parts_above_articles(self) -> None:
+        """Called at the first article that starts a line: when 一、 headings came before it (and no 第X章), they
+        are the chapters, so 第X条 goes under them, not the other way round."""
+        if self.depth[PART] < self.depth[ARTICLE]:
+            return
+        if any(n.level in (CHAPTER, DIVISION, ARTICLE) for n in self.nodes):
+            return
+        if any(n.level == PART for n in self.nodes):
+            self.depth[PART] = (self.depth[DIVISION] + self.depth[ARTICLE]) / 2
+            for node in self.nodes:
+                if node.level == PART:
+                    node.depth = self.depth[PART]
 
     def _expected(self, level: int) -> set[int]:
         """Numbers that may come next at `level`: the next sibling's, or 1 under a new parent; at the levels that
@@ -198,7 +215,7 @@ class _Builder:
             id_part = str(number)
         spaced = " " if level in (CHAPTER, DIVISION, ARTICLE) and rest else ""  # 第一章 总则, as printed
         node = _Node(level=level, number=number, id_part=id_part, label=f"{marker}{spaced}{_title(rest)}",
-                     parent=parent, marker=marker, page=self.page)
+                     parent=parent, marker=marker, page=self.page, depth=self.depth[level])
         if level != BULLET and "。" not in rest.rstrip("。") and len(paragraph) < _SHORT_LINE:
             node.heading_line = paragraph
         else:
@@ -227,6 +244,8 @@ class _Builder:
             return
         if start is not None and self._plausible_start(start):
             level, match = start
+            if level == ARTICLE:
+                self._rank_parts_above_articles()
             self._feed_inline(paragraph, (level, _number(level, match.group(1)), match.group(0)))
         else:
             self._feed_inline(paragraph, None)

@@ -182,3 +182,14 @@ def test_bracketed_metadata_rows_are_not_joined_to_a_broken_title_line():
             "【发布日期】2016.05.31\n第一章总则\n第一条为推动质量发展，制定本办法。")
     opening = chunk_document("z", text).clauses[0].text
     assert opening.splitlines()[-2:] == ["【发文字号】驻政办[2016]70号", "【发布日期】2016.05.31"]
+
+
+def test_chapters_headed_like_parts_hold_the_articles_that_follow():
+    """An older 办法 heads its chapters 一、总则 / 二、评奖标准 and numbers articles 第1条 or 第一条 under them."""
+    text = ("某某评选办法\n一、总则\n第1条 为了促进评价工作，特制订本办法。\n第2条 评选的范围为已经审批的项目。\n"
+            "二、评奖标准\n第3条 评奖标准是：\n（一）具有领先水平；\n（二）有所创新。\n第4条 一等奖不超过三个。")
+    clauses = chunk_document("h", text).clauses
+    assert [(c.clause_id, c.section_path[0], c.parent_id) for c in clauses[1:]] == [
+        ("h#1.1", "一、总则", "h#1"), ("h#1.2", "一、总则", "h#1"), ("h#2.3.1", "二、评奖标准", "h#2.3"),
+        ("h#2.3.2", "二、评奖标准", "h#2.3"), ("h#2.4", "二、评奖标准", "h#2")]
+    assert clauses[-1].item == "第4条"

@@ -390,8 +390,8 @@ def test_html_whose_text_all_looks_like_boilerplate_keeps_visible_text(tmp_path)
 def test_html_metadata_box_outside_the_article_gives_number_issuer_and_date(tmp_path):
     """A portal prints 发文字号, 发文单位 and 发文日期 in a box above the article, which main-content extraction
     drops with the menus: the real huangshi page's rows, laid out that way, must still give its metadata."""
-    gold = next(row for row in map(json.loads, (EXTRA.parent / "sources.jsonl").read_text(encoding="utf-8").splitlines())
-                if row["file"].endswith(HUANGSHI.name))
+    sources = (EXTRA.parent / "sources.jsonl").read_text(encoding="utf-8").splitlines()
+    gold = next(row for row in map(json.loads, sources) if row["file"].endswith(HUANGSHI.name))
     lines = HUANGSHI.read_text(encoding="utf-8").splitlines()
     cells = [cell.strip() for line in lines if "|" in line and line.strip("-| ")
              for cell in line.strip().strip("|").split("|")]
