@@ -47,8 +47,10 @@ def to_simplified(text: str) -> str:
 _FULLWIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)} | {"％": "%", "．": "."})
 
 
+@lru_cache(maxsize=16384)
 def normalise(text: str) -> str:
-    """Simplified characters, half-width digits and %, collapsed spaces: for matching only, never for quoting."""
+    """Simplified characters, half-width digits and %, collapsed spaces: for matching only, never for quoting.
+    Cached: answering one question normalises the same clauses and sentences a hundred times over."""
     return re.sub(r"\s+", " ", to_simplified(text).translate(_FULLWIDTH)).strip()
 
 
