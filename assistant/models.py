@@ -114,10 +114,17 @@ class CompareCell(BaseModel):
 class CompareRow(BaseModel):
     province: str
     city: str | None = None
+    county: str | None = None
     doc_id: str
     title: str
     date: str | None = None
     cell: CompareCell
+
+    @property
+    def place(self) -> str:
+        """The row's place as a table shows it: 江苏（扬州市）, 陕西（汉中市镇巴县）."""
+        local = (self.city or "") + (self.county or "")
+        return f"{self.province}（{local}）" if local else self.province
 
 
 class CompareTable(BaseModel):

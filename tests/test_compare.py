@@ -168,6 +168,17 @@ def test_cli_unknown_province_is_one_clear_line(assistant):
     assert result.stderr.strip().count("\n") == 0 and "已收录" in result.stderr
 
 
+def test_a_county_documents_row_names_its_county_in_every_export(eval_assistant_for):
+    """Real county documents of corpus-extra (洞头区, 常山县): the row says 浙江（温州市洞头区）, and the CSV has the
+    county in a column of its own."""
+    table = eval_assistant_for("faiss").compare("标准化")
+    county = next(row for row in table.rows if row.county)
+    assert county.place == f"{county.province}（{county.city}{county.county}）"
+    assert f"| {county.place} |" in to_markdown(table)
+    lines = list(csv.DictReader(io.StringIO(to_csv(table)[1:])))
+    assert any(line["县区"] == county.county and line["文件编号"] == county.doc_id for line in lines)
+
+
 # -- HTTP API ----------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

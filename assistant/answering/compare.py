@@ -215,8 +215,8 @@ def _row(meta: DocumentMeta, evidence: Evidence | None, covered: bool, probabili
         cell.quotes = [Quote(text=text, n=len(citations), clause_id=clause.clause_id)]
         if figures_wanted:
             cell.figures = topic_figures(evidence.quotes, terms, weights)
-    return CompareRow(province=meta.province, city=meta.city, doc_id=meta.doc_id, title=meta.title,
-                      date=meta.date, cell=cell)
+    return CompareRow(province=meta.province, city=meta.city, county=meta.county, doc_id=meta.doc_id,
+                      title=meta.title, date=meta.date, cell=cell)
 
 
 # -- figures ------------------------------------------------------------------------------------------

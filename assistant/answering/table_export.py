@@ -17,7 +17,7 @@ _LABELS = {
            "lead": "“{topic}”: {covered} of {n} documents address it."},
 }
 STATUS_TEXT = {"covered": "涉及", "未涉及": "未涉及"}  # what users read for CompareCell.status
-CSV_COLUMNS = ("省份", "城市", "文件编号", "文件", "日期", "状态", "目标年份", "数值", "原文摘录", "条款编号", "章节")
+CSV_COLUMNS = ("省份", "城市", "县区", "文件编号", "文件", "日期", "状态", "目标年份", "数值", "原文摘录", "条款编号", "章节")
 
 
 def figure_text(figures: list[Figure]) -> str:
@@ -48,7 +48,7 @@ def to_markdown(table: CompareTable, references: bool = True) -> str:
     lines = [labels["lead"].format(topic=table.topic, n=table.total_rows, covered=table.covered_rows), "",
              "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in table.rows:
-        cells = [row.province + (f"（{row.city}）" if row.city else ""), f"《{row.title}》", row.date or labels["none"]]
+        cells = [row.place, f"《{row.title}》", row.date or labels["none"]]
         if table.asks_figures:
             cells += [figure_years(row.cell.figures) or labels["none"],
                       figure_text(row.cell.figures) or labels["none"]]
@@ -70,7 +70,7 @@ def to_csv(table: CompareTable) -> str:
     sections = {c.n: c.section for c in table.citations}
     for row in table.rows:
         quotes = row.cell.quotes
-        writer.writerow([row.province, row.city or "", row.doc_id, row.title, row.date or "",
+        writer.writerow([row.province, row.city or "", row.county or "", row.doc_id, row.title, row.date or "",
                          STATUS_TEXT[row.cell.status],
                          figure_years(row.cell.figures), figure_text(row.cell.figures),
                          "；".join(q.text for q in quotes), "；".join(q.clause_id for q in quotes),

@@ -142,7 +142,7 @@ def compare_table_html(table: CompareTable, turn: int) -> str:
     head = ["省份", "文件", "日期", *(["目标年份", "数值"] if figures else []), "相关规定"]
     rows = []
     for row in table.rows:
-        cells = [row.province + (f"（{row.city}）" if row.city else ""), f"《{row.title}》", row.date or "—"]
+        cells = [row.place, f"《{row.title}》", row.date or "—"]
         if figures:
             cells += [figure_years(row.cell.figures) or "—", figure_text(row.cell.figures) or "—"]
         escaped = [html.escape(c) for c in cells]
