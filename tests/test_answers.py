@@ -109,6 +109,8 @@ def test_a_documents_own_year_is_no_year_beyond_the_corpus(eval_assistant_for):
     ("青海省政府质量奖的获奖单位能拿到多少奖金？", "元"),
     ("每年安排多少省级财政资金用于质量提升？", "元"),
     ("青海省到2015年计划创建几个国家品牌建设示范区？", "个"),
+    ("到2020年城镇就业规模要扩大到多少万人？", "万人"),  # the magnitude belongs to the unit
+    ("每年新增造林多少万亩？", "万亩"),
     ("青海省到2015年农村公路优良路率的目标是多少？", "%"),
     ("到2020年生活性服务业顾客满意度要达到多少？", "%"),  # a satisfaction level is a rate
     ("What percentage of key projects must pass acceptance at the first inspection?", "%"),
@@ -149,6 +151,8 @@ def test_an_amount_asked_in_a_unit_the_document_never_states_is_refused(assistan
     assert not near_miss.answerable and "可能相关" in near_miss.answer
     stated = assistant.ask("湖南省到2020年区域性、专业性检验检测平台要建设多少个？")
     assert stated.answerable and stated.citations[0].doc_id == "hunan-2017"
+    # 加强质量教育培训 is there, a number of 万人次 is not.
+    assert not assistant.ask("湖南省每年要开展质量教育培训多少万人次？").answerable
 
 
 def test_uncovered_province_gets_no_clauses_of_other_provinces(assistant):

@@ -38,7 +38,8 @@ _DUTY_QUESTION = re.compile(r"责任单位|(哪个|哪些|哪家|什么|何)(部
 # General Chinese measure words and units (any document, any topic): the unit an amount is asked in.
 _UNITS = ("万元|亿元|元|个|项|家|人|名|位|次|起|年|天|日|月|所|条|座|件|亩|公顷|公里|千米|米|吨|户|批|处|类|种|部|台|辆|"
           "套|张|份|篇|场|轮|期|届|支|只|床|倍|小时|分钟")
-_ASKED_UNIT = re.compile(rf"(?<![哪第那这])(?:多少|几)({_UNITS}|钱)")  # 哪几个/第几次: a list, an ordinal; 那几个: those
+# 哪几个/第几次: a list, an ordinal; 那几个: those. 多少万人 / 几亿吨: the magnitude belongs to the unit asked.
+_ASKED_UNIT = re.compile(rf"(?<![哪第那这])(?:多少|几)((?:万|亿)?(?:{_UNITS})|钱)")
 # Words for a sum of money (any document): 多少奖金, 每年安排多少财政资金, 奖励多少 ask an amount in 元.
 _MONEY = "钱|奖金|资金|经费|补贴|补助|奖励|资助|费用|金额"
 _ASKED_MONEY = re.compile(rf"(?<![哪第])多少[\u4e00-\u9fff]{{0,6}}?(?:{_MONEY})|(?:{_MONEY})[\u4e00-\u9fff]{{0,2}}多少")
