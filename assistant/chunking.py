@@ -62,7 +62,7 @@ def chinese_number(text: str) -> int:
     return int(cn2an.cn2an(text, "normal"))
 
 
-def _number(level: int, raw: str) -> int:
+def _number(raw: str) -> int:
     return int(raw) if raw.isdigit() else chinese_number(raw)
 
 
@@ -178,15 +178,13 @@ class _Builder:
     def _rank_parts_above_articles(self) -> None:
         """Called at the first article that starts a line: when 一、 headings came before it (and no 第X章), they
         are the chapters, so 第X条 goes under them, not the other way round."""
-        if self.depth[PART] < self.depth[ARTICLE]:
+        kinds = {node.level for node in self.nodes}
+        if PART not in kinds or kinds & {CHAPTER, DIVISION, ARTICLE}:
             return
-        if any(n.level in (CHAPTER, DIVISION, ARTICLE) for n in self.nodes):
-            return
-        if any(n.level == PART for n in self.nodes):
-            self.depth[PART] = (self.depth[DIVISION] + self.depth[ARTICLE]) / 2
-            for node in self.nodes:
-                if node.level == PART:
-                    node.depth = self.depth[PART]
+        self.depth[PART] = (self.depth[DIVISION] + self.depth[ARTICLE]) / 2
+        for node in self.nodes:
+            if node.level == PART:
+                node.depth = self.depth[PART]
 
     def _expected(self, level: int) -> set[int]:
         """Numbers that may come next at `level`: the next sibling's, or 1 under a new parent; at the levels that
@@ -246,13 +244,13 @@ class _Builder:
             level, match = start
             if level == ARTICLE:
                 self._rank_parts_above_articles()
-            self._feed_inline(paragraph, (level, _number(level, match.group(1)), match.group(0)))
+            self._feed_inline(paragraph, (level, _number(match.group(1)), match.group(0)))
         else:
             self._feed_inline(paragraph, None)
 
     def _plausible_start(self, start: tuple[int, re.Match[str]]) -> bool:
         level, match = start
-        number = _number(level, match.group(1))
+        number = _number(match.group(1))
         # A heading at the start of a line is trusted unless it jumps far ahead of the numbering.
         return number == 1 or number <= max(self._expected(level)) + 1
 
@@ -270,7 +268,7 @@ class _Builder:
             for match in _INLINE.finditer(paragraph, position):
                 name = next(key for key, value in match.groupdict().items() if value)
                 level = _INLINE_LEVELS[name]
-                number = _number(level, match.group(name))
+                number = _number(match.group(name))
                 if number in self._expected(level):
                     found = (level, number, match)
                     break
