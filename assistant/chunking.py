@@ -29,7 +29,7 @@ _START = [
     (DIVISION, re.compile(rf"^第([{_CN_LARGE}]+|\d{{1,3}})[节節]")),
     (ARTICLE, re.compile(rf"^第([{_CN_LARGE}]+|\d{{1,3}})[条條]")),
     (PART, re.compile(rf"^([{_CN}]+)、")),
-    (SECTION, re.compile(rf"^（([{_CN}]+)）")),
+    (SECTION, re.compile(rf"^[（(]([{_CN}]+)[）)]")),  # copied pages often print (一) half-width
     (ITEM, re.compile(r"^(\d{1,2})[.．、](?=[^\d.．])")),
     (SUBITEM, re.compile(r"^[（(](\d{1,2})[）)]")),
     (BULLET, re.compile(r"^(?:--|——|－－|—(?=\S))")),
@@ -38,7 +38,7 @@ _START = [
 _INLINE = re.compile(
     rf"(?:(?<=[。；！？\s])第(?P<article>[{_CN_LARGE}]+|\d{{1,3}})[条條])"
     rf"|(?:(?<=[。；！？）\s])(?P<part>[{_CN}]+)、)"
-    rf"|(?:（(?P<section>[{_CN}]+)）)"
+    rf"|(?:[（(](?P<section>[{_CN}]+)[）)])"
     r"|(?:(?<=[。；！？）\s])(?P<item>\d{1,2})[.．](?=[^\d.．\s]))"
     r"|(?:(?<=[。；！？\s])[（(](?P<subitem>\d{1,2})[）)])"
 )

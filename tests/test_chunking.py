@@ -193,3 +193,12 @@ def test_chapters_headed_like_parts_hold_the_articles_that_follow():
         ("h#1.1", "一、总则", "h#1"), ("h#1.2", "一、总则", "h#1"), ("h#2.3.1", "二、评奖标准", "h#2.3"),
         ("h#2.3.2", "二、评奖标准", "h#2.3"), ("h#2.4", "二、评奖标准", "h#2")]
     assert clauses[-1].item == "第4条"
+
+
+@needs_extra
+def test_sections_printed_with_half_width_brackets_are_sections():
+    """Copied pages print （一） as (一): 咸宁's 一、总体要求 has its own (一)发展思路 and (二)发展目标."""
+    document = read_document(EXTRA / "017_hubei-xianning_szxn2022.txt")
+    clauses = chunk_document("xianning", document.text).clauses
+    paths = [c.section_path for c in clauses if c.kind == "section"]
+    assert [p[-1][:7] for p in paths] == ["(一)发展思路", "(二)发展目标"] and all(p[0] == "一、总体要求" for p in paths)
