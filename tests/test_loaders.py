@@ -389,7 +389,8 @@ def test_html_whose_text_all_looks_like_boilerplate_keeps_visible_text(tmp_path)
 @needs_extra
 def test_html_metadata_box_outside_the_article_gives_number_issuer_and_date(tmp_path):
     """A portal prints 发文字号, 发文单位 and 发文日期 in a box above the article, which main-content extraction
-    drops with the menus: the real huangshi page's rows, laid out that way, must still give its metadata."""
+    drops with the menus: the real huangshi page's rows, laid out that way, must still give its metadata, and a
+    list of related documents after the article must not."""
     sources = (EXTRA.parent / "sources.jsonl").read_text(encoding="utf-8").splitlines()
     gold = next(row for row in map(json.loads, sources) if row["file"].endswith(HUANGSHI.name))
     lines = HUANGSHI.read_text(encoding="utf-8").splitlines()
@@ -402,7 +403,9 @@ def test_html_metadata_box_outside_the_article_gives_number_issuer_and_date(tmp_
     path = tmp_path / "page.html"
     path.write_text(f"""<html><head><meta charset="utf-8"><title>{gold["title"]}_政策文件</title></head><body>
 <div class="nav"><ul>{nav}</ul></div><div class="xxgk"><ul>{box}</ul></div>
-<div class="article"><h1>{gold["title"]}</h1>{body}</div><div class="footer"><p>版权所有</p></div></body></html>""",
+<div class="article"><h1>{gold["title"]}</h1>{body}</div>
+<div class="related"><h3>相关文件</h3><ul><li>文件名称：关于开展质量月活动的通知 发文字号：黄政发〔2023〕9号 发布日期：2023-09-01</li>
+</ul></div><div class="footer"><p>版权所有</p></div></body></html>""",
                     encoding="utf-8")
     meta = read_document(path).meta
     assert (meta.title, meta.doc_number, meta.issuer, meta.date) == (

@@ -209,10 +209,16 @@ def _load_html(path: Path) -> str:
         return _soup_text(html)
     if page.title and not text.startswith(page.title):  # the heading above the article names the document
         text = f"{page.title}\n{text}"
-    # A site's metadata box (发文字号, 发布机构, 成文日期) sits outside the article and is dropped with the menus,
-    # though it states facts of the document: its rows go first, for metadata extraction and for answers.
-    facts = [line for line in metadata_lines(_soup_text(html).splitlines()) if line not in text]
-    return "\n".join([*facts, text])
+    return "\n".join([*_page_facts(_soup_text(html).splitlines(), text), text])
+
+
+def _page_facts(visible: list[str], article: str) -> list[str]:
+    """A site's metadata box (发文字号, 发布机构, 成文日期) sits outside the article and is dropped with the menus,
+    though it states facts of the document: its rows go first, for metadata extraction and for answers. Only
+    the rows before the article's end count: lists after it (相关文件) are other documents'."""
+    last = article.splitlines()[-1].strip()
+    end = next((i for i, line in enumerate(visible) if last and last in line), len(visible))
+    return [line for line in metadata_lines(visible[:end]) if line not in article]
 
 
 LOADERS: dict[str, Callable[[Path], str]] = {
