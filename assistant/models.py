@@ -39,7 +39,8 @@ class Clause(BaseModel):
     text: str  # verbatim from the document (traditional characters stay traditional)
     order: int
     kind: Literal["preamble", "chapter", "article", "part", "section", "item", "subitem", "bullet", "closing"] = "item"
-    parent_id: str | None = Field(None, description="Id of the enclosing heading; a clause of that id exists only when the heading has text of its own.")
+    parent_id: str | None = Field(None, description="Id of the enclosing heading; a clause of that id exists only "
+                                                    "when the heading has text of its own.")
     item: str | None = Field(None, description="The item's own marker as printed: 第三条 / 一、 / （三） / 6. / （2） / --.")
     duty: str | None = Field(None, description="The （责任单位：…） note of a task, without brackets.")
     part: int = Field(1, description="1 unless a long clause was split at sentence ends (~1, ~2…).")

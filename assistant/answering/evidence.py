@@ -29,8 +29,8 @@ from .refusal import EvidenceModels, LinearModel, models
 # time only as an interrogative, before its verb ("when should", "by when is"), not in "name it when it calls for".
 _WHEN = r"\bwhen\s+(?:is|was|are|were|do|does|did|should|must|will|shall|can|could|would|has|have|had)\b"
 _QUANTITY = re.compile(rf"多少|(?<![哪那这第])几|比例|比率|百分|率|%|数量|金额|哪一年|哪年|何时|什么时候|时间|期限|"
-                       r"\b(?:how much|how many|percentage|rates?|what share|targets?|which year|amounts?|numbers?)\b|{_WHEN}",
-                       re.IGNORECASE)
+                       r"\b(?:how much|how many|percentage|rates?|what share|targets?|which year|amounts?|numbers?)\b"
+                       rf"|{_WHEN}", re.IGNORECASE)
 _LIST = re.compile(r"哪些|有哪|包括|包含|几项|几个方面|列举|哪[几两一二三四五六七八九十]+[个项条类大方]|\b(?:what are|list)\b",
                    re.IGNORECASE)
 _DUTY_QUESTION = re.compile(r"责任单位|(哪个|哪些|哪家|什么|何)(部门|单位|机构)|负责|牵头|"
@@ -371,7 +371,8 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
             opening=float(hit.clause.kind == "preamble"))
         pieces = [hit.clause.model_copy(update={"text": s}) for s in group]  # each sentence as a clause, for the checks
         sentence_features = [SentenceFeatures(
-            lexical=sentence_lexical[i], focus=_share(focus, s), semantic=float(cosine[i]), semantic_gap=top - float(cosine[i]),
+            lexical=sentence_lexical[i], focus=_share(focus, s), semantic=float(cosine[i]),
+            semantic_gap=top - float(cosine[i]),
             number=float(asks_amount and states_number(plain[i])),
             unit=float(unit is not None and states_amount(unit, plain[i])),
             value=float(value is not None and value.search(plain[i]) is not None),
