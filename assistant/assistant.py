@@ -15,8 +15,8 @@ from .answering.compare import Candidate as CompareCandidate
 from .answering.compare import build_table, topic_of
 from .answering.compare import candidates as compare_candidates
 from .answering.evidence import (Candidate, ClauseCheck, Evidence, SentenceSimilarity, TermWeights, candidates,
-                                 select)
-from .answering.extractive import ScopeResult, compose, refusal_reason
+                                 question_terms, select, whole_parts)
+from .answering.extractive import ScopeResult, compose, part_refusal, refusal_reason
 from .answering.refusal import models
 from .answering.table_export import table_answer
 from .audit import AuditLog
@@ -29,6 +29,7 @@ from .models import Answer, Clause, CompareTable, DocumentMeta, SearchHit
 from .question import QuestionAnalysis
 from .retrieval import Retriever
 from .settings import Settings, get_settings
+from .text import normalise
 from .updater import BackgroundIndexer, IndexState
 from .versions import label_versions
 
@@ -191,9 +192,22 @@ class Assistant:
                                                 partial(_evidence, retriever, loaded.weights), topic=question,
                                                 page=1, page_size=self.settings.compare_page_size))
 
+        # A question that only points at numbered parts (第五条是怎么规定的) is answered by them, or refused when
+        # none or several documents have them; one that asks something of them (第五条的奖金是多少) searches them
+        # first, when a document prints that very unit.
+        pointing_only = bool(analysis.references) and not question_terms(analysis)
+        referenced = retriever.referenced(analysis, retriever.scope(analysis, provinces, doc_ids), pointing_only) \
+            if reason is None else {}
+        if pointing_only and reason is None:
+            reason = part_refusal(analysis, referenced, retriever.documents)
         results = []
-        for label, hits in self._ranked_scopes(retriever, analysis, provinces, doc_ids, top_k):
+        first = [c for clauses in referenced.values() for c in clauses]
+        for label, hits in self._ranked_scopes(retriever, analysis, provinces, doc_ids, top_k, first):
             evidence = _evidence(retriever, loaded.weights, analysis, hits) if hits else None
+            if evidence is not None and pointing_only and len(referenced) == 1:
+                evidence = whole_parts(evidence, hits[:len(next(iter(referenced.values())))])
+            elif evidence is not None and analysis.references and not referenced:
+                evidence, reason = _nth_item(retriever, analysis, evidence, reason)
             supported = evidence is not None and evidence.probability >= models().threshold
             results.append(ScopeResult(label=label, evidence=evidence, supported=supported, hits=hits))
         answer = compose(analysis, results, loaded.cited, reason)
@@ -214,9 +228,10 @@ class Assistant:
                 for _, hits in self._ranked_scopes(loaded.retriever, analysis, [], [], None)]
 
     def _ranked_scopes(self, retriever: Retriever, analysis: QuestionAnalysis, provinces: list[str],
-                       doc_ids: list[str], top_k: int | None) -> list[tuple[str | None, list[SearchHit]]]:
+                       doc_ids: list[str], top_k: int | None, first: list[Clause] | None = None
+                       ) -> list[tuple[str | None, list[SearchHit]]]:
         pool = max(top_k or self.settings.top_k, SEARCH_POOL)
-        return [(label, retriever.rank_for(analysis, docs, pool))
+        return [(label, retriever.rank_for(analysis, docs, pool, first))
                 for label, docs in _scopes(retriever, analysis, provinces, doc_ids)]
 
     def compare(self, topic: str, provinces: str | list[str] | None = None, doc_ids: str | list[str] | None = None,
@@ -307,6 +322,23 @@ def _evidence(retriever: Retriever, weights: TermWeights, analysis: QuestionAnal
               ) -> Evidence | None:
     """The answerer's choice of clause and sentences among `hits`, with P(answerable) (for refusal)."""
     return select(analysis, hits, weights, **_clause_tests(retriever, analysis))
+
+
+def _nth_item(retriever: Retriever, analysis: QuestionAnalysis, evidence: Evidence, reason: str | None
+              ) -> tuple[Evidence, str | None]:
+    """「基本原则第二条是什么」: no document numbers its articles, so 第二条 counts the items of the list the question
+    names (the chosen clause's list, whose heading holds one of the question's words): its second item, or a
+    refusal when the list is shorter."""
+    [reference, *others] = analysis.references
+    items = retriever.list_items(evidence.hit.clause)
+    heading = normalise(" ".join(evidence.hit.clause.section_path[:-1]))
+    if others or reference.kind != "article" or not any(t in heading for t in question_terms(analysis)):
+        return evidence, reason
+    nth = [c for c in items if c.outline[-1].number == reference.number]
+    if not nth:
+        return evidence, reason or f"“{evidence.hit.clause.section_path[-2]}”中未找到{reference.printed}。"
+    hit = SearchHit(clause=nth[0], score=evidence.hit.score)
+    return whole_parts(evidence, [hit], evidence.probability), reason
 
 
 def _scopes(retriever: Retriever, analysis: QuestionAnalysis, provinces: list[str], doc_ids: list[str]

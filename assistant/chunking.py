@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .models import Clause
+from .models import Clause, OutlineKind, OutlineMark
 
 _CN = "一二三四五六七八九十"
 _CN_LARGE = "一二三四五六七八九十百零〇"  # article numbers run past ninety-nine: 第一百零五条
@@ -19,6 +19,9 @@ _CN_LARGE = "一二三四五六七八九十百零〇"  # article numbers run pas
 CHAPTER, DIVISION, ARTICLE, PART, SECTION, ITEM, SUBITEM, BULLET = range(1, 9)
 _KINDS = {0: "preamble", CHAPTER: "chapter", DIVISION: "chapter", ARTICLE: "article", PART: "part",
           SECTION: "section", ITEM: "item", SUBITEM: "subitem", BULLET: "bullet"}
+_OUTLINE_KINDS: dict[int, OutlineKind] = {CHAPTER: "chapter", DIVISION: "division", ARTICLE: "article",
+                                          PART: "part", SECTION: "section", ITEM: "item", SUBITEM: "subitem",
+                                          BULLET: "bullet"}
 # Levels whose numbers may run on across their parents: articles across chapters, 一、 across the chapters of a
 # 规则, items across sections (6. right after （二）).
 _CONTINUED = (ARTICLE, PART, SECTION, ITEM)
@@ -207,7 +210,8 @@ class _Builder:
         parent.children += 1
         if level == BULLET:
             parent.bullets += 1
-            id_part = f"b{parent.bullets}"
+            number = parent.bullets  # bullets are unnumbered in print: counted under their parent
+            id_part = f"b{number}"
         else:
             parent.last_child_number[level] = number
             id_part = str(number)
@@ -336,7 +340,8 @@ class _Builder:
                     clause_id=clause_id + suffix, doc_id=self.doc_id, section_path=path, text=part,
                     order=len(clauses), kind=node.kind or _KINDS[node.level], parent_id=parent_id,
                     item=node.marker or None, duty=duty.group(1) if duty else None, part=index,
-                    page=node.page if self.paged else None))
+                    page=node.page if self.paged else None,
+                    outline=[OutlineMark(kind=_OUTLINE_KINDS[n.level], number=n.number) for n in node.path()]))
         return ChunkedDocument(clauses=clauses, headings=headings, dropped_duplicates=[])
 
 

@@ -40,7 +40,7 @@ from .text import normalise, sentences
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 POINTER = "CURRENT"
 BUILD_LOCK = ".build.lock"
 CLAUSE_VECTORS = "clause_vectors.npy"  # kept beside the store so the next build can reuse any document's rows

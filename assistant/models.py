@@ -30,6 +30,16 @@ class DocumentMeta(BaseModel):
         return (self.date or "")[:4]
 
 
+OutlineKind = Literal["chapter", "division", "article", "part", "section", "item", "subitem", "bullet"]
+
+
+class OutlineMark(BaseModel):
+    """One numbered heading as a number: 第二章 → chapter 2, 五、 → part 5, （三） → section 3."""
+
+    kind: OutlineKind
+    number: int
+
+
 class Clause(BaseModel):
     """The smallest numbered item of a document, with the headings above it."""
 
@@ -45,6 +55,9 @@ class Clause(BaseModel):
     duty: str | None = Field(None, description="The （责任单位：…） note of a task, without brackets.")
     part: int = Field(1, description="1 unless a long clause was split at sentence ends (~1, ~2…).")
     page: int | None = Field(None, description="PDF page the clause starts on.")
+    outline: list[OutlineMark] = Field(default_factory=list, description=(
+        "The numbered headings above the clause and its own marker, in section_path order: what 第五条 or 第二章 "
+        "in a question points at."))
 
     @property
     def section(self) -> str:

@@ -17,6 +17,7 @@ from functools import cached_property
 from .models import DocumentMeta
 from .places import Place, find_places, find_romanised, romanised, stem
 from .provinces import BY_NAME, find_provinces
+from .references import PartReference, part_references
 from .text import is_english, normalise
 
 YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)")
@@ -68,6 +69,7 @@ class QuestionAnalysis:
     asks_fact: str | None = None  # a fact of the document itself: "date" (哪天印发), "number" (文号), "issuer"
     # An English question's phrases, each as the Chinese words a dictionary gives for it (Retriever.analyse).
     translations: list[list[str]] = field(default_factory=list)
+    references: list[PartReference] = field(default_factory=list)  # numbered parts named (第五条, 第二章)
 
     @property
     def asks_issue_date(self) -> bool:
@@ -220,6 +222,8 @@ def analyse(question: str, facts: CorpusFacts, english_kinds: Callable[[str], se
     # The full name first (湖南省): a bare 省 left behind would join the next word (省到, 省想) as a term.
     scope_names.extend(n for p in named_provinces for n in (BY_NAME[p].full, p) if n in text)
     place_names = list(dict.fromkeys(scope_names))
+    references = part_references(text)
+    scope_names.extend(r.printed for r in references)  # where to look, not what is asked
     years = sorted({int(y) for y in YEAR.findall(text)})
 
     in_scope = facts.in_provinces(provinces)
@@ -255,7 +259,7 @@ def analyse(question: str, facts: CorpusFacts, english_kinds: Callable[[str], se
         which=bool(_WHICH.search(text)), places=places, missing_places=missing_places,
         unsupported_years=unsupported, target_years=[y for y in years if y not in naming],
         scope_names=list(dict.fromkeys(scope_names)), place_names=place_names, listed_places=listed_places,
-        asks_fact=None if _cites_another_document(text, facts.titles) else asked_fact(text),
+        asks_fact=None if _cites_another_document(text, facts.titles) else asked_fact(text), references=references,
     )
 
 

