@@ -218,7 +218,10 @@ class _Builder:
         spaced = " " if level in (CHAPTER, DIVISION, ARTICLE) and rest else ""  # 第一章 总则, as printed
         node = _Node(level=level, number=number, id_part=id_part, label=f"{marker}{spaced}{_title(rest)}",
                      parent=parent, marker=marker, page=self.page, depth=self.depth[level])
-        if level != BULLET and "。" not in rest.rstrip("。") and len(paragraph) < _SHORT_LINE:
+        # An article has no heading: a short first line (「第四条 省人民政府……负责全省的渔业管理工作。」) is its first
+        # sentence, kept in its text. A short （一）…。 line may head numbered items of its own (青海: （一）深入实施
+        # “三大战略”。 over 1. 2. 3.).
+        if level not in (BULLET, ARTICLE) and "。" not in rest.rstrip("。") and len(paragraph) < _SHORT_LINE:
             node.heading_line = paragraph
         else:
             node.body.append(paragraph)

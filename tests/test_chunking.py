@@ -151,11 +151,12 @@ def test_chapters_and_articles_of_a_regulation_are_clauses_with_their_chapter():
     clauses = chunk_document("m", text).clauses
     assert [(c.clause_id, c.kind, c.item) for c in clauses] == [
         ("m#0", "preamble", None), ("m#1.1", "article", "第一条"), ("m#1.2", "article", "第二条"),
-        ("m#2.3", "article", "第三条"), ("m#2.4.1", "section", "（一）"), ("m#2.4.2", "section", "（二）"),
-        ("m#2.5", "article", "第五条")]
+        ("m#2.3", "article", "第三条"), ("m#2.4", "article", "第四条"), ("m#2.4.1", "section", "（一）"),
+        ("m#2.4.2", "section", "（二）"), ("m#2.5", "article", "第五条")]
     assert clauses[3].section_path == ["第二章 评审", "第三条 市长质量奖每两年评审一次，每次不超过五个"]
-    assert clauses[4].section_path[:2] == ["第二章 评审", "第四条 评审委员会由下列人员组成："]
-    assert clauses[4].parent_id == "m#2.4"
+    assert clauses[4].text == "第四条 评审委员会由下列人员组成："  # an article's first line is its text
+    assert clauses[5].section_path[:2] == ["第二章 评审", "第四条 评审委员会由下列人员组成："]
+    assert clauses[5].parent_id == "m#2.4"
 
 
 def test_rules_number_their_articles_like_parts_on_across_chapters():
@@ -190,8 +191,8 @@ def test_chapters_headed_like_parts_hold_the_articles_that_follow():
             "二、评奖标准\n第3条 评奖标准是：\n（一）具有领先水平；\n（二）有所创新。\n第4条 一等奖不超过三个。")
     clauses = chunk_document("h", text).clauses
     assert [(c.clause_id, c.section_path[0], c.parent_id) for c in clauses[1:]] == [
-        ("h#1.1", "一、总则", "h#1"), ("h#1.2", "一、总则", "h#1"), ("h#2.3.1", "二、评奖标准", "h#2.3"),
-        ("h#2.3.2", "二、评奖标准", "h#2.3"), ("h#2.4", "二、评奖标准", "h#2")]
+        ("h#1.1", "一、总则", "h#1"), ("h#1.2", "一、总则", "h#1"), ("h#2.3", "二、评奖标准", "h#2"),
+        ("h#2.3.1", "二、评奖标准", "h#2.3"), ("h#2.3.2", "二、评奖标准", "h#2.3"), ("h#2.4", "二、评奖标准", "h#2")]
     assert clauses[-1].item == "第4条"
 
 
@@ -202,3 +203,12 @@ def test_sections_printed_with_half_width_brackets_are_sections():
     clauses = chunk_document("xianning", document.text).clauses
     paths = [c.section_path for c in clauses if c.kind == "section"]
     assert [p[-1][:7] for p in paths] == ["(一)发展思路", "(二)发展目标"] and all(p[0] == "一、总体要求" for p in paths)
+
+
+def test_a_short_first_sentence_of_an_article_stays_in_its_text():
+    """「第一条 ……负责全省的渔业管理工作。」 on a line of its own is the article's first sentence, not a heading."""
+    text = ("某省渔业条例\n第一章 总则\n第一条 省人民政府渔业行政主管部门负责全省的渔业管理工作。\n"
+            "县级以上人民政府渔业行政主管部门负责本行政区域内的渔业管理工作。\n")
+    [article] = [c for c in chunk_document("f", text).clauses if c.kind == "article"]
+    assert article.text.startswith("第一条 省人民政府渔业行政主管部门负责全省的渔业管理工作。")
+    assert article.text.endswith("负责本行政区域内的渔业管理工作。")
