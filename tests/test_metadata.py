@@ -321,6 +321,16 @@ def test_titles_without_page_title_suffixes_tags_or_dating_notes():
     assert (headed.title, headed.doc_number) == ("扬州市人民政府关于深化质量强市建设的实施意见", "扬府发〔2023〕141号")
     assert _meta("扬府发〔2023〕141号《扬州市人民政府关于深化质量强市建设的实施意见》\n各县（市、区）人民政府：\n"
                  "现提出如下意见。").title == "扬州市人民政府关于深化质量强市建设的实施意见"
+    # or before 关于 with no quotes, in 【】
+    glued = _meta("梁政发【2023】7号关于印发梁山县突发事件总体应急预案的通知\n各乡镇人民政府：\n现印发给你们。")
+    assert (glued.title, glued.doc_number) == ("关于印发梁山县突发事件总体应急预案的通知", "梁政发【2023】7号")
+
+
+def test_a_town_that_speaks_of_itself_is_placed_by_the_city_it_names():
+    """A town's notice (发布机构 山福镇) names no province; it says 我镇 and signs with its city and district."""
+    meta = _meta("发布机构 | 山福镇 |\n各科室,各站所,各村: 为保障公众的生命财产安全,促进我镇经济社会全面发展,制定本预案,"
+                 "现印发给你们。 温州市鹿城区山福镇人民政府 2020年10月22日")
+    assert (meta.place.province, meta.place.city) == ("浙江", "温州市")
 
 
 def test_site_menu_above_the_document_goes():

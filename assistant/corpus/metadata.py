@@ -50,7 +50,7 @@ DATE = re.compile(
     rf"|(?P<cy>[{_YEAR_CN}]{{4}})\s*年\s*(?P<cm>[一二三四五六七八九十]{{1,2}})\s*月\s*(?P<cd>[一二三四五六七八九十]{{1,3}})\s*日")
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*[\u4e00-\u9fff]{0,3}\s*"
                          r"\d{1,5}\s*号")
-_NUMBER_BEFORE_TITLE = re.compile(DOC_NUMBER.pattern + r"\s*(?=《)")
+_NUMBER_BEFORE_TITLE = re.compile(DOC_NUMBER.pattern + r"\s*(?=《|关于)")
 _SIGNATURE_TAIL = re.compile(r"[)）]?\s*(?:印发|发布|公布)?\s*(?:[（(][^（）()]{1,20}[)）])?")
 _DATING_NOTE = re.compile(r"[（(][^（）()]*[)）]")  # （2023年3月10日省人民政府第5次常务会议通过）
 _SEAL = re.compile(r"\s*[（(](?:盖章|印章|代章|章|印|公章|签章)[)）]\s*$")  # where the seal goes: （盖章）
@@ -225,7 +225,8 @@ def _title_part(line: _Line) -> str | None:
     end = len(line.simp)
     if (suffix := re.search(r"\s*(?:_|｜|\||\s-\s|\s—\s)", line.simp[start:])) and suffix.start():
         end = start + suffix.start()
-    if number := _NUMBER_BEFORE_TITLE.match(line.simp, start, end):  # 扬府发〔2023〕141号《…》: a site's heading
+    # 扬府发〔2023〕141号《…》, 梁政发【2023】7号关于…: a site's heading puts the 文号 first
+    if number := _NUMBER_BEFORE_TITLE.match(line.simp, start, end):
         start = number.end()
     if (quoted := re.fullmatch(r"《([^《》]+)》", line.simp[start:end])) and title_type(quoted.group(1)):
         start, end = start + 1, end - 1
@@ -275,13 +276,15 @@ def _doc_number_in(line: _Line) -> str | None:
 
 
 def detect_doc_number(lines: list[_Line], rows: list[MetaRow], title: str | None) -> str | None:
-    """A 文号 row, a line that is only a 文号 (maybe in brackets), or one in brackets closing a heading line (the
-    title, or a page's heading that is none: 2021年重点工作任务（华政发〔2021〕2号）). 文号 inside sentences are other
-    documents' (根据…（国发〔2012〕9号）)."""
+    """A 文号 row, a line that is only a 文号 (maybe in brackets) or puts it before a title, or one in brackets
+    closing a heading line (the title, or a page's heading that is none: 2021年重点工作任务（华政发〔2021〕2号）). 文号
+    inside sentences are other documents' (根据…（国发〔2012〕9号）)."""
     for row in rows:
         if row.label in NUMBER_LABELS and (number := _doc_number_in(_Line.of(row.value))):
             return number
     for line in lines[:_HEAD_LINES]:
+        if lead := _NUMBER_BEFORE_TITLE.match(line.simp):  # a site's heading: 梁政发【2023】7号关于…
+            return line.cut(lead.start(), lead.end()).replace(" ", "")
         match = DOC_NUMBER.search(line.simp)
         if not match or not re.fullmatch(r"\s*[)）]?(?:\s*签发人.*)?", line.simp[match.end():]):
             continue
@@ -362,11 +365,11 @@ def _most_named_province(text: str) -> str | None:
 
 def _most_named_city(text: str, addressee: str | None) -> Place | None:
     """The prefecture-level place the opening names most often, for a document whose issuer does not say
-    where it is but which speaks of itself as a city or county (我市, 全县…) more than as a province (我省);
+    where it is but which speaks of itself as a city, county or town (我市, 全县, 我镇…) more than as a province (我省);
     places are the gazetteer's, with or without their suffix (结合宜春实际), the addressees' (subordinate units)
     aside."""
     head = normalise(text[:1500]).replace(addressee or "\0", "")
-    if len(re.findall(r"[我全本][市州县盟]", head)) < max(1, len(re.findall(r"[我全本]省", head))):
+    if len(re.findall(r"[我全本][市州县盟镇乡]", head)) < max(1, len(re.findall(r"[我全本]省", head))):
         return None
     counts = Counter(place for place in place_mentions(head) if place.city)
     return counts.most_common(1)[0][0] if counts else None
