@@ -33,6 +33,10 @@ _START = [
     (ARTICLE, re.compile(rf"^第([{_CN_LARGE}]+|\d{{1,3}})[条條]")),
     (PART, re.compile(rf"^([{_CN}]+)、")),
     (SECTION, re.compile(rf"^[（(]([{_CN}]+)[）)]")),  # copied pages often print (一) half-width
+    # Decimal outlines (应急预案 and technical texts): 1 总则 / 1.1 编制依据 / 1.4.1 突发事件分类.
+    (PART, re.compile(r"^(\d{1,2})(?=\s+[\u4e00-\u9fff]{2,12}$)")),
+    (SECTION, re.compile(r"^\d{1,2}\.(\d{1,2})(?=\s*[\u4e00-\u9fff])")),
+    (ITEM, re.compile(r"^\d{1,2}\.\d{1,2}\.(\d{1,2})(?=\s*[\u4e00-\u9fff])")),
     (ITEM, re.compile(r"^(\d{1,2})[.．、](?=[^\d.．])")),
     (SUBITEM, re.compile(r"^[（(](\d{1,2})[）)]")),
     (BULLET, re.compile(r"^(?:--|——|－－|—(?=\S))")),
@@ -215,7 +219,8 @@ class _Builder:
         else:
             parent.last_child_number[level] = number
             id_part = str(number)
-        spaced = " " if level in (CHAPTER, DIVISION, ARTICLE) and rest else ""  # 第一章 总则, as printed
+        # 第一章 总则, 1.1 编制依据: as printed
+        spaced = " " if (level in (CHAPTER, DIVISION, ARTICLE) or marker[-1:].isdigit()) and rest else ""
         node = _Node(level=level, number=number, id_part=id_part, label=f"{marker}{spaced}{_title(rest)}",
                      parent=parent, marker=marker, page=self.page, depth=self.depth[level])
         # An article has no heading: a short first line (「第四条 省人民政府……负责全省的渔业管理工作。」) is its first

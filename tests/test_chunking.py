@@ -212,3 +212,17 @@ def test_a_short_first_sentence_of_an_article_stays_in_its_text():
     [article] = [c for c in chunk_document("f", text).clauses if c.kind == "article"]
     assert article.text.startswith("第一条 省人民政府渔业行政主管部门负责全省的渔业管理工作。")
     assert article.text.endswith("负责本行政区域内的渔业管理工作。")
+
+
+def test_decimal_outline_of_an_emergency_plan():
+    """应急预案 number their parts 1 总则 / 1.1 编制依据 / 1.4.1 突发事件分类: each is a heading, not preamble text."""
+    text = ("某县突发事件总体应急预案\n1 总则\n1.1 编制依据\n依据有关法律法规，结合本县实际，制定本预案。\n"
+            "1.2 适用范围\n本预案适用于本县行政区域内突发事件的应对工作。\n1.3 事件分类分级\n1.3.1 突发事件分类\n"
+            "突发事件主要包括自然灾害、事故灾难、公共卫生事件和社会安全事件。\n2 组织体系\n2.1 领导机构\n"
+            "县人民政府是本县突发事件应对工作的行政领导机关。\n")
+    clauses = chunk_document("p", text).clauses
+    assert [(c.clause_id, c.item, c.section_path) for c in clauses[1:]] == [
+        ("p#1.1", "1.1", ["1 总则", "1.1 编制依据"]), ("p#1.2", "1.2", ["1 总则", "1.2 适用范围"]),
+        ("p#1.3.1", "1.3.1", ["1 总则", "1.3 事件分类分级", "1.3.1 突发事件分类"]),
+        ("p#2.1", "2.1", ["2 组织体系", "2.1 领导机构"])]
+    assert clauses[0].text == "某县突发事件总体应急预案"
