@@ -34,7 +34,7 @@ _START = [
     (PART, re.compile(rf"^([{_CN}]+)、")),
     (SECTION, re.compile(rf"^[（(]([{_CN}]+)[）)]")),  # copied pages often print (一) half-width
     # Decimal outlines (应急预案 and technical texts): 1 总则 / 1.1 编制依据 / 1.4.1 突发事件分类.
-    (PART, re.compile(r"^(\d{1,2})(?=\s+[\u4e00-\u9fff]{2,12}$)")),
+    (PART, re.compile(r"^(\d{1,2})(?=\s+[\u4e00-\u9fff][\u4e00-\u9fff()（）、]{1,15}$)")),
     (SECTION, re.compile(r"^\d{1,2}\.(\d{1,2})(?=\s*[\u4e00-\u9fff])")),
     (ITEM, re.compile(r"^\d{1,2}\.\d{1,2}\.(\d{1,2})(?=\s*[\u4e00-\u9fff])")),
     (ITEM, re.compile(r"^(\d{1,2})[.．、](?=[^\d.．])")),
@@ -321,6 +321,24 @@ class _Builder:
             return f"{self.doc_id}#{node.id_part}"
         return f"{self.doc_id}#" + ".".join(n.id_part for n in node.path())
 
+    def _unique_ids(self, ordered: list[_Node]) -> set[int]:
+        """Make every node's id unique; return the nodes (by id()) to leave out. A numbering that starts over
+        under the same heading repeats ids: a table of contents (目录: 1 总则 / 1.1 编制目的… with no text) is
+        left out for the body that repeats its headings; otherwise the later part's number gets a suffix (1.1_2)."""
+        first: dict[str, _Node] = {}
+        skipped: set[int] = set()
+        for node in ordered:
+            clause_id = self._id(node)
+            earlier = first.get(clause_id)
+            if earlier is not None and not earlier.body and earlier.label == node.label:
+                skipped.add(id(earlier))
+            elif earlier is not None:
+                base, repeat = node.id_part, 2
+                while (clause_id := self._id(node)) in first:
+                    node.id_part, repeat = f"{base}_{repeat}", repeat + 1
+            first[clause_id] = node
+        return skipped
+
     def clauses(self, closing: list[tuple[str, int]]) -> ChunkedDocument:
         clauses: list[Clause] = []
         headings: list[str] = []
@@ -328,7 +346,10 @@ class _Builder:
         if closing:
             ordered.append(_Node(level=0, number=0, id_part="end", label="落款与附件", parent=None,
                                  body=[text for text, _ in closing], page=closing[0][1], kind="closing"))
+        skipped = self._unique_ids(ordered)
         for node in ordered:
+            if id(node) in skipped:
+                continue
             if node.heading_line:
                 headings.append(node.heading_line)
             body = node.body or ([] if node.children else [node.heading_line])

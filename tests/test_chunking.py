@@ -226,3 +226,18 @@ def test_decimal_outline_of_an_emergency_plan():
         ("p#1.3.1", "1.3.1", ["1 总则", "1.3 事件分类分级", "1.3.1 突发事件分类"]),
         ("p#2.1", "2.1", ["2 组织体系", "2.1 领导机构"])]
     assert clauses[0].text == "某县突发事件总体应急预案"
+
+
+def test_ids_stay_unique_when_numbering_starts_over():
+    """A table of contents (目录) lists the headings with no text: the body's headings are the parts. A list that
+    starts over under the same heading gets a suffix, so a citation names one clause."""
+    toc = ("某县防汛抗旱应急预案\n目录\n1 总则\n1.1 编制目的\n1.2 适用范围\n2 组织体系\n2.1 指挥机构\n"
+           "1 总则\n1.1 编制目的\n为做好防汛抗旱工作，制定本预案。\n1.2 适用范围\n本预案适用于本县的防汛抗旱工作。\n"
+           "2 组织体系\n2.1 指挥机构\n县防汛抗旱指挥部负责全县的防汛抗旱工作。\n")
+    clauses = chunk_document("t", toc).clauses
+    assert [(c.clause_id, c.text) for c in clauses[1:]] == [
+        ("t#1.1", "为做好防汛抗旱工作，制定本预案。"), ("t#1.2", "本预案适用于本县的防汛抗旱工作。"),
+        ("t#2.1", "县防汛抗旱指挥部负责全县的防汛抗旱工作。")]
+    restarted = chunk_document("r", "一、主要任务\n（一）加强监管。\n（二）强化服务。\n（一）完善标准。\n")
+    ids = [c.clause_id for c in restarted.clauses]
+    assert ids == ["r#1.1", "r#1.2", "r#1.1_2"]
