@@ -59,6 +59,7 @@ _CLOSING = re.compile(
 )
 _SHORT_LINE = 40
 _METADATA_LINE = re.compile(r"^(?:(发布日期|成文日期|来源|发文字号|索引号|发文机关|主题分类)[:：]|【[^】]{2,8}】)")
+_TABLE_ROW = re.compile(r"\|\s*$|^\s*\||\|.*\|")  # cells parted by |, as pages copy a metadata table
 _TITLE_LINE = re.compile(r"^.{6,80}(通知|意见|方案|办法|规划|纲要|决定|规定|细则|措施)$")
 
 
@@ -112,6 +113,8 @@ def _continues(previous: str, line: str) -> bool:
     if _start_marker(line) or _ends_sentence(previous) or _is_heading_only(previous):
         return False
     if _TITLE_LINE.match(previous) or _METADATA_LINE.match(line) or _METADATA_LINE.match(previous):
+        return False
+    if _TABLE_ROW.search(previous) or _TABLE_ROW.search(line):  # a copied table's row is a line of its own
         return False
     # A long line cut off mid-sentence, or a number split across lines (`5` / `0%`, `94%以` / `上`).
     return len(previous) >= _SHORT_LINE or previous[-1].isdigit() or not _is_cjk_start(line)

@@ -241,3 +241,11 @@ def test_ids_stay_unique_when_numbering_starts_over():
     restarted = chunk_document("r", "一、主要任务\n（一）加强监管。\n（二）强化服务。\n（一）完善标准。\n")
     ids = [c.clause_id for c in restarted.clauses]
     assert ids == ["r#1.1", "r#1.2", "r#1.1_2"]
+
+
+def test_a_copied_table_row_does_not_run_into_the_text_below():
+    """A page's metadata table copies as `发布单位: | 某局 | 主题分类: | 农业 |`; the body starts on the next line."""
+    text = ("发布单位: | 某市农业农村局 | 主题分类: | 农业、畜牧业、渔业 |\n"
+            "2023年是全面贯彻落实党的二十大精神开局之年，做好三农工作意义重大。\n")
+    assert join_lines(text) == ["发布单位: | 某市农业农村局 | 主题分类: | 农业、畜牧业、渔业 |",
+                                "2023年是全面贯彻落实党的二十大精神开局之年，做好三农工作意义重大。"]
