@@ -244,6 +244,18 @@ def test_a_value_belongs_to_its_own_phrase():
     assert value_context(asked, terms, normalise("工程质量抽查符合率达到98%")) == 1.0
 
 
+def test_rounded_counts_and_other_measure_words_of_people_answer_how_many_people():
+    """多少人 is answered by 7600多名持证残疾人 or 300余人 (any document counting people)."""
+    from assistant.answering.evidence import asked_unit, states_amount
+    from assistant.text import normalise
+
+    unit = asked_unit("主要对象有多少人")
+    assert unit == "人"
+    assert states_amount(unit, normalise("以全市就业年龄段的7600多名持证残疾人为主要对象"))
+    assert states_amount(unit, normalise("每年培训300余人")) and states_amount(unit, normalise("聘请5位专家"))
+    assert not states_amount(unit, normalise("新增就业岗位300个"))
+
+
 def test_a_clause_is_found_by_its_closest_sentence(assistant):
     """The best-sentence ranking puts first a long clause one of whose middle sentences is asked, and orders
     only the candidates it is given."""

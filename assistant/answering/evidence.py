@@ -38,6 +38,7 @@ _DUTY_QUESTION = re.compile(r"责任单位|(哪个|哪些|哪家|什么|何)(部
 # General Chinese measure words and units (any document, any topic): the unit an amount is asked in.
 _UNITS = ("万元|亿元|元|个|项|家|人|名|位|次|起|年|天|日|月|所|条|座|件|亩|公顷|公里|千米|米|吨|户|批|处|类|种|部|台|辆|"
           "套|张|份|篇|场|轮|期|届|支|只|床|倍|小时|分钟")
+_PEOPLE = ("人", "名", "位")  # the measure words of people, any of which answers 多少人
 # 哪几个/第几次: a list, an ordinal; 那几个: those. 多少万人 / 几亿吨: the magnitude belongs to the unit asked.
 _ASKED_UNIT = re.compile(rf"(?<![哪第那这])(?:多少|几)((?:万|亿)?(?:{_UNITS})|钱)")
 # Words for a sum of money (any document): 多少奖金, 每年安排多少财政资金, 奖励多少 ask an amount in 元.
@@ -226,8 +227,12 @@ def asked_unit(text: str) -> str | None:
 
 @lru_cache(maxsize=64)
 def amount_pattern(unit: str) -> re.Pattern:
-    """A number in `unit` as a text states it (10万元, 三个, 98%, 百分之五)."""
-    return re.compile(r"\d\s*%|百分之" if unit == "%" else _NUMERAL + re.escape(unit))
+    """A number in `unit` as a text states it (10万元, 三个, 98%, 百分之五), rounded too (7600多名, 300余人);
+    people are counted in 人, 名 or 位 alike."""
+    if unit == "%":
+        return re.compile(r"\d\s*%|百分之")
+    units = "人|名|位" if unit in _PEOPLE else re.escape(unit)
+    return re.compile(rf"{_NUMERAL}(?:多|余)?(?:{units})")
 
 
 def states_number(text: str) -> bool:
