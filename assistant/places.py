@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 # Administrative suffixes that a question may leave out (黄石 for 黄石市); general, not corpus-specific.
 _SUFFIX = re.compile(r"(?:市|地区|盟|自治州|州|自治县|县|区|旗)$")
 MIN_ALIAS_CHARS = 2
+MIN_COUNTY_STEM_CHARS = 3
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,8 @@ def load_jionlp() -> ModuleType:
 def _gazetteer() -> dict[str, Place]:
     """Surface form → place, for every prefecture-level city and county (full names; city stems and
     jionlp's city aliases such as 湘西 too).
-    County stems are left out: many are everyday words (和平, 城关, 新华)."""
+    County stems of two characters are left out: many are everyday words (和平, 城关, 新华); longer ones are
+    names (二连浩特, 公主岭)."""
     from .provinces import PROVINCES
 
     # A province's own name is the province (海南, 吉林), never the city or prefecture that shares it.
@@ -82,7 +84,9 @@ def _gazetteer() -> dict[str, Place]:
             for county in counties if isinstance(counties, dict) else {}:
                 if county.startswith("_"):
                     continue
-                surfaces.setdefault(county, Place(province, city_place.city, county))
+                for surface in (county, stem(county)):
+                    if len(surface) >= MIN_COUNTY_STEM_CHARS or surface == county:
+                        surfaces.setdefault(surface, Place(province, city_place.city, county))
     return {surface: place for surface, place in surfaces.items() if place.province}
 
 

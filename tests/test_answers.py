@@ -70,6 +70,16 @@ def test_unsupported_questions_are_refused_plainly(assistant, question):
     assert not answer.answerable and answer.answer.startswith("知识库中未找到")
 
 
+def test_a_county_is_named_without_its_suffix_when_the_name_is_long():
+    """二连浩特 and 公主岭 name their county-level cities as people write them; two-character stems (和平, 城关,
+    新华) stay everyday words."""
+    from assistant.places import find_places
+
+    assert [(p.province, p.name) for p in find_places("二连浩特的分工方案，公主岭的安全生产")] == [
+        ("内蒙古", "二连浩特市"), ("吉林", "公主岭市")]
+    assert find_places("和平发展，城关建设，新华书店") == []
+
+
 def test_a_place_name_inside_another_word_is_no_place(assistant):
     """Gazetteer names count only as words of the text: 河源 (a city of 广东) inside 「江河源」杯 sent a question
     about 青海's award to 广东's documents; 大连 in 扩大连锁 and 范县 in 示范县 are no places either."""
