@@ -195,7 +195,8 @@ class Assistant:
         # A question that only points at numbered parts (第五条是怎么规定的) is answered by them, or refused when
         # none or several documents have them; one that asks something of them (第五条的奖金是多少) searches them
         # first, when a document prints that very unit.
-        pointing_only = bool(analysis.references) and not question_terms(analysis)
+        pointing_only = bool(analysis.references) and all(
+            any(term in r.printed for r in analysis.references) for term in question_terms(analysis))
         referenced = retriever.referenced(analysis, retriever.scope(analysis, provinces, doc_ids), pointing_only) \
             if reason is None else {}
         if pointing_only and reason is None:

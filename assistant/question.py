@@ -223,7 +223,6 @@ def analyse(question: str, facts: CorpusFacts, english_kinds: Callable[[str], se
     scope_names.extend(n for p in named_provinces for n in (BY_NAME[p].full, p) if n in text)
     place_names = list(dict.fromkeys(scope_names))
     references = part_references(text)
-    scope_names.extend(r.printed for r in references)  # where to look, not what is asked
     years = sorted({int(y) for y in YEAR.findall(text)})
 
     in_scope = facts.in_provinces(provinces)
