@@ -26,8 +26,10 @@ _PERIOD = re.compile(r"(?:19|20)\d{2}\s*年?\s*[-—–~～至到]\s*(?:19|20)\d
 # General wording of comparisons and of "which province" questions (any corpus, any language we serve).
 _MULTI = re.compile(r"哪些省|哪几个省|各省|几个省|分别|对比|比较|异同|相比|区别|which provinces|compare|each province|"
                     r"respectively", re.IGNORECASE)
-_ISSUE_DATE = re.compile(r"(哪天|哪一天|何时|什么时候|日期|哪年|哪一年|时间).{0,6}(印发|发布|出台|签发|成文|颁发|作出|下发)|"
-                         r"(印发|发布|出台|签发|成文|颁发|作出|下发).{0,6}(哪天|哪一天|何时|什么时候|日期|时间)|"
+# Issued, or for a regulation adopted and promulgated (条例 …通过, 公布): the date the document bears.
+_ISSUED = "印发|发布|出台|签发|成文|颁发|作出|下发|通过|颁布|公布"
+_ISSUE_DATE = re.compile(rf"(哪天|哪一天|何时|什么时候|日期|哪年|哪一年|时间).{{0,6}}({_ISSUED})|"
+                         rf"({_ISSUED}).{{0,6}}(哪天|哪一天|何时|什么时候|日期|时间)|"
                          r"when (was|were|did) .{0,80}(issued|published|signed|released|adopted)", re.IGNORECASE)
 # General wording of questions about a document's own facts (any document): its 文号 and who issued it.
 ASKS_NUMBER = re.compile(r"文号|发文字号|字号是|编号是|document number|reference number", re.IGNORECASE)

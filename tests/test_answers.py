@@ -212,6 +212,8 @@ def test_english_question_naming_a_city_searches_its_documents(eval_assistant_fo
     ("常山县“助老三件事”工作由哪个部门牵头负责？", None),
     ("湘西州营商环境工作计划的印发文号是多少？", "number"),
     ("湖南省的实施意见是哪天印发的？", "date"),
+    ("某省渔业条例是哪一年通过的？", "date"),  # a regulation is adopted and promulgated, not 印发
+    ("这部条例什么时候公布的？", "date"),
 ])
 def test_a_question_about_the_document_itself_is_told_from_one_about_its_content(question, fact):
     from assistant.question import asked_fact

@@ -333,6 +333,11 @@ def test_a_town_that_speaks_of_itself_is_placed_by_the_city_it_names():
     assert (meta.place.province, meta.place.city) == ("浙江", "温州市")
 
 
+def test_a_download_link_line_goes():
+    assert clean_text("某某办法\n下载地址: 点击此处下载\n第一条 为了规范管理，制定本办法。").text.splitlines() == [
+        "某某办法", "第一条 为了规范管理，制定本办法。"]
+
+
 def test_site_menu_above_the_document_goes():
     cleaned = clean_text("首页\n\n政务公开\n政策文件\n机构设置\n关于加强质量工作的通知\n各单位：\n现通知如下。\n一\n二\n三\n四")
     assert cleaned.text.splitlines() == ["关于加强质量工作的通知", "各单位：", "现通知如下。", "一", "二", "三", "四"]
