@@ -338,6 +338,14 @@ def test_a_download_link_line_goes():
         "某某办法", "第一条 为了规范管理，制定本办法。"]
 
 
+def test_a_title_printed_again_and_again_is_no_site_menu():
+    """A law database prints a regulation's title three times around its issuer: short lines, but no menu."""
+    meta = _meta("某省渔业条例\n\n某省渔业条例\n\n某省人大常委会\n\n某省渔业条例\n"
+                 "(2005年11月25日某省第十届人民代表大会常务委员会第十八次会议通过)\n第一章 总则\n"
+                 "第一条 为加强渔业资源的保护，制定本条例。")
+    assert (meta.title, meta.date) == ("某省渔业条例", "2005-11-25")
+
+
 def test_site_menu_above_the_document_goes():
     cleaned = clean_text("首页\n\n政务公开\n政策文件\n机构设置\n关于加强质量工作的通知\n各单位：\n现通知如下。\n一\n二\n三\n四")
     assert cleaned.text.splitlines() == ["关于加强质量工作的通知", "各单位：", "现通知如下。", "一", "二", "三", "四"]

@@ -269,8 +269,8 @@ def clean_text(text: str) -> CleanedText:
 
 
 def _without_menus(lines: list[str], removed: list[str]) -> list[str]:
-    """A site's menu copied above the document: four or more one-word lines (首页, 政务公开, 政策文件…) in a row
-    (blank lines aside) before the first sentence."""
+    """A site's menu copied above the document: four or more different one-word lines (首页, 政务公开, 政策文件…)
+    in a row (blank lines aside) before the first sentence."""
     menu = re.compile(r"[\u3400-\u9fff]{1,8}")
     drop: set[int] = set()
     run: list[int] = []
@@ -281,7 +281,7 @@ def _without_menus(lines: list[str], removed: list[str]) -> list[str]:
         if menu.fullmatch(text):
             run.append(position)
             continue
-        if len(run) >= 4:
+        if len(run) >= 4 and len({lines[i].strip() for i in run}) == len(run):  # a title repeated is no menu
             drop.update(run)
         run = []
         if "。" in text or len(text) > 60:
