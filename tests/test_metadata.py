@@ -338,6 +338,20 @@ def test_a_download_link_line_goes():
         "某某办法", "第一条 为了规范管理，制定本办法。"]
 
 
+def test_a_promulgating_announcement_is_titled_by_the_regulation():
+    """A standing committee's 公告 promulgates a regulation, whose text follows: the document is the regulation."""
+    meta = _meta("某省人大常委会公告\n第 12 号\n《某省消防条例》已由某省人民代表大会常务委员会于2023年1月12日修订通过，"
+                 "现予公布，自2023年5月1日起施行。\n某省人民代表大会常务委员会\n2023年1月12日\n某省消防条例\n"
+                 "第一章 总则\n第一条 为了预防火灾，制定本条例。")
+    assert (meta.title, meta.date) == ("某省消防条例", "2023-01-12")
+
+
+def test_a_site_heading_before_the_title_and_a_promulgating_body_row():
+    meta = _meta("EHS中国 法规首页 太原市消防条例\n\n太原市消防条例\n颁布部门:太原市人民代表大会常务委员会\n"
+                 "第一章 总则\n第一条 为了预防火灾，制定本条例。")
+    assert (meta.title, meta.issuer) == ("太原市消防条例", "太原市人民代表大会常务委员会")
+
+
 def test_a_title_printed_again_and_again_is_no_site_menu():
     """A law database prints a regulation's title three times around its issuer: short lines, but no menu."""
     meta = _meta("某省渔业条例\n\n某省渔业条例\n\n某省人大常委会\n\n某省渔业条例\n"

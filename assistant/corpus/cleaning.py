@@ -18,7 +18,7 @@ from ..text import to_simplified
 # site); 【发布文号】-style brackets and traditional characters are read too.
 TITLE_LABELS = ("文件名称", "文件标题", "标题", "名称")
 ISSUER_LABELS = ("发布机构", "发文机关", "发文单位", "发布单位", "发文机构", "制发机关", "发布部门", "发文部门",
-                 "成文机关", "颁布单位", "制定机关")
+                 "成文机关", "颁布单位", "颁布部门", "颁布机关", "制定机关")
 NUMBER_LABELS = ("发文字号", "发文编号", "发布文号", "文件编号", "文号")
 WRITTEN_DATE_LABELS = ("成文日期", "发文日期", "签发日期", "印发日期", "颁布日期")
 PUBLISHED_DATE_LABELS = ("发布日期", "公布日期", "公开日期")

@@ -233,16 +233,21 @@ def _title_part(line: _Line) -> str | None:
     return line.cut(start, end) if _is_title(line.simp[start:end]) else None
 
 
+# How a covering notice issues a document, or a standing committee's or government's 公告 promulgates one.
+_ISSUES = re.compile(r"印发|现予公布|予以公布|现予发布|予以发布")
+
+
 def _issued_document(lines: list[_Line]) -> str | None:
-    """A covering notice cut before its title: the document it issues (《…》已经…同意，现印发给你们)."""
+    """The document a covering notice issues (《…》已经…同意，现印发给你们) or a 公告 promulgates (《…条例》已由…通过，
+    现予公布)."""
     for line in lines:
         for sentence in re.finditer(r"[^。]+", line.simp):
             text = sentence.group()
-            if "印发" not in text or "转发" in text:
+            if not (issues := _ISSUES.search(text)) or "转发" in text:
                 continue
             # The document issued is the one quoted last before 印发 (现将《…》印发), else first after it (印发《…》):
             # not another one the sentence cites (贯彻《政府工作报告》…，现将《…任务分解表》印发给你们).
-            issued_at = text.index("印发")
+            issued_at = issues.start()
             quotes = list(re.finditer(r"《([^《》]{4,80})》", text))
             before = [q for q in quotes if q.end() <= issued_at]
             quoted = before[-1] if before else next(iter(quotes), None)
@@ -258,11 +263,24 @@ def detect_title(lines: list[_Line], rows: list[MetaRow]) -> str | None:
     candidates = _title_candidates(lines[:_HEAD_LINES])
     first = next((c for c in candidates if _is_formal(c)), candidates[0] if candidates else None)
     title = next((row.value for row in rows if row.label in TITLE_LABELS and row.value), None)
+    if first and title_type(first) == "公告":  # a promulgation's title is the regulation's, when it names one
+        first = _issued_document(lines[:_HEAD_LINES]) or first
     title = title or first or _issued_document(lines[:_HEAD_LINES])
     if title is None:
         return None
     key = _compact(title)
-    return max((c for c in candidates if _compact(c).endswith(key)), key=len, default=title)
+    # An issuer before it (某市人民政府关于…), not a site's words parted by spaces (EHS中国 法规首页 某市消防条例).
+    return max((c for c in candidates if _compact(c).endswith(key)
+                and not re.search(r"\S\s+\S", _before_last(c, len(key)).strip())), key=len, default=title)
+
+
+def _before_last(text: str, count: int) -> str:
+    """`text` without its last `count` characters that count in _compact (spaces and quote marks do not)."""
+    end = len(text)
+    while end > 0 and count > 0:
+        end -= 1
+        count -= bool(_compact(text[end]))
+    return text[:end]
 
 
 def _compact(text: str) -> str:
