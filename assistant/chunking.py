@@ -9,6 +9,7 @@ inside sentences are never taken for headings. Lines broken mid-sentence are joi
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .models import Clause, OutlineKind, OutlineMark
@@ -58,6 +59,7 @@ _CLOSING = re.compile(
     r"^(?:\d{4}年\d{1,2}月\d{1,2}日|附件[:：]?.{0,40}|.{2,30}(?:人民政府|办公厅|委员会)(?:\s*\d{4}年\d{1,2}月\d{1,2}日)?)$"
 )
 _SHORT_LINE = 40
+_MIN_WRAP = 20  # no text is wrapped narrower
 _METADATA_LINE = re.compile(r"^(?:(发布日期|成文日期|来源|发文字号|索引号|发文机关|主题分类)[:：]|【[^】]{2,8}】)")
 _TABLE_ROW = re.compile(r"\|\s*$|^\s*\||\|.*\|")  # cells parted by |, as pages copy a metadata table
 _TITLE_LINE = re.compile(r"^.{6,80}(通知|意见|方案|办法|规划|纲要|决定|规定|细则|措施)$")
@@ -97,19 +99,39 @@ def join_lines(text: str) -> list[str]:
 def paged_paragraphs(text: str) -> list[tuple[str, int]]:
     """Paragraphs with the page each starts on; loaders mark PDF page breaks with a form feed (\\f)."""
     paragraphs: list[tuple[str, int]] = []
-    for page, page_text in enumerate(text.replace("\r", "").split("\f"), start=1):
+    pages = text.replace("\r", "").split("\f")
+    full = _full_line(raw.strip() for page_text in pages for raw in page_text.split("\n"))
+    for page, page_text in enumerate(pages, start=1):
         for raw in page_text.split("\n"):
             line = raw.strip().strip("\u3000").strip()
             if not line:
                 continue
-            if paragraphs and _continues(paragraphs[-1][0], line):
+            if paragraphs and _continues(paragraphs[-1][0], line, full):
                 paragraphs[-1] = (paragraphs[-1][0] + line, paragraphs[-1][1])
             else:
                 paragraphs.append((line, page))
     return paragraphs
 
 
-def _continues(previous: str, line: str) -> bool:
+_WRAP_SAMPLE = 8  # lines of text needed to tell how wide a document's lines are
+_WRAP_SLACK = 4  # how much shorter than the width a wrapped line may be (punctuation is narrower)
+
+
+def _full_line(lines: Iterable[str]) -> int:
+    """How long a line cut off mid-sentence is: _SHORT_LINE, or less for a text wrapped narrowly (a PDF's page
+    width, some 30 characters), where most lines of text are about as long as the widest and none much longer."""
+    lengths = sorted(len(line) for line in lines if len(line) >= _MIN_WRAP)
+    if len(lengths) < _WRAP_SAMPLE:
+        return _SHORT_LINE
+    width = lengths[int(0.75 * (len(lengths) - 1))]
+    near = sum(width - _WRAP_SLACK <= n <= width + _WRAP_SLACK for n in lengths)
+    longer = sum(n > width + 2 * _WRAP_SLACK for n in lengths)
+    if width >= _SHORT_LINE or near < 0.6 * len(lengths) or longer > 0.1 * len(lengths):
+        return _SHORT_LINE
+    return max(_MIN_WRAP, width - _WRAP_SLACK)
+
+
+def _continues(previous: str, line: str, full: int = _SHORT_LINE) -> bool:
     if _start_marker(line) or _ends_sentence(previous) or _is_heading_only(previous):
         return False
     if _TITLE_LINE.match(previous) or _METADATA_LINE.match(line) or _METADATA_LINE.match(previous):
@@ -117,7 +139,7 @@ def _continues(previous: str, line: str) -> bool:
     if _TABLE_ROW.search(previous) or _TABLE_ROW.search(line):  # a copied table's row is a line of its own
         return False
     # A long line cut off mid-sentence, or a number split across lines (`5` / `0%`, `94%以` / `上`).
-    return len(previous) >= _SHORT_LINE or previous[-1].isdigit() or not _is_cjk_start(line)
+    return len(previous) >= full or previous[-1].isdigit() or not _is_cjk_start(line)
 
 
 def _is_cjk_start(line: str) -> bool:

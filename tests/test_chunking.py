@@ -249,3 +249,16 @@ def test_a_copied_table_row_does_not_run_into_the_text_below():
             "2023年是全面贯彻落实党的二十大精神开局之年，做好三农工作意义重大。\n")
     assert join_lines(text) == ["发布单位: | 某市农业农村局 | 主题分类: | 农业、畜牧业、渔业 |",
                                 "2023年是全面贯彻落实党的二十大精神开局之年，做好三农工作意义重大。"]
+
+
+def test_a_narrowly_wrapped_pdf_text_joins_its_lines():
+    """A PDF copied at its page width (some 28 characters a line, blank lines between) breaks every sentence;
+    lines as wide as the text are joined, the short last line of a paragraph ends it."""
+    paragraph = ("为全力做好我区稳就业工作，根据国家有关文件精神，结合自治区实际，现就进一步做好稳就业工作提出如下实施"
+                 "意见。坚持把稳就业摆在更加突出的位置，全面推进实施就业优先政策，健全有利于更充分更高质量就业的促进"
+                 "机制，多渠道扩大就业容量，加强重点群体就业帮扶，确保就业局势保持总体稳定。各地各部门要切实加强组织"
+                 "领导，压实工作责任，细化工作措施，确保各项政策落地见效。要加大援企稳岗力度，落实减税降费政策，"
+                 "支持企业稳定就业岗位，对不裁员或少裁员的企业按规定返还失业保险费，切实减轻企业负担。")
+    wrapped = "\n\n".join(paragraph[i:i + 28] for i in range(0, len(paragraph), 28))
+    assert join_lines("一、总体要求\n\n" + wrapped) == ["一、总体要求", paragraph]
+    assert join_lines("一、总体要求\n某某工作\n" + paragraph) == ["一、总体要求", "某某工作", paragraph]
