@@ -256,6 +256,18 @@ def test_a_value_belongs_to_its_own_phrase():
     assert value_context(asked, terms, normalise("工程质量抽查符合率达到98%")) == 1.0
 
 
+@pytest.mark.parametrize("question, unit", [
+    ("求职创业补贴标准是多少？", "元"),  # a 补贴标准 is a sum of money
+    ("首次购房的契税补贴比例是多少？", "%"),  # a 补贴比例 is a share of it
+    ("奖励资金有多少？", "元"),
+    ("合格率达到多少？", "%"),
+])
+def test_the_unit_an_amount_is_asked_in(question, unit):
+    from assistant.answering.evidence import asked_unit
+
+    assert asked_unit(question) == unit
+
+
 def test_rounded_counts_and_other_measure_words_of_people_answer_how_many_people():
     """多少人 is answered by 7600多名持证残疾人 or 300余人 (any document counting people)."""
     from assistant.answering.evidence import asked_unit, states_amount

@@ -41,9 +41,9 @@ _UNITS = ("万元|亿元|元|个|项|家|人|名|位|次|起|年|天|日|月|所
 _PEOPLE = ("人", "名", "位")  # the measure words of people, any of which answers 多少人
 # 哪几个/第几次: a list, an ordinal; 那几个: those. 多少万人 / 几亿吨: the magnitude belongs to the unit asked.
 _ASKED_UNIT = re.compile(rf"(?<![哪第那这])(?:多少|几)((?:万|亿)?(?:{_UNITS})|钱)")
-# Words for a sum of money (any document): 多少奖金, 每年安排多少财政资金, 奖励多少 ask an amount in 元.
+# Words for a sum of money (any document): 多少奖金, 每年安排多少财政资金, 奖励多少, 补贴标准是多少 ask an amount in 元.
 _MONEY = "钱|奖金|资金|经费|补贴|补助|奖励|资助|费用|金额"
-_ASKED_MONEY = re.compile(rf"(?<![哪第])多少[\u4e00-\u9fff]{{0,6}}?(?:{_MONEY})|(?:{_MONEY})[\u4e00-\u9fff]{{0,2}}多少")
+_ASKED_MONEY = re.compile(rf"(?<![哪第])多少[\u4e00-\u9fff]{{0,6}}?(?:{_MONEY})|(?:{_MONEY})[\u4e00-\u9fff]{{0,3}}多少")
 _ASKS_AMOUNT = re.compile(r"多少|几成|百分之几|how much|how many|\bwhat\b", re.IGNORECASE)
 # Words of a rate, share or level (any document): asked "how much", they are answered in %.
 _RATE_WORD = re.compile(r"率|比例|比重|占比|百分|满意度|权重|\b(percent|percentage|proportion|share|rate)\b", re.IGNORECASE)
@@ -220,9 +220,9 @@ def asked_unit(text: str) -> str | None:
     match = _ASKED_UNIT.search(text)
     if match:
         return "元" if match.group(1) == "钱" else match.group(1)
-    if _ASKED_MONEY.search(text):
-        return "元"
-    return "%" if _ASKS_AMOUNT.search(text) and _RATE_WORD.search(text) else None
+    if _ASKS_AMOUNT.search(text) and _RATE_WORD.search(text):  # 补贴比例是多少: a share of the money
+        return "%"
+    return "元" if _ASKED_MONEY.search(text) else None
 
 
 @lru_cache(maxsize=64)
