@@ -352,6 +352,12 @@ def test_a_site_heading_before_the_title_and_a_promulgating_body_row():
     assert (meta.title, meta.issuer) == ("太原市消防条例", "太原市人民代表大会常务委员会")
 
 
+def test_a_service_guide_is_titled_by_its_question():
+    meta = _meta("某市高校毕业生求职创业补贴如何申领？\n一、补贴条件：\n1.属于本省高校毕业学年学生。\n二、补贴标准：\n每人3000元。")
+    assert meta.title == "某市高校毕业生求职创业补贴如何申领？"
+    assert _meta("各单位：\n现将有关事项通知如下。\n补贴如何申领？\n").title is None  # asked inside the text
+
+
 def test_a_title_printed_again_and_again_is_no_site_menu():
     """A law database prints a regulation's title three times around its issuer: short lines, but no menu."""
     meta = _meta("某省渔业条例\n\n某省渔业条例\n\n某省人大常委会\n\n某省渔业条例\n"

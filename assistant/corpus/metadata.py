@@ -265,7 +265,7 @@ def detect_title(lines: list[_Line], rows: list[MetaRow]) -> str | None:
     title = next((row.value for row in rows if row.label in TITLE_LABELS and row.value), None)
     if first and title_type(first) == "公告":  # a promulgation's title is the regulation's, when it names one
         first = _issued_document(lines[:_HEAD_LINES]) or first
-    title = title or first or _issued_document(lines[:_HEAD_LINES])
+    title = title or first or _issued_document(lines[:_HEAD_LINES]) or _question_heading(lines[:_HEAD_LINES])
     if title is None:
         return None
     key = _compact(title)
@@ -281,6 +281,19 @@ def _before_last(text: str, count: int) -> str:
         end -= 1
         count -= bool(_compact(text[end]))
     return text[:end]
+
+
+_QUESTION_HEADING = re.compile(r"[^。；;!！]{6,60}[?？]")
+
+
+def _question_heading(lines: list[_Line]) -> str | None:
+    """A service guide or policy Q&A page headed by its question (…补贴如何办理？), before its first sentence."""
+    for line in lines:
+        if _QUESTION_HEADING.fullmatch(line.simp.strip()):
+            return line.orig.strip()
+        if "。" in line.simp:
+            return None
+    return None
 
 
 def _compact(text: str) -> str:
