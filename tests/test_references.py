@@ -17,6 +17,9 @@ MEASURES = """甲市市长质量奖管理办法
 第二章 评审组织
 第四条 市人民政府成立市长质量奖评审委员会，由分管副市长担任主任。
 第五条 评审委员会办公室设在市市场监督管理局，负责日常工作。
+第三章 附则
+第六条 本办法由市市场监督管理局负责解释
+第七条 本办法自发布之日起施行
 """
 RULES = """乙县人民政府工作规则
 第一章 总则
@@ -86,6 +89,13 @@ def test_an_article_no_other_document_prints_needs_no_document_named(numbered):
 def test_a_chapter_lists_its_articles(numbered):
     answer = numbered.ask("甲市市长质量奖管理办法第二章讲的是什么？")
     assert answer.answerable and _cited(numbered, answer) == ["第四条", "第五条"]
+
+
+def test_a_chapter_is_quoted_as_printed(numbered):
+    """A copied page dropped the full stops of the last articles: their quotes add none."""
+    answer = numbered.ask("甲市市长质量奖管理办法第三章讲的是什么？")
+    assert answer.answerable and _cited(numbered, answer) == ["第六条", "第七条"]
+    assert answer.quotes == ["第六条 本办法由市市场监督管理局负责解释", "第七条 本办法自发布之日起施行"]
 
 
 def test_a_part_in_several_documents_asks_which(numbered):

@@ -415,8 +415,14 @@ def select(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermWeigh
         evidence.siblings = _list_siblings(best.hit, hits, terms, weights)
         if evidence.siblings:
             items = sorted([best.hit, *evidence.siblings], key=lambda h: h.clause.order)
-            evidence.quotes = [h.clause.text.split("。")[0] + "。" for h in items]
+            evidence.quotes = [_first_sentence(h.clause.text) for h in items]
     return evidence
+
+
+def _first_sentence(text: str) -> str:
+    """A list item's first sentence, as printed (a heading alone has no full stop to add)."""
+    head, stop, _ = text.partition("。")
+    return head + stop
 
 
 def whole_parts(evidence: Evidence, referenced: list[SearchHit], probability: float = 1.0) -> Evidence:
@@ -425,7 +431,7 @@ def whole_parts(evidence: Evidence, referenced: list[SearchHit], probability: fl
     its pieces when it was split); a chapter or part lists each of its clauses by its first sentence."""
     items = sorted(referenced, key=lambda hit: hit.clause.order)
     whole = all(hit.clause.outline == items[0].clause.outline for hit in items)
-    quotes = [hit.clause.text if whole else hit.clause.text.split("。")[0] + "。" for hit in items]
+    quotes = [hit.clause.text if whole else _first_sentence(hit.clause.text) for hit in items]
     return replace(evidence, hit=items[0], quotes=quotes, probability=probability, siblings=items[1:])
 
 
