@@ -28,9 +28,16 @@ class PartReference:
     printed: str  # as the question wrote it: 第五条
 
 
+# The same in English: "Article 5", "Chapter II" is not read (Roman numerals are rare in questions).
+_ENGLISH_REFERENCE = re.compile(r"\b(article|chapter|section|part)\s+(\d{1,3})\b", re.IGNORECASE)
+_ENGLISH_UNITS: dict[str, OutlineKind] = {"article": "article", "chapter": "chapter", "section": "division",
+                                          "part": "part"}
+
+
 def part_references(text: str) -> list[PartReference]:
     """The numbered parts `text` (normalised) names, in order."""
-    found = []
+    found = [PartReference(_ENGLISH_UNITS[m.group(1).lower()], int(m.group(2)), m.group(0))
+             for m in _ENGLISH_REFERENCE.finditer(text)]
     for match in _REFERENCE.finditer(text):
         raw = match.group(1).replace("两", "二")
         try:

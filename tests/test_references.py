@@ -39,6 +39,8 @@ RULES = """乙县人民政府工作规则
     ("第二章第三节", [PartReference("chapter", 2, "第二章"), PartReference("division", 3, "第三节")]),
     ("第三部分", [PartReference("part", 3, "第三部分")]),
     ("开展第三方评价", []),
+    ("what does article 5 say", [PartReference("article", 5, "article 5")]),
+    ("chapter 2 of the rules", [PartReference("chapter", 2, "chapter 2")]),
     ("第十十条", []),
 ])
 def test_part_references_read_the_numbers_a_question_cites(text, expected):
@@ -84,6 +86,13 @@ def test_an_article_no_other_document_prints_needs_no_document_named(numbered):
     """第三条 is printed by the 办法 only; the 规则's 三、 is its third item, not an article so named."""
     answer = numbered.ask("第三条是怎么规定的？")
     assert answer.answerable and _cited(numbered, answer) == ["第三条"]
+
+
+def test_an_english_question_cites_an_article_by_number(numbered):
+    answer = numbered.ask("What does Article 3 say?")
+    assert answer.answerable and _cited(numbered, answer) == ["第三条"] and answer.answer.startswith("According to")
+    missing = numbered.ask("What does Article 99 say?")
+    assert not missing.answerable and "have no Article 99" in missing.answer
 
 
 def test_a_chapter_lists_its_articles(numbered):

@@ -167,11 +167,17 @@ def part_refusal(analysis: QuestionAnalysis, referenced: dict[str, list[Clause]]
                  documents: dict[str, DocumentMeta]) -> str | None:
     """Why a question that only points at numbered parts (第五条是怎么规定的) cannot be answered: no document in
     scope has them, or several do and which one is meant is unknown. None when exactly one does."""
-    printed = "".join(r.printed for r in analysis.references)
+    english = analysis.english
+    printed = (" " if english else "").join(r.printed for r in analysis.references)
     if not referenced:
-        return f"所问文件中未找到{printed}。"
+        return f" The documents asked about have no {printed}." if english else f"所问文件中未找到{printed}。"
     if len(referenced) > 1:
-        titles = "、".join(f"《{documents[doc_id].title}》" for doc_id in list(referenced)[:TITLES_LISTED])
+        shown = list(referenced)[:TITLES_LISTED]
+        if english:
+            more = f" and {len(referenced) - len(shown)} more" if len(referenced) > len(shown) else ""
+            titles = ", ".join(f"《{documents[doc_id].title}》" for doc_id in shown)
+            return f" {titles}{more} each have {printed}: please name the document."
+        titles = "、".join(f"《{documents[doc_id].title}》" for doc_id in shown)
         more = f"等{len(referenced)}份文件" if len(referenced) > TITLES_LISTED else ""
         return f"{titles}{more}都有{printed}，请指明是哪份文件。"
     return None
