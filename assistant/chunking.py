@@ -288,6 +288,10 @@ class _Builder:
     def _plausible_start(self, start: tuple[int, re.Match[str]]) -> bool:
         level, match = start
         number = _number(match.group(1))
+        if "." in match.group(0) and number > 1:
+            # 1.2 goes on a decimal outline; after （四） a line 「2.5亿元用于……」 is text, not a fifth section.
+            previous = next((node for node in reversed(self.nodes) if node.level == level), None)
+            return previous is not None and "." in previous.marker and previous.number + 1 == number
         # A heading at the start of a line is trusted unless it jumps far ahead of the numbering.
         return number == 1 or number <= max(self._expected(level)) + 1
 

@@ -262,3 +262,12 @@ def test_a_narrowly_wrapped_pdf_text_joins_its_lines():
     wrapped = "\n\n".join(paragraph[i:i + 28] for i in range(0, len(paragraph), 28))
     assert join_lines("一、总体要求\n\n" + wrapped) == ["一、总体要求", paragraph]
     assert join_lines("一、总体要求\n某某工作\n" + paragraph) == ["一、总体要求", "某某工作", paragraph]
+
+
+def test_a_decimal_amount_at_a_line_start_is_no_heading():
+    """After （四）, 「2.5亿元用于……」 starts a line of text, not a fifth section; 1.2 goes on after 1.1."""
+    text = ("一、主要任务\n（一）加强监管。\n（二）强化服务。\n（三）完善标准。\n（四）加大投入。各级财政安排专项资金，\n"
+            "2.5亿元用于支持企业技术改造。\n")
+    clauses = chunk_document("d", text).clauses
+    assert [c.clause_id for c in clauses] == ["d#1.1", "d#1.2", "d#1.3", "d#1.4"]
+    assert clauses[-1].text.endswith("2.5亿元用于支持企业技术改造。")
