@@ -269,13 +269,13 @@ def test_the_unit_an_amount_is_asked_in(question, unit):
 
 
 def test_rounded_counts_and_other_measure_words_of_people_answer_how_many_people():
-    """多少人 is answered by 7600多名持证残疾人 or 300余人 (any document counting people)."""
+    """多少人 is answered by 2000多名 or 300余人 (any document counting people)."""
     from assistant.answering.evidence import asked_unit, states_amount
     from assistant.text import normalise
 
     unit = asked_unit("主要对象有多少人")
     assert unit == "人"
-    assert states_amount(unit, normalise("以全市就业年龄段的7600多名持证残疾人为主要对象"))
+    assert states_amount(unit, normalise("帮扶对象为全县2000多名登记失业人员"))
     assert states_amount(unit, normalise("每年培训300余人")) and states_amount(unit, normalise("聘请5位专家"))
     assert not states_amount(unit, normalise("新增就业岗位300个"))
 

@@ -206,12 +206,12 @@ def test_sections_printed_with_half_width_brackets_are_sections():
 
 
 def test_a_short_first_sentence_of_an_article_stays_in_its_text():
-    """「第一条 ……负责全省的渔业管理工作。」 on a line of its own is the article's first sentence, not a heading."""
-    text = ("某省渔业条例\n第一章 总则\n第一条 省人民政府渔业行政主管部门负责全省的渔业管理工作。\n"
-            "县级以上人民政府渔业行政主管部门负责本行政区域内的渔业管理工作。\n")
+    """「第一条 省林业主管部门主管全省护林工作。」 on a line of its own is the article's first sentence, not a heading."""
+    text = ("某省护林条例\n第一章 总则\n第一条 省林业主管部门主管全省护林工作。\n"
+            "市、县林业部门按照职责做好本地的护林工作。\n")
     [article] = [c for c in chunk_document("f", text).clauses if c.kind == "article"]
-    assert article.text.startswith("第一条 省人民政府渔业行政主管部门负责全省的渔业管理工作。")
-    assert article.text.endswith("负责本行政区域内的渔业管理工作。")
+    assert article.text.startswith("第一条 省林业主管部门主管全省护林工作。")
+    assert article.text.endswith("按照职责做好本地的护林工作。")
 
 
 def test_decimal_outline_of_an_emergency_plan():
@@ -245,20 +245,20 @@ def test_ids_stay_unique_when_numbering_starts_over():
 
 def test_a_copied_table_row_does_not_run_into_the_text_below():
     """A page's metadata table copies as `发布单位: | 某局 | 主题分类: | 农业 |`; the body starts on the next line."""
-    text = ("发布单位: | 某市农业农村局 | 主题分类: | 农业、畜牧业、渔业 |\n"
-            "2023年是全面贯彻落实党的二十大精神开局之年，做好三农工作意义重大。\n")
-    assert join_lines(text) == ["发布单位: | 某市农业农村局 | 主题分类: | 农业、畜牧业、渔业 |",
-                                "2023年是全面贯彻落实党的二十大精神开局之年，做好三农工作意义重大。"]
+    text = ("发布单位: | 某市农业农村局（某市乡村振兴局） | 主题分类: | 农业、畜牧业、渔业 |\n"
+            "今年全市农业农村工作要稳中求进，确保粮食生产稳定。\n")
+    assert join_lines(text) == ["发布单位: | 某市农业农村局（某市乡村振兴局） | 主题分类: | 农业、畜牧业、渔业 |",
+                                "今年全市农业农村工作要稳中求进，确保粮食生产稳定。"]
 
 
 def test_a_narrowly_wrapped_pdf_text_joins_its_lines():
     """A PDF copied at its page width (some 28 characters a line, blank lines between) breaks every sentence;
     lines as wide as the text are joined, the short last line of a paragraph ends it."""
-    paragraph = ("为全力做好我区稳就业工作，根据国家有关文件精神，结合自治区实际，现就进一步做好稳就业工作提出如下实施"
-                 "意见。坚持把稳就业摆在更加突出的位置，全面推进实施就业优先政策，健全有利于更充分更高质量就业的促进"
-                 "机制，多渠道扩大就业容量，加强重点群体就业帮扶，确保就业局势保持总体稳定。各地各部门要切实加强组织"
-                 "领导，压实工作责任，细化工作措施，确保各项政策落地见效。要加大援企稳岗力度，落实减税降费政策，"
-                 "支持企业稳定就业岗位，对不裁员或少裁员的企业按规定返还失业保险费，切实减轻企业负担。")
+    paragraph = ("各县市要把城乡供水保障放在重要位置，统筹水源建设、管网改造和水质监测，逐步实现城乡供水同网同质同价。"
+                 "水源工程要优先安排在人口集中、缺水严重的地区，新建水厂要同步配套净化消毒设施，老旧管网要在三年内完成"
+                 "改造，漏损率降到百分之十以下。各级财政要安排专项资金，对农村供水工程的运行维护给予补助，鼓励社会资本"
+                 "参与供水设施建设和管理。水利部门负责牵头组织实施，卫生健康部门负责水质卫生监督，每季度向社会公布"
+                 "一次水质检测结果，接受群众监督，确保群众喝上放心水。")
     wrapped = "\n\n".join(paragraph[i:i + 28] for i in range(0, len(paragraph), 28))
     assert join_lines("一、总体要求\n\n" + wrapped) == ["一、总体要求", paragraph]
     assert join_lines("一、总体要求\n某某工作\n" + paragraph) == ["一、总体要求", "某某工作", paragraph]
