@@ -203,10 +203,12 @@ class Assistant:
             reason = part_refusal(analysis, referenced, retriever.documents)
         results = []
         first = [c for clauses in referenced.values() for c in clauses]
+        pointed = {c.clause_id for c in first} if pointing_only and len(referenced) == 1 else set()
         for label, hits in self._ranked_scopes(retriever, analysis, provinces, doc_ids, top_k, first):
             evidence = _evidence(retriever, loaded.weights, analysis, hits) if hits else None
-            if evidence is not None and pointing_only and len(referenced) == 1:
-                evidence = whole_parts(evidence, hits[:len(next(iter(referenced.values())))])
+            parts = [h for h in hits if h.clause.clause_id in pointed]
+            if evidence is not None and parts:
+                evidence = whole_parts(evidence, parts)
             elif evidence is not None and analysis.references and not referenced:
                 evidence, reason = _nth_item(retriever, analysis, evidence, reason)
             supported = evidence is not None and evidence.probability >= models().threshold
