@@ -366,6 +366,37 @@ def test_a_title_printed_again_and_again_is_no_site_menu():
     assert (meta.title, meta.date) == ("某省渔业条例", "2010-03-01")
 
 
+def test_a_fact_whose_value_is_on_the_next_line_stays_in_the_text():
+    """A bulleted metadata box prints each label on one line and its value on the next: the 文号 and dates stay
+    in the text, one line each, so that a question about them can quote them; a fact already printed does not
+    come twice."""
+    cleaned = clean_text("某县人民政府工作规则\n  • 发文字号:\n\n    某政发〔2024〕3号\n  • 成文日期:\n\n"
+                         "    2024年03月02日\n  • 主题分类:\n\n    综合政务\n第一章 总则\n一、为规范工作，制定本规则。")
+    assert "发文字号: 某政发〔2024〕3号" in cleaned.text.splitlines()
+    assert "成文日期: 2024年03月02日" in cleaned.text.splitlines()
+    assert "综合政务" not in cleaned.text
+    twice = clean_text("文号: 某政发〔2024〕3号\n  • 文号:\n\n    某政发〔2024〕3号\n关于加强质量工作的意见")
+    assert twice.text.count("某政发〔2024〕3号") == 1
+
+
+def test_an_emergency_plan_alone_on_its_line_is_the_title():
+    meta = _meta("索引号 0001/2012-1 发布机构 某省应急管理厅\n\n某省危险化学品事故应急预案\n\n"
+                 "发布时间: 2012-05-02 10:17 浏览次数:\n一、总则\n1.1 编制目的\n为及时处置事故，制定本预案。")
+    assert (meta.title, meta.doc_type) == ("某省危险化学品事故应急预案", "预案")
+
+
+def test_a_doc_number_and_issuer_before_the_title_on_a_site_heading():
+    meta = _meta("某政办规[2022]7号 某市人民政府办公厅关于印发某市促进消费若干措施的通知\n\n各区人民政府：\n现印发给你们。")
+    assert (meta.title, meta.doc_number) == ("某市人民政府办公厅关于印发某市促进消费若干措施的通知", "某政办规[2022]7号")
+
+
+def test_a_document_that_only_names_a_city_is_placed_in_its_province():
+    """Nothing names a province and the text speaks of no city as its own (我市), but it names 淮安: the
+    province is Jiangsu; the city stays unknown, since a province's plan names its cities too."""
+    meta = _meta("关于帮助企业纾困解难的实施细则\n为落实省政府部署，结合淮安实际，制定如下实施细则。\n一、落实财税支持政策")
+    assert (meta.place.province, meta.place.city) == ("江苏", None)
+
+
 def test_site_menu_above_the_document_goes():
     cleaned = clean_text("首页\n\n政务公开\n政策文件\n机构设置\n关于加强质量工作的通知\n各单位：\n现通知如下。\n一\n二\n三\n四")
     assert cleaned.text.splitlines() == ["关于加强质量工作的通知", "各单位：", "现通知如下。", "一", "二", "三", "四"]

@@ -221,7 +221,7 @@ def clean_text(text: str) -> CleanedText:
     text = strip_pinyin_glosses(_INVISIBLE.sub("", _strip_html(text)))
     cleaned = CleanedText(text="")
     kept: list[str] = []
-    pending: str | None = None  # a fact label whose value is on the next non-empty line
+    pending: tuple[str, str] | None = None  # a fact label whose value is on the next non-empty line, and its line
     in_body = False  # a date alone on a line above the first sentence is the page's; below it, a signature
     for raw in text.splitlines():
         line = raw.replace("\xa0", " ").rstrip()
@@ -234,10 +234,15 @@ def clean_text(text: str) -> CleanedText:
             cleaned.removed.append(line)
             continue
         if pending is not None:
-            label, pending = pending, None
+            (label, label_line), pending = pending, None
             if key and _looks_like_value(key) and not _LABEL.match(key):
-                cleaned.rows.append(MetaRow(label, bare, False))
-                cleaned.removed.append(line)
+                row = MetaRow(label, bare, False)
+                cleaned.rows.append(row)
+                # A document fact printed over two lines stays, as one line, unless a line above printed it.
+                if _states_facts([row]) and not any(bare in earlier for earlier in kept):
+                    kept.append(f"{label_line} {bare}")
+                else:
+                    cleaned.removed.append(line)
                 continue
         cells = _cells(key)
         if len(cells) > 1 and _label_name(cells[0]) in _ALL:
@@ -252,7 +257,7 @@ def clean_text(text: str) -> CleanedText:
             rows = _pairs(key, bare, _is_page_line(key))
             cleaned.rows.extend(row for row in rows if row.value)
             if len(rows) == 1 and not rows[0].value and rows[0].label in FACT_LABELS:
-                pending = rows[0].label
+                pending = rows[0].label, bare
             if _states_facts(rows):
                 kept.append(line)
                 continue

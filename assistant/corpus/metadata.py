@@ -27,10 +27,10 @@ from ..text import normalise, to_simplified
 from .cleaning import (ISSUER_LABELS, NUMBER_LABELS, PAGE_TIME_LABELS, PUBLISHED_DATE_LABELS, SOURCE_LABELS,
                        TITLE_LABELS, WRITTEN_DATE_LABELS, CleanedText, MetaRow)
 
-# General: the 15 kinds of 党政机关公文 (决议…纪要) plus the names normative documents carry (规划, 方案, 办法…).
+# General: the 15 kinds of 党政机关公文 (决议…纪要) plus the names normative documents carry (规划, 方案, 办法, 预案…).
 DOC_TYPES = ("决议", "决定", "命令", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复", "议案",
              "函", "纪要", "规划", "纲要", "方案", "计划", "办法", "规定", "细则", "措施", "条例", "规则", "规程",
-             "要点", "指南", "指引", "守则", "制度", "章程", "清单", "目录", "名单", "公约", "标准", "规范", "导则",
+             "要点", "预案", "指南", "指引", "守则", "制度", "章程", "清单", "目录", "名单", "公约", "标准", "规范", "导则",
              "公示", "倡议书", "倡议", "公开信", "说明", "解读", "问答", "安排", "行动", "若干政策")
 # General: how the names of Chinese public bodies end (人民政府, 办公厅, 委员会, 局, 厅…).
 _ORGAN_END = re.compile(r"(人民政府|政府|办公厅|办公室|委员会|管委会|领导小组|局|厅|委|部|署|院|办|中心|会|所|处|站|"
@@ -50,7 +50,7 @@ DATE = re.compile(
     rf"|(?P<cy>[{_YEAR_CN}]{{4}})\s*年\s*(?P<cm>[一二三四五六七八九十]{{1,2}})\s*月\s*(?P<cd>[一二三四五六七八九十]{{1,3}})\s*日")
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*[\u4e00-\u9fff]{0,3}\s*"
                          r"\d{1,5}\s*号")
-_NUMBER_BEFORE_TITLE = re.compile(DOC_NUMBER.pattern + r"\s*(?=《|关于)")
+_NUMBER_BEFORE_TITLE = re.compile(DOC_NUMBER.pattern + r"\s*(?=《|[\u4e00-\u9fff]{0,20}关于)")
 _SIGNATURE_TAIL = re.compile(r"[)）]?\s*(?:印发|发布|公布)?\s*(?:[（(][^（）()]{1,20}[)）])?")
 _DATING_NOTE = re.compile(r"[（(][^（）()]*[)）]")  # （2023年3月10日省人民政府第5次常务会议通过）
 _SEAL = re.compile(r"\s*[（(](?:盖章|印章|代章|章|印|公章|签章)[)）]\s*$")  # where the seal goes: （盖章）
@@ -225,7 +225,8 @@ def _title_part(line: _Line) -> str | None:
     end = len(line.simp)
     if (suffix := re.search(r"\s*(?:_|｜|\||\s-\s|\s—\s)", line.simp[start:])) and suffix.start():
         end = start + suffix.start()
-    # 扬府发〔2023〕141号《…》, 梁政发【2023】7号关于…: a site's heading puts the 文号 first
+    # 扬府发〔2023〕141号《…》, 梁政发【2023】7号关于…, 某政办规[2023]4号 某市人民政府办公厅关于…: a site's heading
+    # puts the 文号 first
     if number := _NUMBER_BEFORE_TITLE.match(line.simp, start, end):
         start = number.end()
     if (quoted := re.fullmatch(r"《([^《》]+)》", line.simp[start:end])) and title_type(quoted.group(1)):
@@ -394,13 +395,13 @@ def _most_named_province(text: str) -> str | None:
     return max(counts, key=lambda name: (counts[name], -head.find(name))) if counts else None
 
 
-def _most_named_city(text: str, addressee: str | None) -> Place | None:
+def _most_named_city(text: str, addressee: str | None, speaks_as_city: bool = True) -> Place | None:
     """The prefecture-level place the opening names most often, for a document whose issuer does not say
     where it is but which speaks of itself as a city, county or town (我市, 全县, 我镇…) more than as a province (我省);
     places are the gazetteer's, with or without their suffix (结合宜春实际), the addressees' (subordinate units)
-    aside."""
+    aside. Without `speaks_as_city`, whatever the document calls itself."""
     head = normalise(text[:1500]).replace(addressee or "\0", "")
-    if len(re.findall(r"[我全本][市州县盟镇乡]", head)) < max(1, len(re.findall(r"[我全本]省", head))):
+    if speaks_as_city and len(re.findall(r"[我全本][市州县盟镇乡]", head)) < max(1, len(re.findall(r"[我全本]省", head))):
         return None
     counts = Counter(place for place in place_mentions(head) if place.city)
     return counts.most_common(1)[0][0] if counts else None
@@ -419,6 +420,11 @@ def _place(names: list[str | None], lines: list[_Line], text: str) -> Place | No
         province = place.province
     else:
         province = _most_named_province(text) or (city.province if city else None)
+    if province is None:
+        # Nothing names a province and the text speaks of no city as its own: the province of the places it
+        # names (结合淮安实际 → 江苏) is still known, their city may be any it mentions (吉安县 in a province's plan).
+        named = _most_named_city(text, addressee, speaks_as_city=False)
+        province = named.province if named else None
     if city and city.province == province:
         return city
     return Place(province, None, None) if province else None
