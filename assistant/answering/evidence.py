@@ -33,7 +33,7 @@ _QUANTITY = re.compile(rf"多少|(?<![哪那这第])几|比例|比率|百分|率
                        rf"|{_WHEN}", re.IGNORECASE)
 _LIST = re.compile(r"哪些|有哪|包括|包含|几项|几个方面|列举|哪[几两一二三四五六七八九十]+[个项条类大方]|\b(?:what are|list)\b",
                    re.IGNORECASE)
-_DUTY_QUESTION = re.compile(r"责任单位|(哪个|哪些|哪家|什么|何)(部门|单位|机构)|负责|牵头|"
+_DUTY_QUESTION = re.compile(r"责任单位|(哪个|哪些|哪家|什么|何)(部门|单位|机构)|负责(?!制)|牵头|"
                             r"\b(?:responsible|in charge|which (?:department|agency|body))\b", re.IGNORECASE)
 # General Chinese measure words and units (any document, any topic): the unit an amount is asked in.
 _UNITS = ("万元|亿元|元|个|项|家|人|名|位|次|起|年|天|日|月|所|条|座|件|亩|公顷|公里|千米|米|吨|户|批|处|类|种|部|台|辆|"
@@ -71,9 +71,10 @@ _ASKED_VALUES = (
     (_LEADER_QUESTION, _LEADER),
     # A body's name by its suffix, or an enumeration of abbreviated sectors (发改、经委、质监等部门).
     (_DUTY_QUESTION,
-     re.compile(r"[\u4e00-\u9fff]{2,10}?(人民政府|政府|委员会|办公室|[局厅委办](?![理法事好])|中心)|"
+     re.compile(r"[\u4e00-\u9fff]{2,10}?(人民政府|政府|委员会|办公室|[局厅委办](?![理法事好])|中心|(?:管理|行政|主管)部门)|"
                 r"[\u4e00-\u9fff]{1,8}(?:、[\u4e00-\u9fff]{1,8})+等(?:部门|单位|机构)")),
 )
+_SUBJECT_AFTER = {_ASKED_VALUES[0][1], _ASKED_VALUES[1][1]}
 _PLACE_WORDS = {w for p in PROVINCES for w in (p.name, p.full, p.english.lower())}
 _YEAR_WORD = re.compile(r"^(19|20)\d{2}年?$")
 MAX_QUOTES = 3
@@ -259,8 +260,27 @@ def value_context(asked: list[re.Pattern], terms: list[str], text: str) -> float
     if not asked or not grams:
         return 1.0
     windows = [_PHRASE_END.split(text[max(0, m.start() - VALUE_CONTEXT_CHARS) : m.start()])[-1]
+               + (_phrase_after(text, m.end()) if p in _SUBJECT_AFTER else "")
                for p in asked for m in p.finditer(text)]
     return max((sum(g in w for g in grams) / len(grams) for w in windows), default=0.0)
+
+
+def _phrase_after(text: str, end: int) -> str:
+    """The words after a time that its phrase, or the next one when the time ends its own, says happen then:
+    自2011年2月1日起施行, 到2025年，数字化转型取得显著成效."""
+    pieces = _PHRASE_END.split(text[end : end + VALUE_CONTEXT_CHARS])
+    return next((piece for piece in pieces if len(piece.strip()) > 1), "")
+
+
+def states_value(value: re.Pattern, text: str, question: str) -> bool:
+    """Whether `text` holds a value of the asked kind that the question does not already name: asked which body
+    the 标准化主管部门 is, a sentence naming only (强化)标准化主管部门 answers nothing. A match may start before
+    the name (a body's pattern takes the words before its suffix), so its endings count too."""
+    return any(not _named_in(match.group(), question) for match in value.finditer(text))
+
+
+def _named_in(found: str, question: str) -> bool:
+    return any(found[start:] in question for start in range(max(1, len(found) - 3)))
 
 
 def asked_value(text: str) -> re.Pattern | None:
@@ -338,7 +358,7 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
     value = asked_value(analysis.text)
     asked = [p for p in (amount_pattern(unit) if unit else None, value) if p is not None]
     years = [str(y) for y in analysis.years]
-    pool = [h for h in hits if analysis.asks_fact or h.clause.kind != "closing"][:limit]
+    pool = [h for h in hits if (analysis.asks_fact or h.clause.kind != "closing") and not _bare_heading(h.clause)][:limit]
     split = [sentences(hit.clause.text) for hit in pool]
     cosines = [np.asarray(similarity(hit), dtype=np.float64) if similarity else np.zeros(len(group))
                for hit, group in zip(pool, split)]
@@ -349,6 +369,8 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
             continue
         clause_text = hit.clause.text
         flat = normalise(clause_text)
+        # A heading's note holds values for all it heads: 一、强化科技创新（区科技局牵头）.
+        headed = normalise(f"{hit.clause.section}\n{clause_text}")
         plain = [normalise(s) for s in group]
         lexical = [term_match(terms, weights, s) for s in group]
         # An English question's words meet a sentence through the dictionary's Chinese words: for choosing the
@@ -370,7 +392,7 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
             other_years=float(bool(year_check) and year_check(hit.clause)),
             other_level=float(bool(level_check) and level_check(hit.clause)),
             unit_gap=float(unit is not None and not states_amount(unit, flat)),
-            value_gap=float(value is not None and not value.search(flat)),
+            value_gap=float(value is not None and not states_value(value, headed, analysis.text)),
             english=float(analysis.english),
             states_fact=float(states),
             opening=float(hit.clause.kind == "preamble"))
@@ -380,7 +402,7 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
             semantic_gap=top - float(cosine[i]),
             number=float(asks_amount and states_number(plain[i])),
             unit=float(unit is not None and states_amount(unit, plain[i])),
-            value=float(value is not None and value.search(plain[i]) is not None),
+            value=float(value is not None and states_value(value, plain[i], analysis.text)),
             year=float(any(y in s for y in years)),
             date=float(analysis.asks_issue_date and bool(FULL_DATE.search(plain[i]))),
             short=float(len(s) < 16),
@@ -388,9 +410,16 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
             title=float(bool(title_check) and title_check(pieces[i])))
             for i, s in enumerate(group)]
         # A clause printing the document's own date or 文号 asked for states it of the document: no subject to read.
-        context = 1.0 if states else value_context(asked, terms, flat)
+        context = 1.0 if states else value_context(asked, terms, headed)
         out.append(Candidate(hit, rank, features, group, sentence_features, context))
     return out
+
+
+def _bare_heading(clause: Clause) -> bool:
+    """A clause that is only its heading (6.3 响应启动: a table of contents, or a page cut after the heading)
+    says what a part is about, not what it says: it answers nothing."""
+    text = clause.text.strip()
+    return bool(clause.section_path) and text == clause.section_path[-1].strip() and not re.search(r"[，,。；;：:]", text)
 
 
 def select(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermWeights,
