@@ -379,6 +379,13 @@ def test_a_fact_whose_value_is_on_the_next_line_stays_in_the_text():
     assert twice.text.count("某政发〔2024〕3号") == 1
 
 
+def test_the_date_a_regulation_takes_effect_stays_in_the_text():
+    """颁布日期 dates the document; 实施日期 is when it takes effect: both stay, one date of each kind."""
+    cleaned = clean_text("某市物业管理条例\n颁布日期:2003-5-6\n实施日期:2003-7-1\n主题分类:城乡建设\n第一章 总则")
+    assert "实施日期:2003-7-1" in cleaned.text.splitlines() and "主题分类" not in cleaned.text
+    assert extract_metadata(cleaned).date == "2003-05-06"
+
+
 def test_an_emergency_plan_alone_on_its_line_is_the_title():
     meta = _meta("索引号 0001/2012-1 发布机构 某省应急管理厅\n\n某省危险化学品事故应急预案\n\n"
                  "发布时间: 2012-05-02 10:17 浏览次数:\n一、总则\n1.1 编制目的\n为及时处置事故，制定本预案。")

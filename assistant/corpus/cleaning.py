@@ -1,6 +1,6 @@
 """Strip what a copy of a government web page carries besides the document: navigation, page furniture,
 HTML leftovers and pinyin glosses. Metadata rows are read for `metadata.py`; those stating the issuer, 文号 or
-a date of the document stay in the text too, since officials ask about them.
+a date of the document (written, published, in force) stay in the text too, since officials ask about them.
 
 Everything here is general: the labels are those Chinese government sites use for their metadata tables
 (索引号, 发布机构, 发文字号, 成文日期…) and page furniture (浏览次数, 字号, 打印, 关闭…), not words of one site.
@@ -22,15 +22,17 @@ ISSUER_LABELS = ("发布机构", "发文机关", "发文单位", "发布单位",
 NUMBER_LABELS = ("发文字号", "发文编号", "发布文号", "文件编号", "文号")
 WRITTEN_DATE_LABELS = ("成文日期", "发文日期", "签发日期", "印发日期", "颁布日期")
 PUBLISHED_DATE_LABELS = ("发布日期", "公布日期", "公开日期")
+EFFECTIVE_DATE_LABELS = ("实施日期", "施行日期", "执行日期", "生效日期")  # when a regulation takes effect
 PAGE_TIME_LABELS = ("发布时间", "更新时间", "发表时间")
 SOURCE_LABELS = ("信息来源", "文章来源", "来源")  # the page's source: the issuer, when nothing better names it
 _OTHER_FACT_LABELS = ("信息索引号", "索引号", "统一编号", "公开方式", "公开范围", "公开形式", "有效性", "效力状态",
                       "效力级别", "时效性", "主题分类", "体裁分类", "组配分类", "服务对象分类", "公文种类", "文件类型",
-                      "所属类别", "法规类别", "主题词", "实施日期", "施行日期", "执行日期", "生效日期", "废止日期", "失效日期",
+                      "所属类别", "法规类别", "主题词", "废止日期", "失效日期",
                       "登记号", "信息分类", "所属机构", "文件来源")
-_DOCUMENT_FACTS = frozenset(ISSUER_LABELS + NUMBER_LABELS + WRITTEN_DATE_LABELS + PUBLISHED_DATE_LABELS)
+_DOCUMENT_FACTS = frozenset(ISSUER_LABELS + NUMBER_LABELS + WRITTEN_DATE_LABELS + PUBLISHED_DATE_LABELS
+                            + EFFECTIVE_DATE_LABELS)
 FACT_LABELS = (TITLE_LABELS + ISSUER_LABELS + NUMBER_LABELS + WRITTEN_DATE_LABELS + PUBLISHED_DATE_LABELS
-               + _OTHER_FACT_LABELS)
+               + EFFECTIVE_DATE_LABELS + _OTHER_FACT_LABELS)
 # Page furniture: a line carrying one of these belongs to the web page, not to the document.
 FURNITURE_LABELS = ("浏览次数", "访问次数", "浏览量", "访问量", "点击数", "点击量", "阅读数", "阅读量", "字体大小",
                     "字体", "字号", "信息来源", "文章来源", "责任编辑", "分享到", "今天是") + PAGE_TIME_LABELS
