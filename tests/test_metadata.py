@@ -386,6 +386,14 @@ def test_the_date_a_regulation_takes_effect_stays_in_the_text():
     assert extract_metadata(cleaned).date == "2003-05-06"
 
 
+def test_a_written_date_with_a_sites_clock_time_stays_in_the_text():
+    """Sites print 发文日期 with the clock time of their database (2011-11-20 00:00:00): still the document's date,
+    kept to be quoted; a 发布时间 with a clock time is the page's and goes."""
+    cleaned = clean_text("发布机构: 某省人民政府 发文日期: 2011-11-20 00:00:00\n发布时间: 2011-11-25 09:14\n"
+                         "关于做好某项工作的通知\n各市人民政府：\n现通知如下。")
+    assert "2011-11-20 00:00:00" in cleaned.text and "2011-11-25" not in cleaned.text
+
+
 def test_an_emergency_plan_alone_on_its_line_is_the_title():
     meta = _meta("索引号 0001/2012-1 发布机构 某省应急管理厅\n\n某省危险化学品事故应急预案\n\n"
                  "发布时间: 2012-05-02 10:17 浏览次数:\n一、总则\n1.1 编制目的\n为及时处置事故，制定本预案。")

@@ -29,6 +29,7 @@ _OTHER_FACT_LABELS = ("信息索引号", "索引号", "统一编号", "公开方
                       "效力级别", "时效性", "主题分类", "体裁分类", "组配分类", "服务对象分类", "公文种类", "文件类型",
                       "所属类别", "法规类别", "主题词", "废止日期", "失效日期",
                       "登记号", "信息分类", "所属机构", "文件来源")
+_WRITTEN = frozenset(WRITTEN_DATE_LABELS)  # a date the document was written on, even with a site's clock time
 _DOCUMENT_FACTS = frozenset(ISSUER_LABELS + NUMBER_LABELS + WRITTEN_DATE_LABELS + PUBLISHED_DATE_LABELS
                             + EFFECTIVE_DATE_LABELS)
 FACT_LABELS = (TITLE_LABELS + ISSUER_LABELS + NUMBER_LABELS + WRITTEN_DATE_LABELS + PUBLISHED_DATE_LABELS
@@ -176,7 +177,8 @@ def _states_facts(rows: list[MetaRow]) -> bool:
     """A metadata row that states a fact of the document (文号, 成文日期, 发布机构…) stays in the text too:
     officials ask about it and answers must quote it. Rows of page furniture alone go."""
     return (any(row.value and row.label in _DOCUMENT_FACTS for row in rows)
-            and not any(row.label in FURNITURE_LABELS or _TIMESTAMP.search(row.value) for row in rows))
+            and not any(row.label in FURNITURE_LABELS or (_TIMESTAMP.search(row.value) and row.label not in _WRITTEN)
+                        for row in rows))
 
 
 def _looks_like_value(bare: str) -> bool:
