@@ -147,6 +147,7 @@ def test_the_unit_an_amount_is_asked_in_is_read_from_the_question(question, unit
     ("质量信用信息共享涉及哪些部门？", "构建发改、经委、质监、工商等部门质量信用信息共享机制", "完善社会监督约束机制"),
     ("这项任务要求在什么时间前完成？", "（牵头单位：州政务服务中心，6月底完成）", "加快县市、乡镇政务中心标准化建设"),
     ("由哪个部门主管这项工作？", "省机关事务管理部门主管省直机关运行保障工作", "各有关部门要加强协作"),  # a regulation's body
+    ("由哪个机构统一领导全县防汛工作？", "县防汛抗旱指挥部统一领导全县防汛工作", "加强监测预警"),  # an emergency plan's
 ])
 def test_a_value_of_the_kind_asked_is_recognised(question, value, other):
     from assistant.answering.evidence import asked_value
@@ -244,6 +245,18 @@ def test_a_value_the_question_already_names_answers_nothing():
     pattern = asked_value(question)
     assert not states_value(pattern, "强化标准化主管部门牵头、协调、监督职责", question)
     assert states_value(pattern, "标准化主管部门即区市场监管局", question)
+
+
+def test_the_context_of_a_value_the_question_names_does_not_count():
+    """Asked where the office of the 质量强省工作领导小组 sits, the sentence naming that very group says nothing of
+    its office."""
+    from assistant.answering.evidence import asked_value, value_context
+
+    question = "质量强省工作领导小组的办公室设在哪个部门？"
+    terms = ["质量强省", "领导小组", "办公室"]
+    named = "统筹全省质量工作的质量强省工作领导小组"
+    assert value_context([asked_value(question)], terms, named, question) == 0.0
+    assert value_context([asked_value(question)], terms, "领导小组办公室设在省市场监管局", question) > 0.0
 
 
 def test_a_time_is_judged_by_the_words_after_it_too():

@@ -71,7 +71,7 @@ _ASKED_VALUES = (
     (_LEADER_QUESTION, _LEADER),
     # A body's name by its suffix, or an enumeration of abbreviated sectors (发改、经委、质监等部门).
     (_DUTY_QUESTION,
-     re.compile(r"[\u4e00-\u9fff]{2,10}?(人民政府|政府|委员会|办公室|[局厅委办](?![理法事好])|中心|(?:管理|行政|主管)部门)|"
+     re.compile(r"[\u4e00-\u9fff]{2,10}?(人民政府|政府|委员会|办公室|[局厅委办](?![理法事好])|中心|指挥部|领导小组|(?:管理|行政|主管)部门)|"
                 r"[\u4e00-\u9fff]{1,8}(?:、[\u4e00-\u9fff]{1,8})+等(?:部门|单位|机构)")),
 )
 _SUBJECT_AFTER = {_ASKED_VALUES[0][1], _ASKED_VALUES[1][1]}
@@ -251,17 +251,17 @@ VALUE_CONTEXT_CHARS = 30  # how far before a value its subject is looked for; ch
 _PHRASE_END = re.compile(r"[，,；;。]")
 
 
-def value_context(asked: list[re.Pattern], terms: list[str], text: str) -> float:
+def value_context(asked: list[re.Pattern], terms: list[str], text: str, question: str = "") -> float:
     """How much of the question the words just before a value of the asked kind hold (the best such value in
     `text`, normalised), within the value's own phrase. Asked about 工业固废综合利用率, “工业固废综合利用率达到75%”
     speaks of it and “空气质量达标率达到83%” of something else. 1.0 when the question asks for no such value, 0.0
-    when the text states none."""
+    when the text states none; values the `question` itself names (states_value) do not count."""
     grams = {term[i : i + 2] for term in terms for i in range(len(term) - 1)}
     if not asked or not grams:
         return 1.0
     windows = [_PHRASE_END.split(text[max(0, m.start() - VALUE_CONTEXT_CHARS) : m.start()])[-1]
                + (_phrase_after(text, m.end()) if p in _SUBJECT_AFTER else "")
-               for p in asked for m in p.finditer(text)]
+               for p in asked for m in p.finditer(text) if not _named_in(m.group(), question)]
     return max((sum(g in w for g in grams) / len(grams) for w in windows), default=0.0)
 
 
@@ -410,7 +410,7 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
             title=float(bool(title_check) and title_check(pieces[i])))
             for i, s in enumerate(group)]
         # A clause printing the document's own date or 文号 asked for states it of the document: no subject to read.
-        context = 1.0 if states else value_context(asked, terms, headed)
+        context = 1.0 if states else value_context(asked, terms, headed, analysis.text)
         out.append(Candidate(hit, rank, features, group, sentence_features, context))
     return out
 
