@@ -61,10 +61,12 @@ _LEADER = re.compile(r"(?:省|市|区|县|州|盟|旗|乡|镇)(?:长|委书记)|
 # part, 6月底), a year, a phone number, an e-mail address, a document number (文号, as metadata extraction reads
 # it), a public body (the suffixes of Chinese government bodies at every level; 办 not where it starts the words
 # 办理/办法/办事/办好).
+_A_DATE = re.compile(rf"{DATE.pattern}|\d{{1,2}}月\d{{1,2}}日|\d{{1,2}}月(?:底|末|份|上旬|中旬|下旬)|年底|年末")
+_A_YEAR = re.compile(r"(19|20)\d{2}\s*年|[〇零一二三四五六七八九]{4}年")
 _ASKED_VALUES = (
     (re.compile(rf"哪天|哪一天|何时|什么时候|什么时间|时限|日期|截止|几月几日|{_WHEN}|\b(?:what date|deadline)\b", re.IGNORECASE),
-     re.compile(rf"{DATE.pattern}|\d{{1,2}}月\d{{1,2}}日|\d{{1,2}}月(?:底|末|份|上旬|中旬|下旬)|年底|年末")),
-    (re.compile(r"哪一年|哪年|何年|which year|what year", re.IGNORECASE), re.compile(r"(19|20)\d{2}\s*年|[〇零一二三四五六七八九]{4}年")),
+     _A_DATE),
+    (re.compile(r"哪一年|哪年|何年|which year|what year", re.IGNORECASE), _A_YEAR),
     (re.compile(r"电话|传真|热线|号码|\b(?:phone|fax|hotline)\b", re.IGNORECASE), re.compile(r"\d{3,4}-\d{7,8}|\d{5,}")),
     (re.compile(r"邮箱|电子邮件|e-?mail", re.IGNORECASE), re.compile(r"[\w.-]+@[\w-]+\.[\w.]+", re.ASCII)),
     (ASKS_NUMBER, DOC_NUMBER),
@@ -74,7 +76,8 @@ _ASKED_VALUES = (
      re.compile(r"[\u4e00-\u9fff]{2,10}?(人民政府|政府|委员会|办公室|[局厅委办](?![理法事好])|中心|指挥部|领导小组|(?:管理|行政|主管)部门)|"
                 r"[\u4e00-\u9fff]{1,8}(?:、[\u4e00-\u9fff]{1,8})+等(?:部门|单位|机构)")),
 )
-_SUBJECT_AFTER = {_ASKED_VALUES[0][1], _ASKED_VALUES[1][1]}
+# What happens at a time may follow it (自2011年2月1日起施行): value_context reads a time's phrase after it too.
+_SUBJECT_AFTER = {_A_DATE, _A_YEAR}
 _PLACE_WORDS = {w for p in PROVINCES for w in (p.name, p.full, p.english.lower())}
 _YEAR_WORD = re.compile(r"^(19|20)\d{2}年?$")
 MAX_QUOTES = 3
