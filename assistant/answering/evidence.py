@@ -77,7 +77,7 @@ _ASKED_VALUES = (
                 r"[\u4e00-\u9fff]{1,8}(?:、[\u4e00-\u9fff]{1,8})+等(?:部门|单位|机构)")),
 )
 # What happens at a time may follow it (自2011年2月1日起施行): value_context reads a time's phrase after it too.
-_SUBJECT_AFTER = {_A_DATE, _A_YEAR}
+_SUBJECT_AFTER = {_A_DATE, _A_YEAR, _LEADER}
 _PLACE_WORDS = {w for p in PROVINCES for w in (p.name, p.full, p.english.lower())}
 _YEAR_WORD = re.compile(r"^(19|20)\d{2}年?$")
 MAX_QUOTES = 3
@@ -262,10 +262,22 @@ def value_context(asked: list[re.Pattern], terms: list[str], text: str, question
     grams = {term[i : i + 2] for term in terms for i in range(len(term) - 1)}
     if not asked or not grams:
         return 1.0
-    windows = [_PHRASE_END.split(text[max(0, m.start() - VALUE_CONTEXT_CHARS) : m.start()])[-1]
-               + (_phrase_after(text, m.end()) if p in _SUBJECT_AFTER else "")
+    windows = [_subject_before(text, m.start()) + (_phrase_after(text, m.end()) if p in _SUBJECT_AFTER else "")
                for p in asked for m in p.finditer(text) if not _named_in(m.group(), question)]
     return max((sum(g in w for g in grams) / len(grams) for w in windows), default=0.0)
+
+
+# The labels of a task's duty statement in any work plan (牵头单位：省财政厅；责任单位：…).
+_DUTY_LABEL = re.compile(r"(?:牵头|责任|配合|主责|协办|主办|参与)(?:单位|部门)[:：]")
+
+
+def _subject_before(text: str, start: int) -> str:
+    """The words before a value within its phrase; for a body named by a task's duty label, the task itself
+    (the text's first sentence, or its heading) is what the body does."""
+    before = _PHRASE_END.split(text[max(0, start - VALUE_CONTEXT_CHARS) : start])[-1]
+    if _DUTY_LABEL.search(before):
+        before = sentences(text)[0] + before
+    return before
 
 
 def _phrase_after(text: str, end: int) -> str:
