@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .corpus.cleaning import PUBLISHED_DATE_LABELS, WRITTEN_DATE_LABELS
-from .corpus.metadata import DOC_TYPES
+from .corpus.metadata import DOC_TYPES, UNKNOWN_PROVINCE
 from .models import DocumentMeta
 from .places import Place, find_places, find_romanised, romanised, stem
 from .provinces import BY_NAME, find_provinces
@@ -75,6 +75,8 @@ class QuestionAnalysis:
     # Places named that issued no document, only appear in one (惠安县 in 泉州's list of units): what a
     # sentence lists, so they still choose the sentence quoted.
     listed_places: list[str] = field(default_factory=list)
+    # A place named may be that of a document whose province could not be read: search those documents too.
+    unplaced_too: bool = False
     asks_fact: str | None = None  # a fact of the document itself: "date" (哪天印发), "number" (文号), "issuer"
     # An English question's phrases, each as the Chinese words a dictionary gives for it (Retriever.analyse).
     translations: list[list[str]] = field(default_factory=list)
@@ -157,12 +159,22 @@ class CorpusFacts:
         """xiangxi → the documents' place 湘西; made on the first English question (it needs jionlp's pinyin)."""
         return _romanised_places(self.documents)
 
-    def in_provinces(self, provinces: list[str]) -> list[DocumentMeta]:
-        """Documents of `provinces` (all documents for none), in corpus order."""
-        if len(provinces) > 1:
-            wanted = set(provinces)
+    def in_provinces(self, provinces: list[str], unplaced_too: bool = False) -> list[DocumentMeta]:
+        """Documents of `provinces` (all documents for none), in corpus order. A province without documents of
+        its own gets those whose province could not be read, as may any (`unplaced_too`): they may be its."""
+        if not provinces:
+            return list(self.documents)
+        wanted = {p if p in self.by_province else UNKNOWN_PROVINCE for p in provinces}
+        if unplaced_too:
+            wanted.add(UNKNOWN_PROVINCE)
+        if len(wanted) > 1:
             return [d for d in self.documents if d.province in wanted]
-        return list(self.by_province.get(provinces[0], []) if provinces else self.documents)
+        return list(self.by_province.get(wanted.pop(), []))
+
+    @property
+    def unplaced(self) -> bool:
+        """Whether some document names no province: a question about any place may be about it."""
+        return UNKNOWN_PROVINCE in self.by_province
 
 
 def _romanised_places(documents: list[DocumentMeta]) -> dict[str, list[Place]]:
@@ -174,6 +186,12 @@ def _romanised_places(documents: list[DocumentMeta]) -> dict[str, list[Place]]:
             for name in romanised(place) if place else ():
                 found[name][place] = None
     return {name: list(places) for name, places in found.items()}
+
+
+def _may_be_of(meta: DocumentMeta, place: Place) -> bool:
+    """Whether `meta` may be a document of `place` though its text neither names the place nor says who issued
+    it: it is of the place's province and names no city, county or issuer."""
+    return meta.province == place.province and not meta.city and not meta.county and not meta.issuer
 
 
 def _issued_in(meta: DocumentMeta, place: Place) -> bool:
@@ -208,15 +226,20 @@ def analyse(question: str, facts: CorpusFacts, english_kinds: Callable[[str], se
     text = normalise(question)
     english = is_english(text)
     documents = facts.documents
-    covered = facts.provinces
+    # A document whose province could not be read may be of any province the question names.
+    covered = facts.provinces | ({*BY_NAME} if facts.unplaced else set())
     named_provinces = find_provinces(text)
     places, missing_places, scope_names, listed_places = [], [], [], []
     english_places = find_romanised(text, facts.romanised_places) if english else []
+    unplaced_too = False
     for place in [*find_places(text), *english_places]:
         written = [n for n in (place.name, stem(place.name)) if n in text]
         issued = any(_issued_in(d, place) for d in documents)
-        if place.province in covered and (issued or any(place.name in facts.places.get(d.doc_id, ())
-                                                        for d in documents)):
+        named = any(place.name in facts.places.get(d.doc_id, ()) for d in documents)
+        # Else a document of its province that names no city or issuer, or one that names no province, may be it.
+        possible = not issued and not named and (facts.unplaced or any(_may_be_of(d, place) for d in documents))
+        unplaced_too = unplaced_too or (possible and facts.unplaced)
+        if place.province in covered and (issued or named or possible):
             places.append(place)
             if written and not issued:
                 listed_places.append(written[0])
@@ -234,7 +257,7 @@ def analyse(question: str, facts: CorpusFacts, english_kinds: Callable[[str], se
     references = part_references(text)
     years = sorted({int(y) for y in YEAR.findall(text)})
 
-    in_scope = facts.in_provinces(provinces)
+    in_scope = facts.in_provinces(provinces, unplaced_too)
     issuers = [d for d in in_scope if any(_issued_in(d, p) for p in places)] if places else []
     doc_ids = [d.doc_id for d in issuers]
     in_scope_ids = {d.doc_id for d in in_scope}
@@ -264,7 +287,7 @@ def analyse(question: str, facts: CorpusFacts, english_kinds: Callable[[str], se
     return QuestionAnalysis(
         original=question, text=text, english=english, provinces=provinces, missing_provinces=missing,
         doc_ids=doc_ids, years=years, multi=bool(_MULTI.search(text)) or len(provinces) > 1,
-        which=bool(_WHICH.search(text)), places=places, missing_places=missing_places,
+        which=bool(_WHICH.search(text)), places=places, missing_places=missing_places, unplaced_too=unplaced_too,
         unsupported_years=unsupported, target_years=[y for y in years if y not in naming],
         scope_names=list(dict.fromkeys(scope_names)), place_names=place_names, listed_places=listed_places,
         asks_fact=None if _cites_another_document(text, facts.titles) else asked_fact(text), references=references,

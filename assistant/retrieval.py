@@ -224,8 +224,8 @@ class Retriever:
         """Documents to search: explicit filters win, then what the question names, then everything.
         A document named in the question narrows its own province only: 「云南三年行动方案和湖南…」 keeps
         all of 湖南."""
-        provinces = provinces or analysis.provinces
-        docs = self.facts.in_provinces(provinces)
+        docs = self.facts.in_provinces(provinces) if provinces else self.facts.in_provinces(
+            analysis.provinces, analysis.unplaced_too)
         if doc_ids:
             return [d for d in docs if d.doc_id in doc_ids]
         narrowed = {self.documents[i].province for i in analysis.doc_ids}

@@ -646,3 +646,80 @@ def test_a_bare_heading_answers_nothing(regulation):
     assert all(c.hit.clause.text.strip() != "4.2 一级应急响应" for c in regulation.candidates(question)[0])
     answer = regulation.ask(question)
     assert all(regulation.clause(c.clause_id).text.strip() != "4.2 一级应急响应" for c in answer.citations)
+
+
+# A provincial notice that says who issued it, a provincial rule that names its province but no issuer or city,
+# and a Q&A page that names no place at all (as pages copied from a site's FAQ often are).
+PLACED_NOTICE = """湖北省人民政府办公厅关于印发湖北省中小企业纾困若干措施的通知
+鄂政办发〔2023〕5号
+各市、州人民政府，省政府各部门：
+一、加大财政支持。省级财政每年安排中小企业发展专项资金2亿元。
+二、降低融资成本。对中小企业贷款给予贴息，贴息比例为贷款利息的30%。
+湖北省人民政府办公厅
+2023年3月1日
+"""
+CITYLESS_RULE = """全文
+第一条 为落实湖北省城乡居民基本医疗保险有关规定，制定本办法。
+第二条 参保居民在乡镇卫生院住院的，起付线为150元，起付线以上部分报销80%。
+第三条 本办法自发布之日起施行。
+"""
+UNPLACED_FAQ = """问：参保居民在社区卫生服务中心住院怎么报销？
+答：参保成年居民在一级及以下定点医疗机构住院，起付线为300元，起付线以上部分报销75%。
+问：学生住院报销比例有什么不同？
+答：在校学生住院医疗费用报销比例比成年居民提高5个百分点。
+"""
+
+
+@pytest.fixture(scope="module")
+def partly_placed(assistant_over):
+    return assistant_over({"notice.txt": PLACED_NOTICE, "rule.txt": CITYLESS_RULE, "faq.txt": UNPLACED_FAQ})
+
+
+def test_a_place_may_be_that_of_a_document_whose_place_is_unknown(partly_placed):
+    """A corpus with documents that name no province (or no city) cannot say it lacks a place's documents: the
+    question is searched in those documents and answered or refused on the evidence."""
+    docs = partly_placed.documents()
+    assert {d.province for d in docs} == {"湖北", "未知"}
+    # 淄博 is 山东's, and no document is: the one that names no province may be its.
+    faq = partly_placed.ask("淄博市参保成年居民在一级及以下定点医疗机构住院，起付线是多少？")
+    assert faq.answerable and "300元" in faq.answer and "未收录" not in faq.answer
+    # 黄石 is 湖北's: the rule naming 湖北 but no city or issuer may be 黄石's.
+    rule = partly_placed.ask("黄石市参保居民在乡镇卫生院住院的起付线是多少？")
+    assert rule.answerable and "150元" in rule.answer
+
+
+def test_a_place_is_still_refused_when_every_document_says_where_it_is_from(assistant_over):
+    only_placed = assistant_over({"notice.txt": PLACED_NOTICE})
+    answer = only_placed.ask("淄博市中小企业发展专项资金每年安排多少？")
+    assert not answer.answerable and "未收录" in answer.answer
+
+
+# A task list whose items state their bodies inline after labels, and a group whose office head is named first.
+TASK_LIST = """庚市2024年重点工作责任分解
+一、防范化解风险
+1、规范政府举债行为，严格控制新增债务。牵头单位：市财政局；责任单位：市发改委、市审计局。
+2、开展非法集资专项整治，化解金融风险。牵头单位：市金融办；责任单位：市公安局、市市场监管局。
+二、保障措施
+成立工作领导小组，领导小组办公室设在市发改委，市发改委主要负责人任办公室主任。
+"""
+
+
+@pytest.fixture(scope="module")
+def task_list(assistant_over):
+    return assistant_over({"tasks.txt": TASK_LIST})
+
+
+def test_a_body_after_a_duty_label_is_what_its_task_names(task_list):
+    """牵头单位：市财政局 says who leads the task its item names: the body's context is that task, so it answers
+    for 规范政府举债行为 and not for another item's task."""
+    found = task_list.candidates("庚市2024年责任分解中，规范政府举债行为的牵头单位是哪个？")[0]
+    debt = next(c for c in found if "举债" in c.hit.clause.text)
+    other = next(c for c in found if "非法集资" in c.hit.clause.text)
+    assert debt.value_context > 0.5 > other.value_context
+
+
+def test_an_official_named_before_the_post_is_read_with_the_post(task_list):
+    """市发改委主要负责人任办公室主任: who is named first, the post they hold follows."""
+    found = task_list.candidates("庚市领导小组办公室主任由谁担任？")[0]
+    office = next(c for c in found if "办公室主任" in c.hit.clause.text)
+    assert office.value_context > 0.3

@@ -41,6 +41,7 @@ _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][
                         r"第[一二三四五六七八九十百]+[章节条部分])")
 _TRAILING_NOTE = re.compile(r"\s*[（(][^（）()]*[)）]$")
 _HEAD_LINES = 25
+UNKNOWN_PROVINCE = "未知"  # the province of a document whose text names none
 _PAGE_NOTE = re.compile(r"\s*[（(](?:全文|附全文|原文|图解|文字版|图文|附件|含附件|附解读)[)）]")  # general page notes
 
 _YEAR_CN = "〇○◯零OoＯО0一二三四五六七八九"  # the zero is printed in many look-alikes: 二OO二, 二○一○
@@ -482,7 +483,7 @@ def content_hash(text: str) -> str:
 def _untitled(fields: dict) -> str:
     """A label that cannot pass for an official title: who issued it, its 文号 or date, and 未识别标题."""
     place = (fields.get("province"), fields.get("city"), fields.get("county"))
-    who = fields.get("issuer") or "".join(part for part in place if part and part != "未知") or "来源不明"
+    who = fields.get("issuer") or "".join(part for part in place if part and part != UNKNOWN_PROVINCE) or "来源不明"
     details = [part for part in (fields.get("doc_number"), fields.get("date")) if part]
     return f"{who}文件（{'，'.join(details + ['未识别标题'])}）"
 
@@ -502,7 +503,7 @@ def document_meta(doc_id: str, path: Path, found: ExtractedMeta, overrides: dict
     fields["date"] = str(fields["date"]) if fields.get("date") else None
     warnings = []
     if not fields.get("province"):
-        fields["province"] = "未知"
+        fields["province"] = UNKNOWN_PROVINCE
         warnings.append("未识别到省份")
     if not fields["date"]:
         warnings.append("未识别到日期")
