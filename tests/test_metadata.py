@@ -449,3 +449,15 @@ def test_fast_simplification_agrees_with_full_conversion_on_every_real_line():
              for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(lines) > 400 and any(full.convert(line) != line for line in lines)  # traditional lines are there
     assert [to_simplified(line) for line in lines] == [full.convert(line) for line in lines]
+
+
+def test_a_government_order_number_is_the_documents_number():
+    """Regulations are published under an order's or an announcement's number, often printed on two lines."""
+    two_lines = _meta("某市人民政府关于修改部分政府规章的决定\n某市人民政府令\n第 31 号\n"
+                      "《某市人民政府关于修改部分政府规章的决定》已经市政府常务会议通过，现予公布。\n市长 某某\n2021年5月6日")
+    assert two_lines.doc_number == "某市人民政府令第31号"
+    one_line = _meta("某省人民代表大会常务委员会公告第8号\n某省全民阅读促进条例\n第一条 为了促进全民阅读，制定本条例。")
+    assert one_line.doc_number == "某省人民代表大会常务委员会公告第8号"
+    # An order cited inside a sentence is another document's.
+    cited = _meta("某县养老服务补贴办法\n第一条 根据《某条例》（国务院令第735号）等规定，制定本办法。")
+    assert cited.doc_number is None

@@ -49,8 +49,13 @@ DATE = re.compile(
     r"(?<!\d)(?P<y>(?:1[89]|20)\d{2})\s*(?:年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
     r"|(?P<sep>[-/.－／—–])(?P<m2>\d{1,2})(?P=sep)(?P<d2>\d{1,2})(?!\d))"
     rf"|(?P<cy>[{_YEAR_CN}]{{4}})\s*年\s*(?P<cm>[一二三四五六七八九十]{{1,2}})\s*月\s*(?P<cd>[一二三四五六七八九十]{{1,3}})\s*日")
-DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*[\u4e00-\u9fff]{0,3}\s*"
-                         r"\d{1,5}\s*号")
+# A 文号 (鲁政字〔2022〕225号), or the number a government order or a standing committee's announcement carries
+# (长春市人民政府令第77号, 某省人民代表大会常务委员会公告第50号): regulations are published under the latter.
+_ORDER_NUMBER = r"[\u4e00-\u9fff()（）]{2,24}?(?:令|公告)\s*[（(]?\s*第\s*\d{1,5}\s*号\s*[)）]?"
+DOC_NUMBER = re.compile(r"(?:[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*[\u4e00-\u9fff]{0,3}\s*"
+                        rf"\d{{1,5}}\s*号|{_ORDER_NUMBER})")
+_ORDER_LINE = re.compile(r"[\u4e00-\u9fff()（）]{0,24}(?:令|公告)")  # an order's number printed on the next line
+_ORDER_COUNT = re.compile(r"[（(]?\s*第\s*\d{1,5}\s*号\s*[)）]?")
 _NUMBER_BEFORE_TITLE = re.compile(DOC_NUMBER.pattern + r"\s*(?=《|[\u4e00-\u9fff]{0,20}关于)")
 _SIGNATURE_TAIL = re.compile(r"[)）]?\s*(?:印发|发布|公布)?\s*(?:[（(][^（）()]{1,20}[)）])?")
 _DATING_NOTE = re.compile(r"[（(][^（）()]*[)）]")  # （2023年3月10日省人民政府第5次常务会议通过）
@@ -315,7 +320,10 @@ def detect_doc_number(lines: list[_Line], rows: list[MetaRow], title: str | None
     for row in rows:
         if row.label in NUMBER_LABELS and (number := _doc_number_in(_Line.of(row.value))):
             return number
-    for line in lines[:_HEAD_LINES]:
+    head = lines[:_HEAD_LINES]
+    for line, below in zip(head, [*head[1:], None]):
+        if below and _ORDER_LINE.fullmatch(line.simp) and _ORDER_COUNT.fullmatch(below.simp):  # 某市人民政府令 / 第77号
+            return (line.orig + below.orig).replace(" ", "")
         if lead := _NUMBER_BEFORE_TITLE.match(line.simp):  # a site's heading: 梁政发【2023】7号关于…
             return line.cut(lead.start(), lead.end()).replace(" ", "")
         match = DOC_NUMBER.search(line.simp)
