@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from functools import cached_property
 
 from .corpus.cleaning import PUBLISHED_DATE_LABELS, WRITTEN_DATE_LABELS
@@ -50,6 +51,7 @@ FULL_DATE = re.compile(r"\d{4}(?:年\d{1,2}月\d{1,2}日|-\d{1,2}-\d{1,2}|/\d{1,
 _WHICH = re.compile(r"哪个省|哪一个省|哪省|which province", re.IGNORECASE)
 # A title fragment must be this long to name a document: shorter ones (意见, 方案) name a type, not a document.
 MIN_TITLE_FRAGMENT = 4
+NEAR_TITLE = 0.9  # share of a quoted name's characters a title must hold, in order, to be that document's
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _QUOTED_TITLE = re.compile(r"《([^》]+)》")
 
@@ -128,6 +130,17 @@ class TitleIndex:
     def holding(self, piece: str) -> set[str]:
         """Documents whose title contains `piece` (at least MIN_TITLE_FRAGMENT characters long)."""
         return {d for d in self._grams.get(piece[:MIN_TITLE_FRAGMENT], ()) if piece in self.titles[d]}
+
+    def nearly_holding(self, name: str) -> bool:
+        """Whether a title holds `name` all but a few characters: a document is quoted by a name a word
+        shorter or longer than its title (《促进民营经济加快发展若干政策措施》 for …加快发展的若干政策措施)."""
+        if self.holding(name):
+            return True
+        for doc_id in self.quoted_by(name):
+            blocks = SequenceMatcher(None, name, self.titles[doc_id], autojunk=False).get_matching_blocks()
+            if sum(block.size for block in blocks) >= NEAR_TITLE * len(name):
+                return True
+        return False
 
 
 @dataclass(frozen=True)
@@ -297,7 +310,8 @@ def analyse(question: str, facts: CorpusFacts, english_kinds: Callable[[str], se
 def _cites_another_document(text: str, titles: TitleIndex) -> bool:
     """The question quotes a title no document of the corpus bears (其依据的《质量工作考核办法》文号是多少): the
     文号 or date it asks is that cited document's, to be found in the text, not the fact of a document here."""
-    return any(len(quote) >= MIN_TITLE_FRAGMENT and not titles.holding(quote) for quote in _QUOTED_TITLE.findall(text))
+    return any(len(quote) >= MIN_TITLE_FRAGMENT and not titles.nearly_holding(quote)
+               for quote in _QUOTED_TITLE.findall(text))
 
 
 def asked_fact(text: str) -> str | None:

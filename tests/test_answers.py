@@ -506,6 +506,9 @@ def test_a_fact_of_a_cited_document_is_not_a_fact_of_the_document_here(assistant
     own = analyse("《湖南省人民政府关于加快质量发展建设质量强省的实施意见》是哪天印发的？")
     cited = analyse("湖南2017年实施意见依据的《湖南省质量发展纲要（2012-2020年）》文号是多少？")
     assert own.asks_fact == "date" and cited.asks_fact is None
+    # A name a word short of the title (no 的) still quotes the document here.
+    shortened = analyse("《湖南省人民政府关于加快质量发展建设质量强省实施意见》是哪天印发的？")
+    assert shortened.asks_fact == "date"
 
 
 def test_an_address_is_read_from_where_it_starts():
