@@ -333,6 +333,18 @@ def test_rounded_counts_and_other_measure_words_of_people_answer_how_many_people
     assert not states_amount(unit, normalise("新增就业岗位300个"))
 
 
+def test_a_table_row_states_its_numbers_in_the_unit_printed_after_the_measure():
+    """Indicator tables print the unit once, in brackets after the measure or after 单位：, and the numbers bare."""
+    from assistant.answering.evidence import states_amount
+    from assistant.text import normalise
+
+    assert states_amount("万元", normalise("2 | 经济质量 | 人均产值（万元/人） | 18 | 25 | 预期性 |"))
+    assert states_amount("件", normalise("每万人口专利拥有量(件) | 9.5"))
+    assert states_amount("亿元", normalise("单位：亿元 | 合计 | 120"))
+    assert not states_amount("个", normalise("建设(个别)试点项目3项"))  # a word in brackets, no unit
+    assert not states_amount("万元", normalise("人均产值（万元/人）"))  # the heading alone, no number
+
+
 def test_a_clause_is_found_by_its_closest_sentence(assistant):
     """The best-sentence ranking puts first a long clause one of whose middle sentences is asked, and orders
     only the candidates it is given."""

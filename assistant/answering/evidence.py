@@ -245,8 +245,19 @@ def states_number(text: str) -> bool:
 
 
 def states_amount(unit: str, text: str) -> bool:
-    """`text` (normalised) states a number in `unit`."""
-    return amount_pattern(unit).search(text) is not None
+    """`text` (normalised) states a number in `unit`: after the number, or as a table row or heading prints it,
+    once in brackets after the measure (全员劳动生产率(万元/人) | 21, 单位：万元) with the numbers bare."""
+    if amount_pattern(unit).search(text):
+        return True
+    label = unit_label(unit).search(text)
+    return label is not None and re.search(r"\d", text[: label.start()] + text[label.end() :]) is not None
+
+
+@lru_cache(maxsize=64)
+def unit_label(unit: str) -> re.Pattern:
+    """`unit` printed as a label: in brackets after what is measured, (万元/人) or （%）, or after 单位：."""
+    units = "人|名|位" if unit in _PEOPLE else re.escape(unit)
+    return re.compile(rf"[（(]\s*(?:{units})\s*(?:/\s*[\u4e00-\u9fff]{{1,3}}\s*)?[)）]|单位\s*[:：]\s*(?:{units})")
 
 
 VALUE_CONTEXT_CHARS = 30  # how far before a value its subject is looked for; chosen by cross-validation on dev
