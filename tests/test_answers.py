@@ -714,6 +714,7 @@ TASK_LIST = """庚市2024年重点工作责任分解
 一、防范化解风险
 1、规范政府举债行为，严格控制新增债务。牵头单位：市财政局；责任单位：市发改委、市审计局。
 2、开展非法集资专项整治，化解金融风险。牵头单位：市金融办；责任单位：市公安局、市市场监管局。
+3、推进政务服务标准化，统一办事指南。（牵头单位：市政务服务局；责任单位：各县区政府，9月底前完成）
 二、保障措施
 成立工作领导小组，领导小组办公室设在市发改委，市发改委主要负责人任办公室主任。
 """
@@ -731,6 +732,13 @@ def test_a_body_after_a_duty_label_is_what_its_task_names(task_list):
     debt = next(c for c in found if "举债" in c.hit.clause.text)
     other = next(c for c in found if "非法集资" in c.hit.clause.text)
     assert debt.value_context > 0.5 > other.value_context
+
+
+def test_a_deadline_in_a_duty_statement_is_the_tasks(task_list):
+    """（牵头单位：…；责任单位：…，9月底前完成）: the deadline, like the bodies, is that of the task its item names."""
+    found = task_list.candidates("庚市2024年责任分解中，推进政务服务标准化任务的完成时限是什么？")[0]
+    standard = next(c for c in found if "标准化" in c.hit.clause.text)
+    assert standard.value_context > 0.3
 
 
 def test_an_official_named_before_the_post_is_read_with_the_post(task_list):

@@ -283,10 +283,10 @@ _DUTY_LABEL = re.compile(r"(?:牵头|责任|配合|主责|协办|主办|参与)(
 
 
 def _subject_before(text: str, start: int) -> str:
-    """The words before a value within its phrase; for a body named by a task's duty label, the task itself
-    (the text's first sentence, or its heading) is what the body does."""
+    """The words before a value within its phrase; for a value in a task's duty statement (牵头单位：X；…，6月底完成)
+    the task itself (the text's first sentence, or its heading) is what the value is about."""
     before = _PHRASE_END.split(text[max(0, start - VALUE_CONTEXT_CHARS) : start])[-1]
-    if _DUTY_LABEL.search(before):
+    if _DUTY_LABEL.search(text[:start].rsplit("。", 1)[-1]):
         before = sentences(text)[0] + before
     return before
 
