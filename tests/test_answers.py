@@ -715,6 +715,7 @@ TASK_LIST = """庚市2024年重点工作责任分解
 1、规范政府举债行为，严格控制新增债务。牵头单位：市财政局；责任单位：市发改委、市审计局。
 2、开展非法集资专项整治，化解金融风险。牵头单位：市金融办；责任单位：市公安局、市市场监管局。
 3、推进政务服务标准化，统一办事指南。（牵头单位：市政务服务局；责任单位：各县区政府，9月底前完成）
+4、支持企业技术改造。对技术改造项目按投资额给予补助，最高不超过300万元。(市工信局、市财政局)
 二、保障措施
 成立工作领导小组，领导小组办公室设在市发改委，市发改委主要负责人任办公室主任。
 """
@@ -739,6 +740,13 @@ def test_a_deadline_in_a_duty_statement_is_the_tasks(task_list):
     found = task_list.candidates("庚市2024年责任分解中，推进政务服务标准化任务的完成时限是什么？")[0]
     standard = next(c for c in found if "标准化" in c.hit.clause.text)
     assert standard.value_context > 0.3
+
+
+def test_bodies_in_a_bracket_closing_a_task_are_who_does_it(task_list):
+    """(市工信局、市财政局) after an item, with no label, names who does the task, as 牵头单位：… does."""
+    found = task_list.candidates("庚市2024年责任分解中，支持企业技术改造由哪些部门负责？")[0]
+    renovation = next(c for c in found if "技术改造" in c.hit.clause.text)
+    assert renovation.value_context > 0.3
 
 
 def test_an_official_named_before_the_post_is_read_with_the_post(task_list):

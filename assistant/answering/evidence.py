@@ -63,6 +63,9 @@ _LEADER = re.compile(r"(?:省|市|区|县|州|盟|旗|乡|镇)(?:长|委书记)|
 # 办理/办法/办事/办好).
 _A_DATE = re.compile(rf"{DATE.pattern}|\d{{1,2}}月\d{{1,2}}日|\d{{1,2}}月(?:底|末|份|上旬|中旬|下旬)|年底|年末")
 _A_YEAR = re.compile(r"(19|20)\d{2}\s*年|[〇零一二三四五六七八九]{4}年")
+# A body's name by its suffix, or an enumeration of abbreviated sectors (发改、经委、质监等部门).
+_A_BODY = re.compile(r"[\u4e00-\u9fff]{2,10}?(人民政府|政府|委员会|办公室|[局厅委办](?![理法事好])|中心|指挥部|领导小组|"
+                     r"(?:管理|行政|主管)部门)|[\u4e00-\u9fff]{1,8}(?:、[\u4e00-\u9fff]{1,8})+等(?:部门|单位|机构)")
 _ASKED_VALUES = (
     (re.compile(rf"哪天|哪一天|何时|什么时候|什么时间|时限|日期|截止|几月几日|{_WHEN}|\b(?:what date|deadline)\b", re.IGNORECASE),
      _A_DATE),
@@ -71,10 +74,7 @@ _ASKED_VALUES = (
     (re.compile(r"邮箱|电子邮件|e-?mail", re.IGNORECASE), re.compile(r"[\w.-]+@[\w-]+\.[\w.]+", re.ASCII)),
     (ASKS_NUMBER, DOC_NUMBER),
     (_LEADER_QUESTION, _LEADER),
-    # A body's name by its suffix, or an enumeration of abbreviated sectors (发改、经委、质监等部门).
-    (_DUTY_QUESTION,
-     re.compile(r"[\u4e00-\u9fff]{2,10}?(人民政府|政府|委员会|办公室|[局厅委办](?![理法事好])|中心|指挥部|领导小组|(?:管理|行政|主管)部门)|"
-                r"[\u4e00-\u9fff]{1,8}(?:、[\u4e00-\u9fff]{1,8})+等(?:部门|单位|机构)")),
+    (_DUTY_QUESTION, _A_BODY),
 )
 # What happens at a time may follow it (自2011年2月1日起施行): value_context reads a time's phrase after it too.
 _SUBJECT_AFTER = {_A_DATE, _A_YEAR, _LEADER}
@@ -286,9 +286,21 @@ def _subject_before(text: str, start: int) -> str:
     """The words before a value within its phrase; for a value in a task's duty statement (牵头单位：X；…，6月底完成)
     the task itself (the text's first sentence, or its heading) is what the value is about."""
     before = _PHRASE_END.split(text[max(0, start - VALUE_CONTEXT_CHARS) : start])[-1]
-    if _DUTY_LABEL.search(text[:start].rsplit("。", 1)[-1]):
+    if _DUTY_LABEL.search(text[:start].rsplit("。", 1)[-1]) or _in_body_note(text, start):
         before = sentences(text)[0] + before
     return before
+
+
+# A bracket holding only bodies, closing a task: (省工信厅、省财政厅) says who does it, as a labelled note does.
+_BODY_NOTE = re.compile(rf"(?:{_A_BODY.pattern})(?:\s*[、，,；;]\s*(?:{_A_BODY.pattern}))*")
+
+
+def _in_body_note(text: str, start: int) -> bool:
+    opening = max(text.rfind("（", 0, start), text.rfind("(", 0, start))
+    closing = min((i for i in (text.find("）", start), text.find(")", start)) if i >= 0), default=-1)
+    if opening < 0 or closing < 0 or re.search(r"[)）]", text[opening:start]):
+        return False
+    return _BODY_NOTE.fullmatch(text[opening + 1 : closing].strip()) is not None
 
 
 def _phrase_after(text: str, end: int) -> str:
