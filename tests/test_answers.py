@@ -716,6 +716,8 @@ TASK_LIST = """庚市2024年重点工作责任分解
 2、开展非法集资专项整治，化解金融风险。牵头单位：市金融办；责任单位：市公安局、市市场监管局。
 3、推进政务服务标准化，统一办事指南。（牵头单位：市政务服务局；责任单位：各县区政府，9月底前完成）
 4、支持企业技术改造。对技术改造项目按投资额给予补助，最高不超过300万元。(市工信局、市财政局)
+5、引导社会资本参与重点项目建设。积极引导社会资本参与重点项目建设，建立重大项目库，引导社会资本平等参与项目建设。鼓励社会资本参与政府和社会资本合作项目，提升社会资本在项目中的份额，简化投资项目报建手续。鼓励社会资本参与国有企业混合所有制改革，公开项目信息，确保各类投资主体公平参与竞争。社会资本新建重大项目，由属地政府按照招商引资项目给予同等优惠政策。支持社会资本参与城市更新、交通水利等重点项目建设，鼓励金融机构创新融资产品，拓宽项目融资渠道。
+责任单位：市财政局、市发改委、市国资委。
 二、保障措施
 成立工作领导小组，领导小组办公室设在市发改委，市发改委主要负责人任办公室主任。
 """
@@ -747,6 +749,12 @@ def test_bodies_in_a_bracket_closing_a_task_are_who_does_it(task_list):
     found = task_list.candidates("庚市2024年责任分解中，支持企业技术改造由哪些部门负责？")[0]
     renovation = next(c for c in found if "技术改造" in c.hit.clause.text)
     assert renovation.value_context > 0.3
+
+
+def test_who_is_responsible_quotes_the_sentence_of_the_duty_labels(task_list):
+    """A long item is quoted by its best sentences; asked who is responsible, its 责任单位 line is quoted too."""
+    answer = task_list.ask("庚市2024年责任分解中，“引导社会资本参与重点项目建设”的责任单位有哪些？")
+    assert answer.answerable and "市国资委" in answer.answer
 
 
 def test_an_official_named_before_the_post_is_read_with_the_post(task_list):

@@ -505,7 +505,8 @@ def whole_parts(evidence: Evidence, referenced: list[SearchHit], probability: fl
 def _quotes(candidate: Candidate, fitted: EvidenceModels, analysis: QuestionAnalysis) -> list[str]:
     """The sentence most likely to state the answer, plus any other the sentence model rates likely, in
     reading order; a bare heading pulls in what follows it, a question about the document's date, 文号 or
-    issuer gets the sentence printing it, and one about who is responsible the clause's 责任单位 note."""
+    issuer gets the sentence printing it, and one about who is responsible the clause's 责任单位 note or the
+    sentence of its duty labels (牵头单位：…；责任单位：…)."""
     group = candidate.sentences
     if len(candidate.hit.clause.text) <= WHOLE_CLAUSE_CHARS:
         quotes = list(group)
@@ -523,8 +524,8 @@ def _quotes(candidate: Candidate, fitted: EvidenceModels, analysis: QuestionAnal
     if stating and not any(s in stating for s in quotes):
         quotes = [s for s in group if s in quotes or s == stating[0]]
     duty = candidate.hit.clause.duty
-    if duty and _DUTY_QUESTION.search(analysis.text):
-        note = next((s for s in group if duty in s), None)
+    if _DUTY_QUESTION.search(analysis.text):
+        note = next((s for s in group if (duty and duty in s) or _DUTY_LABEL.search(normalise(s))), None)
         if note and note not in quotes:
             quotes.append(note)
     return quotes
