@@ -762,3 +762,13 @@ def test_an_official_named_before_the_post_is_read_with_the_post(task_list):
     found = task_list.candidates("庚市领导小组办公室主任由谁担任？")[0]
     office = next(c for c in found if "办公室主任" in c.hit.clause.text)
     assert office.value_context > 0.3
+
+
+def test_a_time_counted_from_publication_answers_when(assistant_over):
+    """自公布之日起30日后施行 says when a decision takes effect though it prints no date."""
+    decision = assistant_over({"decision.txt": "辛省人民政府关于修改部分规章的决定\n"
+                               "《辛省人民政府关于修改部分规章的决定》已经2024年5月6日省政府常务会议审议通过，"
+                               "本决定自公布之日起30日后施行。\n一、删去《辛省道路管理办法》第五条。\n"})
+    found = decision.candidates("关于修改部分规章的决定什么时候开始施行？")[0]
+    stating = next(c for c in found if "30日后施行" in c.hit.clause.text)
+    assert stating.features.value_gap == 0.0 and stating.value_context >= 0.5
