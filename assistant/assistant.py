@@ -211,6 +211,8 @@ class Assistant:
                 evidence = whole_parts(evidence, parts)
             elif evidence is not None and analysis.references and not referenced:
                 evidence, reason = _nth_item(retriever, analysis, evidence, reason)
+            elif evidence is not None:
+                evidence = _announced_items(retriever, evidence)
             supported = evidence is not None and evidence.probability >= models().threshold
             results.append(ScopeResult(label=label, evidence=evidence, supported=supported, hits=hits))
         answer = compose(analysis, results, loaded.cited, reason)
@@ -325,6 +327,16 @@ def _evidence(retriever: Retriever, weights: TermWeights, analysis: QuestionAnal
               ) -> Evidence | None:
     """The answerer's choice of clause and sentences among `hits`, with P(answerable) (for refusal)."""
     return select(analysis, hits, weights, **_clause_tests(retriever, analysis))
+
+
+def _announced_items(retriever: Retriever, evidence: Evidence) -> Evidence:
+    """A clause that only announces what follows (第四条 认定工作应当遵循以下原则：) answers with the items under
+    it: they are quoted, each by its first sentence, after it."""
+    clause = evidence.hit.clause
+    if evidence.siblings or not clause.text.rstrip().endswith((":", "：")):
+        return evidence
+    items = [SearchHit(clause=c, score=evidence.hit.score) for c in retriever.children(clause)]
+    return whole_parts(evidence, [evidence.hit, *items], evidence.probability) if items else evidence
 
 
 def _nth_item(retriever: Retriever, analysis: QuestionAnalysis, evidence: Evidence, reason: str | None

@@ -129,6 +129,10 @@ class Retriever:
         return [c for c in self._clauses_of[clause.doc_id] if c.parent_id == clause.parent_id and c.part == 1
                 and c.outline and c.outline[-1].kind == kind and len(c.outline) == len(clause.outline)]
 
+    def children(self, clause: Clause) -> list[Clause]:
+        """The clauses directly under `clause` (first pieces, in order): the items a lead-in (…原则：) announces."""
+        return [c for c in self._clauses_of[clause.doc_id] if c.parent_id == clause.clause_id and c.part == 1]
+
     def _put_first(self, clauses: list[Clause], hits: list[SearchHit], analysis: QuestionAnalysis, limit: int
                    ) -> list[SearchHit]:
         """`clauses` ranked before `hits`; they keep their own dense and keyword scores (the models read them)."""

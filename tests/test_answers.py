@@ -772,3 +772,14 @@ def test_a_time_counted_from_publication_answers_when(assistant_over):
     found = decision.candidates("关于修改部分规章的决定什么时候开始施行？")[0]
     stating = next(c for c in found if "30日后施行" in c.hit.clause.text)
     assert stating.features.value_gap == 0.0 and stating.value_context >= 0.5
+
+
+def test_a_clause_announcing_a_list_is_answered_with_its_items(assistant_over):
+    """第四条 …应当遵循以下原则： says nothing itself: the answer quotes the items under it."""
+    rules = assistant_over({"rules.txt": "壬市困难群众认定办法\n第一章 总则\n第一条 为规范困难群众认定工作，制定本办法。\n"
+                            "第二条 本办法适用于本市户籍居民。\n第三条 认定工作应当遵循以下原则：\n"
+                            "（一）属地管理、分级负责；\n（二）程序规范、便民高效；\n（三）公开透明、公平公正。\n"
+                            "第四条 市民政部门负责全市认定工作的统筹。\n"})
+    answer = rules.ask("壬市困难群众认定工作应当遵循哪些原则？")
+    assert answer.answerable
+    assert all(item in answer.answer for item in ("属地管理", "程序规范", "公开透明"))
