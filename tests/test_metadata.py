@@ -461,3 +461,12 @@ def test_a_government_order_number_is_the_documents_number():
     # An order cited inside a sentence is another document's.
     cited = _meta("某县养老服务补贴办法\n第一条 根据《某条例》（国务院令第735号）等规定，制定本办法。")
     assert cited.doc_number is None
+
+
+def test_an_attachments_file_name_and_a_draft_note_leave_the_title():
+    """A page opening with the attachment's file name (…的实施方案.docx), or a quoted title marked (草案)."""
+    attached = _meta("关于推进社区服务提质增效的实施方案.docx\n关于推进社区服务提质增效的实施方案为提升社区服务水平，制定本方案。")
+    assert attached.title == "关于推进社区服务提质增效的实施方案"
+    draft = _meta("返回上一级\n编制《某区创建文明城区工作方案》\n《某区创建文明城区工作方案》(草案)\n"
+                  "根据《某市文明城区测评办法》（某文明办〔2021〕5号），制定本方案。")
+    assert draft.title == "某区创建文明城区工作方案"

@@ -54,6 +54,7 @@ DATE = re.compile(
 _ORDER_NUMBER = r"[\u4e00-\u9fff()（）]{2,24}?(?:令|公告)\s*[（(]?\s*第\s*\d{1,5}\s*号\s*[)）]?"
 DOC_NUMBER = re.compile(r"(?:[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*[\u4e00-\u9fff]{0,3}\s*"
                         rf"\d{{1,5}}\s*号|{_ORDER_NUMBER})")
+_FILE_EXTENSION = re.compile(r"\.(?:docx?|wps|pdf|ofd|xlsx?|txt)\s*$", re.IGNORECASE)
 _ORDER_LINE = re.compile(r"[\u4e00-\u9fff()（）]{0,24}(?:令|公告)")  # an order's number printed on the next line
 _ORDER_COUNT = re.compile(r"[（(]?\s*第\s*\d{1,5}\s*号\s*[)）]?")
 _NUMBER_BEFORE_TITLE = re.compile(DOC_NUMBER.pattern + r"\s*(?=《|[\u4e00-\u9fff]{0,20}关于)")
@@ -231,12 +232,16 @@ def _title_part(line: _Line) -> str | None:
     end = len(line.simp)
     if (suffix := re.search(r"\s*(?:_|｜|\||\s-\s|\s—\s)", line.simp[start:])) and suffix.start():
         end = start + suffix.start()
+    if extension := _FILE_EXTENSION.search(line.simp, start, end):  # an attachment's file name: 关于…的实施方案.docx
+        end = extension.start()
     # 扬府发〔2023〕141号《…》, 梁政发【2023】7号关于…, 某政办规[2023]4号 某市人民政府办公厅关于…: a site's heading
     # puts the 文号 first
     if number := _NUMBER_BEFORE_TITLE.match(line.simp, start, end):
         start = number.end()
-    if (quoted := re.fullmatch(r"《([^《》]+)》", line.simp[start:end])) and title_type(quoted.group(1)):
-        start, end = start + 1, end - 1
+    # 《…方案》 alone, maybe with a note on its state: 《…工作方案》(草案)
+    if (quoted := re.fullmatch(r"《([^《》]+)》(\s*[（(][^（）()]{1,6}[)）])?", line.simp[start:end])) \
+            and title_type(quoted.group(1)):
+        start, end = start + 1, start + 1 + len(quoted.group(1))
     return line.cut(start, end) if _is_title(line.simp[start:end]) else None
 
 
