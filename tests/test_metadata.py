@@ -470,3 +470,18 @@ def test_an_attachments_file_name_and_a_draft_note_leave_the_title():
     draft = _meta("返回上一级\n编制《某区创建文明城区工作方案》\n《某区创建文明城区工作方案》(草案)\n"
                   "根据《某市文明城区测评办法》（某文明办〔2021〕5号），制定本方案。")
     assert draft.title == "某区创建文明城区工作方案"
+
+
+def test_law_database_field_labels_a_wrapped_title_and_a_number_glued_to_the_title():
+    """Regulation databases label their fields 发文标题/发文文号/发文时间; a title may wrap before its type-only end
+    (…补贴 / 管理办法), and a flattened page may print the 文号 right after the title."""
+    labelled = _meta("法规分类\n热点专题\n发文标题: 某市人民政府关于加快发展数字经济的若干意见\n发文文号: 某政发[2019]12号\n"
+                     "发文部门: 某市人民政府\n发文时间: 2019-05-08\n实施时间: 2019-06-01\n阅读人次: 210\n"
+                     "各县（市、区）人民政府：\n为加快发展数字经济，现提出如下意见。")
+    assert (labelled.title, labelled.doc_number, labelled.date) == (
+        "某市人民政府关于加快发展数字经济的若干意见", "某政发[2019]12号", "2019-05-08")
+    wrapped = _meta("政策解读\n四川省财政林业生态保护补助资金\n\n管理实施办法\n\n第一章 总则\n第一条 为规范补助资金管理，制定本办法。")
+    assert wrapped.title == "四川省财政林业生态保护补助资金管理实施办法"
+    glued = _meta("某市人民政府关于推进县域养老服务发展的实施意见\n某市人民政府关于推进县域养老服务发展的实施意见某政发[2018]7号\n"
+                  "各县（区）人民政府：\n为推进养老服务发展，根据《某省实施意见》（某省政发〔2017〕3号），现提出如下意见。")
+    assert glued.doc_number == "某政发[2018]7号"

@@ -16,13 +16,13 @@ from ..text import to_simplified
 
 # Labels of document facts in the metadata tables of government sites and law databases (general, not from one
 # site); 【发布文号】-style brackets and traditional characters are read too.
-TITLE_LABELS = ("文件名称", "文件标题", "标题", "名称")
+TITLE_LABELS = ("文件名称", "文件标题", "发文标题", "标题", "名称")
 ISSUER_LABELS = ("发布机构", "发文机关", "发文单位", "发布单位", "发文机构", "制发机关", "发布部门", "发文部门",
                  "成文机关", "颁布单位", "颁布部门", "颁布机关", "制定机关")
-NUMBER_LABELS = ("发文字号", "发文编号", "发布文号", "文件编号", "文号")
-WRITTEN_DATE_LABELS = ("成文日期", "发文日期", "签发日期", "印发日期", "颁布日期")
+NUMBER_LABELS = ("发文字号", "发文编号", "发布文号", "发文文号", "文件编号", "文号")
+WRITTEN_DATE_LABELS = ("成文日期", "发文日期", "发文时间", "签发日期", "印发日期", "颁布日期")
 PUBLISHED_DATE_LABELS = ("发布日期", "公布日期", "公开日期")
-EFFECTIVE_DATE_LABELS = ("实施日期", "施行日期", "执行日期", "生效日期")  # when a regulation takes effect
+EFFECTIVE_DATE_LABELS = ("实施日期", "施行日期", "执行日期", "生效日期", "实施时间", "施行时间")  # when a regulation takes effect
 PAGE_TIME_LABELS = ("发布时间", "更新时间", "发表时间")
 SOURCE_LABELS = ("信息来源", "文章来源", "来源")  # the page's source: the issuer, when nothing better names it
 _OTHER_FACT_LABELS = ("信息索引号", "索引号", "统一编号", "公开方式", "公开范围", "公开形式", "有效性", "效力状态",

@@ -211,7 +211,7 @@ def _is_organ(simp: str) -> bool:
 
 def _title_candidates(lines: list[_Line]) -> list[str]:
     """Title lines of the opening, in order; an organ line above a 关于… line, or a title broken over two
-    lines, is joined to it."""
+    lines (after 关于, or before a type-only end such as 管理办法), is joined to it."""
     found = []
     for i, line in enumerate(lines):
         below = lines[i + 1] if i + 1 < len(lines) else None
@@ -220,6 +220,10 @@ def _title_candidates(lines: list[_Line]) -> list[str]:
         elif (below and "关于" in line.simp and not _is_title(line.simp) and _title_part(line) is None
               and _is_title(line.simp + below.simp)):
             found.append(line.orig + below.orig)
+        elif below and _title_part(line) is None and not _is_title(line.simp) and not _SENTENCE_PUNCT.search(line.simp) \
+                and (tail := _title_part(below)) and not _is_formal(tail) and _is_title(joined := line.simp + tail) \
+                and _is_formal(joined):
+            found.append(line.orig + tail)  # 某省财政农业保险保费补贴 / 管理实施办法: the wrapped end alone names nothing
         if part := _title_part(line):
             found.append(part)
     return found
@@ -335,6 +339,9 @@ def detect_doc_number(lines: list[_Line], rows: list[MetaRow], title: str | None
         if not match or not re.fullmatch(r"\s*[)）]?(?:\s*签发人.*)?", line.simp[match.end():]):
             continue
         before = line.simp[: match.start()]
+        if title and (glued := re.match(re.escape(_compact(title)) + r"\s*", line.simp)) \
+                and DOC_NUMBER.fullmatch(line.simp[glued.end():].strip(" )）")):  # 某市…实施意见武政发[2017]52号
+            return line.cut(glued.end(), len(line.simp)).strip(" )）").replace(" ", "")
         if re.fullmatch(r"[（(]?\s*", before) or (re.search(r"[（(]\s*$", before)
                                                    and not re.search(r"[。，,；;：:]", before)):
             return line.cut(match.start(), match.end()).replace(" ", "")
