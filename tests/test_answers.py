@@ -309,6 +309,18 @@ def test_a_value_belongs_to_its_own_phrase():
     assert value_context(asked, terms, normalise("工程质量抽查符合率达到98%")) == 1.0
 
 
+def test_a_cited_documents_number_belongs_to_its_whole_title():
+    """A preamble cites documents by long titles with their 文号: asked which plan of the 住建部 it carries out, the
+    number after that title answers, though its title is longer than the words read before a value."""
+    from assistant.answering.evidence import asked_value, value_context
+    from assistant.text import normalise
+
+    question = "这份方案落实的是住房城乡建设部哪个文件？文号是什么？"
+    preamble = normalise("为落实《住房城乡建设部关于加快推进城市地下综合管廊建设和老旧小区改造工作的指导意见》"
+                         "（建城〔2021〕18号）精神，制定本方案。")
+    assert value_context([asked_value(question)], ["落实", "住房城乡建设部"], preamble, question) == 1.0
+
+
 @pytest.mark.parametrize("question, unit", [
     ("求职创业补贴标准是多少？", "元"),  # a 补贴标准 is a sum of money
     ("首次购房的契税补贴比例是多少？", "%"),  # a 补贴比例 is a share of it
