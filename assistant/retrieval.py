@@ -14,7 +14,7 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 
-from .corpus.metadata import DOC_TYPES
+from .corpus.metadata import DOC_TYPES, UNKNOWN_PROVINCE, title_type
 from .crosslingual import Dictionary
 from .embeddings import Embedder
 from .embeddings.batching import QueryBatcher
@@ -233,9 +233,18 @@ class Retriever:
         if doc_ids:
             return [d for d in docs if d.doc_id in doc_ids]
         narrowed = {self.documents[i].province for i in analysis.doc_ids}
+        if len(analysis.provinces) == 1 and self._names_unplaced(analysis):
+            narrowed.add(analysis.provinces[0])
         # -- versions of one policy (issue 11): the version the question asks for --
         scoped = [d for d in docs if d.province not in narrowed or d.doc_id in analysis.doc_ids]
         return prefer_versions(analysis.text, analysis.years, scoped, self._versions)
+
+    def _names_unplaced(self, analysis: QuestionAnalysis) -> bool:
+        """Whether the question names, as a document (…实施意见), one whose province could not be read: asked
+        江阴市政府关于…实施意见, that is the 江苏 document meant, not a phrase its title shares."""
+        titles = self.facts.titles.titles
+        return any(self.documents[i].province == UNKNOWN_PROVINCE and title_type(name) and name in titles[i]
+                   for i in analysis.doc_ids for name in analysis.scope_names)
 
     @cached_property
     def _versions(self) -> list[list[DocumentMeta]]:

@@ -795,3 +795,30 @@ def test_a_clause_announcing_a_list_is_answered_with_its_items(assistant_over):
     answer = rules.ask("壬市困难群众认定工作应当遵循哪些原则？")
     assert answer.answerable
     assert all(item in answer.answer for item in ("属地管理", "程序规范", "公开透明"))
+
+
+UNPLACED_GRAIN = """澄政发〔2019〕8号
+市政府关于加强地方储备粮管理的实施意见
+各镇人民政府，各街道办事处，市各委办局：
+一、储备规模。地方储备粮规模按照不低于6个月市场供应量落实。
+二、轮换管理。储备粮每3年轮换一次，轮换架空期不超过4个月。
+"""
+PLACED_GRAIN = """苏州市人民政府关于加强地方储备粮管理的实施意见
+苏府〔2019〕21号
+各县级市、区人民政府：
+一、储备规模。地方储备粮规模按照不低于3个月市场供应量落实。
+二、轮换管理。储备粮每2年轮换一次，轮换架空期不超过3个月。
+苏州市人民政府
+2019年5月6日
+"""
+
+
+def test_a_named_document_whose_province_is_unknown_narrows_the_province_asked(assistant_over):
+    """A county-level city's opinion printing only 市政府 (its city cannot be read) named by its title with the city
+    asked (昆山市…): the other documents of that province are not searched beside it."""
+    grain = assistant_over({"unplaced.txt": UNPLACED_GRAIN, "placed.txt": PLACED_GRAIN})
+    retriever = grain._loaded.retriever
+    analysis = retriever.analyse("昆山市政府关于加强地方储备粮管理的实施意见规定储备粮几年轮换一次？")
+    assert [d.province for d in retriever.scope(analysis, [], [])] == ["未知"]
+    answer = grain.ask("昆山市政府关于加强地方储备粮管理的实施意见规定储备粮几年轮换一次？")
+    assert answer.answerable and "每3年轮换一次" in answer.answer

@@ -485,3 +485,20 @@ def test_law_database_field_labels_a_wrapped_title_and_a_number_glued_to_the_tit
     glued = _meta("某市人民政府关于推进县域养老服务发展的实施意见\n某市人民政府关于推进县域养老服务发展的实施意见某政发[2018]7号\n"
                   "各县（区）人民政府：\n为推进养老服务发展，根据《某省实施意见》（某省政发〔2017〕3号），现提出如下意见。")
     assert glued.doc_number == "某政发[2018]7号"
+
+
+def test_bracketed_number_heading_spaced_dates_wrapped_years_and_cited_titles():
+    """A site heading may bracket the 文号 before the title; a page date may be spaced (2022- 04- 27); a title may
+    wrap before its years ((2023—2025年)的通知); and 印发 inside a cited title (贯彻《…印发〈…〉的通知》) names
+    another document; 来源：本站 (this site) names no issuer."""
+    bracketed = _meta("(某政发〔2016〕21号)区人民政府关于印发某区全民健身实施计划(2016—2020年)的通知\n"
+                      "栏目:政策文件 发布时间:2018-12-08\n各镇人民政府:\n经研究,现将《某区全民健身实施计划》印发给你们。")
+    assert (bracketed.title, bracketed.doc_number) == (
+        "区人民政府关于印发某区全民健身实施计划(2016—2020年)的通知", "某政发〔2016〕21号")
+    assert _meta("某市数字政府建设行动方案\n发布日期: 2022- 04- 27 浏览次数:\n为加快数字政府建设，制定本行动方案。").date == "2022-04-27"
+    wrapped = _meta("关于印发某市公共卫生体系建设三年行动计划\n(2023—2025年)的通知\n各县(市)、区人民政府:\n"
+                    "《某市公共卫生体系建设三年行动计划(2023—2025年)》已经市政府同意,现印发给你们。")
+    assert wrapped.title == "关于印发某市公共卫生体系建设三年行动计划(2023—2025年)的通知"
+    cited = _meta("2017-08-07 来源:本站 | 阅读量:3126\n为深入贯彻落实《中共中央办公厅、国务院办公厅印发〈关于全面推行河长制的意见〉"
+                  "的通知》(厅字〔2016〕42号)精神,结合我市实际,制定本工作方案。\n一、总体要求")
+    assert cited.title is None and cited.issuer is None

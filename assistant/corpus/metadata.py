@@ -47,7 +47,7 @@ _PAGE_NOTE = re.compile(r"\s*[（(](?:全文|附全文|原文|图解|文字版|�
 _YEAR_CN = "〇○◯零OoＯО0一二三四五六七八九"  # the zero is printed in many look-alikes: 二OO二, 二○一○
 DATE = re.compile(
     r"(?<!\d)(?P<y>(?:1[89]|20)\d{2})\s*(?:年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
-    r"|(?P<sep>[-/.－／—–])(?P<m2>\d{1,2})(?P=sep)(?P<d2>\d{1,2})(?!\d))"
+    r"|\s*(?P<sep>[-/.－／—–])\s*(?P<m2>\d{1,2})\s*(?P=sep)\s*(?P<d2>\d{1,2})(?!\d))"
     rf"|(?P<cy>[{_YEAR_CN}]{{4}})\s*年\s*(?P<cm>[一二三四五六七八九十]{{1,2}})\s*月\s*(?P<cd>[一二三四五六七八九十]{{1,3}})\s*日")
 # A 文号 (鲁政字〔2022〕225号), or the number a government order or a standing committee's announcement carries
 # (长春市人民政府令第77号, 某省人民代表大会常务委员会公告第50号): regulations are published under the latter.
@@ -57,7 +57,7 @@ DOC_NUMBER = re.compile(r"(?:[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*(?:19|2
 _FILE_EXTENSION = re.compile(r"\.(?:docx?|wps|pdf|ofd|xlsx?|txt)\s*$", re.IGNORECASE)
 _ORDER_LINE = re.compile(r"[\u4e00-\u9fff()（）]{0,24}(?:令|公告)")  # an order's number printed on the next line
 _ORDER_COUNT = re.compile(r"[（(]?\s*第\s*\d{1,5}\s*号\s*[)）]?")
-_NUMBER_BEFORE_TITLE = re.compile(DOC_NUMBER.pattern + r"\s*(?=《|[\u4e00-\u9fff]{0,20}关于)")
+_NUMBER_BEFORE_TITLE = re.compile(r"[（(]?\s*(?:" + DOC_NUMBER.pattern + r")\s*[)）]?\s*(?=《|[\u4e00-\u9fff]{0,20}关于)")
 _SIGNATURE_TAIL = re.compile(r"[)）]?\s*(?:印发|发布|公布)?\s*(?:[（(][^（）()]{1,20}[)）])?")
 _DATING_NOTE = re.compile(r"[（(][^（）()]*[)）]")  # （2023年3月10日省人民政府第5次常务会议通过）
 _SEAL = re.compile(r"\s*[（(](?:盖章|印章|代章|章|印|公章|签章)[)）]\s*$")  # where the seal goes: （盖章）
@@ -217,9 +217,10 @@ def _title_candidates(lines: list[_Line]) -> list[str]:
         below = lines[i + 1] if i + 1 < len(lines) else None
         if below and _is_title(below.simp) and below.simp.startswith("关于") and _is_organ(line.simp):
             found.append(line.orig.replace(" ", "") + below.orig)
-        elif (below and "关于" in line.simp and not _is_title(line.simp) and _title_part(line) is None
+        elif (below and "关于" in line.simp and (not _is_title(line.simp) or re.match(r"[（(的]", below.simp))
+              and (_title_part(line) is None or re.match(r"[（(的]", below.simp))
               and _is_title(line.simp + below.simp)):
-            found.append(line.orig + below.orig)
+            found.append(line.orig + below.orig)  # …三年行动计划 / (2023—2025年)的通知: a title goes on after a bracket
         elif below and _title_part(line) is None and not _is_title(line.simp) and not _SENTENCE_PUNCT.search(line.simp) \
                 and (tail := _title_part(below)) and not _is_formal(tail) and _is_title(joined := line.simp + tail) \
                 and _is_formal(joined):
@@ -259,7 +260,9 @@ def _issued_document(lines: list[_Line]) -> str | None:
     for line in lines:
         for sentence in re.finditer(r"[^。]+", line.simp):
             text = sentence.group()
-            if not (issues := _ISSUES.search(text)) or "转发" in text:
+            # 印发 inside a quoted title (贯彻《…印发〈…〉的通知》精神) is what the cited document did
+            unquoted = re.sub(r"《[^《》]*》", lambda q: "　" * len(q.group()), text)
+            if not (issues := _ISSUES.search(unquoted)) or "转发" in text:
                 continue
             # The document issued is the one quoted last before 印发 (现将《…》印发), else first after it (印发《…》):
             # not another one the sentence cites (贯彻《政府工作报告》…，现将《…任务分解表》印发给你们).
@@ -333,8 +336,8 @@ def detect_doc_number(lines: list[_Line], rows: list[MetaRow], title: str | None
     for line, below in zip(head, [*head[1:], None]):
         if below and _ORDER_LINE.fullmatch(line.simp) and _ORDER_COUNT.fullmatch(below.simp):  # 某市人民政府令 / 第77号
             return (line.orig + below.orig).replace(" ", "")
-        if lead := _NUMBER_BEFORE_TITLE.match(line.simp):  # a site's heading: 梁政发【2023】7号关于…
-            return line.cut(lead.start(), lead.end()).replace(" ", "")
+        if (lead := _NUMBER_BEFORE_TITLE.match(line.simp)) and (number := DOC_NUMBER.search(line.simp, 0, lead.end())):
+            return line.cut(number.start(), number.end()).replace(" ", "")  # a site's heading: 梁政发【2023】7号关于…
         match = DOC_NUMBER.search(line.simp)
         if not match or not re.fullmatch(r"\s*[)）]?(?:\s*签发人.*)?", line.simp[match.end():]):
             continue
@@ -481,8 +484,9 @@ def extract_metadata(cleaned: CleanedText) -> ExtractedMeta:
     dating = _dating(lines)
     row_issuers = [row.value.replace(" ", "") for row in rows if row.label in ISSUER_LABELS and row.value]
     # A 来源 value may run on into the posting time (来源:华容县政府   2021-03-23 10:56): its first word is the organ.
+    # 本站/本网 (this site) names no one.
     sources = [name for row in rows if row.label in SOURCE_LABELS and row.value
-               and _is_organ(name := row.value.split()[0])]
+               and _is_organ(name := row.value.split()[0]) and not name.startswith("本")]
     # The document's own statement first (signature, title), then the site's rows and the red header; a name
     # that says where it is beats a shortened one (市政府办公室, 县政府办); the page's 来源 only as a last resort.
     stated = [name for name in [dating.signers, _title_organ(title), *row_issuers, _header_organ(lines)] if name]
