@@ -46,6 +46,15 @@ def short_province(full: str) -> str:
     return next((p.name for p in PROVINCES if full in (p.full, p.name)), full)
 
 
+def short_names(name: str, alias: str | None) -> list[str]:
+    """An ethnic autonomous unit's names as people write them: jionlp's short name, and that name with the
+    unit's level: 石柱土家族自治县 (石柱) → 石柱县, 湘西土家族苗族自治州 (湘西) → 湘西州."""
+    level = re.search(r"自治(县|州|旗)$", name)
+    if not level or not isinstance(alias, str) or not alias:
+        return []  # other units' short names include words (工业园, 保税区): their stems serve
+    return [alias] if alias.endswith(level.group(1)) else [alias, alias + level.group(1)]
+
+
 def stem(name: str) -> str:
     """The name without its administrative suffix, as people often write it: 黄石市 → 黄石."""
     core = _SUFFIX.sub("", name)
@@ -78,13 +87,15 @@ def _gazetteer() -> dict[str, Place]:
             city_place = Place(province, None if city == province_full else city, None)
             if city_place.city:
                 aliases = counties.get("_alias") or [] if isinstance(counties, dict) else []
-                for surface in [city, stem(city), *([aliases] if isinstance(aliases, str) else aliases)]:
+                named = [aliases] if isinstance(aliases, str) else aliases
+                for surface in [city, stem(city), *named, *(n for a in named for n in short_names(city, a))]:
                     if len(surface) >= MIN_ALIAS_CHARS:
                         surfaces.setdefault(surface, city_place)
             for county in counties if isinstance(counties, dict) else {}:
                 if county.startswith("_"):
                     continue
-                for surface in (county, stem(county)):
+                alias = counties[county].get("_alias") if isinstance(counties[county], dict) else None
+                for surface in (county, stem(county), *short_names(county, alias)):
                     if len(surface) >= MIN_COUNTY_STEM_CHARS or surface == county:
                         surfaces.setdefault(surface, Place(province, city_place.city, county))
     return {surface: place for surface, place in surfaces.items() if place.province}
