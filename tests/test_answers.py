@@ -81,6 +81,16 @@ def test_a_county_is_named_without_its_suffix_when_the_name_is_long():
     assert find_places("和平发展，城关建设，新华书店") == []
 
 
+def test_an_ethnic_autonomous_unit_is_named_by_its_short_name_and_level():
+    """石柱土家族自治县 is written 石柱县, 黔东南苗族侗族自治州 黔东南州, 阿克塞哈萨克族自治县 阿克塞县 (jionlp's short
+    names); other units' short names (工业园, 保税区) are words, not places."""
+    from assistant.places import find_places
+
+    assert [(p.province, p.name) for p in find_places("石柱县的实施方案，黔东南州的意见，阿克塞县的通知")] == [
+        ("重庆", "石柱土家族自治县"), ("贵州", "黔东南苗族侗族自治州"), ("甘肃", "阿克塞哈萨克族自治县")]
+    assert find_places("工业园建设和保税区管理") == []
+
+
 def test_a_place_name_inside_another_word_is_no_place(assistant):
     """Gazetteer names count only as words of the text: 河源 (a city of 广东) inside 「江河源」杯 sent a question
     about 青海's award to 广东's documents; 大连 in 扩大连锁 and 范县 in 示范县 are no places either."""
@@ -822,3 +832,9 @@ def test_a_named_document_whose_province_is_unknown_narrows_the_province_asked(a
     assert [d.province for d in retriever.scope(analysis, [], [])] == ["未知"]
     answer = grain.ask("昆山市政府关于加强地方储备粮管理的实施意见规定储备粮几年轮换一次？")
     assert answer.answerable and "每3年轮换一次" in answer.answer
+
+
+def test_one_scope_answers_in_one_block_though_the_question_says_respectively(assistant_over):
+    """分别 asks for several things of one document here (专项资金和贴息比例分别是多少), not for provinces side by side."""
+    answer = assistant_over({"notice.txt": PLACED_NOTICE}).ask("湖北省中小企业纾困措施的专项资金和贴息比例分别是多少？")
+    assert answer.answerable and "30%" in answer.answer and not answer.answer.startswith("按省份")

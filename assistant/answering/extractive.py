@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -92,7 +94,9 @@ def compose(analysis: QuestionAnalysis, results: list[ScopeResult], documents: d
     if refusal_reason or not supported:
         return _refusal(analysis, results, citations, refusal_reason)
 
-    if len(results) == 1 and not analysis.multi:
+    # One scope answers in one block, unless provinces are asked for (各省…): 「…的主线和主题分别是什么」 of one
+    # county is no comparison of provinces.
+    if len(results) == 1 and not (analysis.multi and _BY_PROVINCE.search(analysis.text)):
         evidence = supported[0].evidence
         assert evidence is not None
         lead = ""
@@ -115,6 +119,9 @@ def compose(analysis: QuestionAnalysis, results: list[ScopeResult], documents: d
         text += "\n" + _not_covered(analysis, documents)
     quotes = [q for r in supported if r.evidence for q in r.evidence.quotes]
     return Answer(answer=text, answerable=True, citations=citations.items, quotes=quotes)
+
+
+_BY_PROVINCE = re.compile(r"哪些省|哪几个省|各省|几个省|which provinces|each province", re.IGNORECASE)
 
 
 def _asks_which_provinces(analysis: QuestionAnalysis) -> bool:
