@@ -545,6 +545,13 @@ def test_a_fact_of_a_cited_document_is_not_a_fact_of_the_document_here(assistant
     assert shortened.asks_fact == "date"
 
 
+@pytest.mark.parametrize("question", ["这份通知是哪天落款的？", "落款日期是哪天？", "这个意见什么时候落款？"])
+def test_the_signed_date_is_asked_either_way_round(question):
+    from assistant.question import asked_fact
+
+    assert asked_fact(question) == "date"
+
+
 def test_an_address_is_read_from_where_it_starts():
     """The e-mail pattern is ASCII: with Unicode word characters it began at the Chinese before the address, so
     the words before it (通过电子邮件发送至) were never read as its subject."""
