@@ -215,17 +215,19 @@ def _title_candidates(lines: list[_Line]) -> list[str]:
     found = []
     for i, line in enumerate(lines):
         below = lines[i + 1] if i + 1 < len(lines) else None
+        part = _title_part(line)
+        # …三年行动计划 / (2023—2025年)的通知: a title that seemed complete goes on
+        goes_on = below is not None and re.match(r"[（(的]", below.simp) is not None
         if below and _is_title(below.simp) and below.simp.startswith("关于") and _is_organ(line.simp):
             found.append(line.orig.replace(" ", "") + below.orig)
-        elif (below and "关于" in line.simp and (not _is_title(line.simp) or re.match(r"[（(的]", below.simp))
-              and (_title_part(line) is None or re.match(r"[（(的]", below.simp))
+        elif (below and "关于" in line.simp and ((not _is_title(line.simp) and part is None) or goes_on)
               and _is_title(line.simp + below.simp)):
-            found.append(line.orig + below.orig)  # …三年行动计划 / (2023—2025年)的通知: a title goes on after a bracket
-        elif below and _title_part(line) is None and not _is_title(line.simp) and not _SENTENCE_PUNCT.search(line.simp) \
-                and (tail := _title_part(below)) and not _is_formal(tail) and _is_title(joined := line.simp + tail) \
-                and _is_formal(joined):
+            found.append(line.orig + below.orig)
+        elif (below and part is None and not _is_title(line.simp) and not _SENTENCE_PUNCT.search(line.simp)
+              and (tail := _title_part(below)) and not _is_formal(tail) and _is_formal(joined := line.simp + tail)
+              and _is_title(joined)):
             found.append(line.orig + tail)  # 某省财政农业保险保费补贴 / 管理实施办法: the wrapped end alone names nothing
-        if part := _title_part(line):
+        if part:
             found.append(part)
     return found
 
