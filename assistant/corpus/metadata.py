@@ -215,12 +215,11 @@ def _title_candidates(lines: list[_Line]) -> list[str]:
     found = []
     for i, line in enumerate(lines):
         below = lines[i + 1] if i + 1 < len(lines) else None
+        after = lines[i + 2] if i + 2 < len(lines) else None
         part = _title_part(line)
-        # …三年行动计划 / (2023—2025年)的通知: a title that seemed complete goes on
-        goes_on = below is not None and re.match(r"[（(的]", below.simp) is not None
         if below and _is_title(below.simp) and below.simp.startswith("关于") and _is_organ(line.simp):
-            found.append(line.orig.replace(" ", "") + below.orig)
-        elif (below and "关于" in line.simp and ((not _is_title(line.simp) and part is None) or goes_on)
+            found.append(line.orig.replace(" ", "") + below.orig + (after.orig if _goes_on(below, after) else ""))
+        elif (below and "关于" in line.simp and ((not _is_title(line.simp) and part is None) or _goes_on(line, below))
               and _is_title(line.simp + below.simp)):
             found.append(line.orig + below.orig)
         elif (below and part is None and not _is_title(line.simp) and not _SENTENCE_PUNCT.search(line.simp)
@@ -230,6 +229,15 @@ def _title_candidates(lines: list[_Line]) -> list[str]:
         if part:
             found.append(part)
     return found
+
+
+def _goes_on(line: _Line, below: _Line | None) -> bool:
+    """Whether a title that seemed complete goes on on the next line: …三年行动计划 / (2023—2025年)的通知, or a
+    covering notice's title (关于印发…, always …的通知) broken after a type word: …三年行动 / 计划(2023-2025年)的通知."""
+    if below is None or not _is_title(line.simp + below.simp):
+        return False
+    notice = re.search(r"印发|转发", line.simp) is not None and title_type(line.simp) != "通知"
+    return re.match(r"[（(的]", below.simp) is not None or (notice and title_type(below.simp) == "通知")
 
 
 def _title_part(line: _Line) -> str | None:
