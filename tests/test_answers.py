@@ -552,6 +552,13 @@ def test_the_signed_date_is_asked_either_way_round(question):
     assert asked_fact(question) == "date"
 
 
+@pytest.mark.parametrize("question", ["这份办法是由哪两个机关联合印发的？", "该方案是哪几个部门联合发布的？"])
+def test_joint_issuers_are_asked_as_the_issuer(question):
+    from assistant.question import asked_fact
+
+    assert asked_fact(question) == "issuer"
+
+
 def test_an_address_is_read_from_where_it_starts():
     """The e-mail pattern is ASCII: with Unicode word characters it began at the Chinese before the address, so
     the words before it (通过电子邮件发送至) were never read as its subject."""
