@@ -284,13 +284,14 @@ _DUTY_LABEL = re.compile(r"(?:牵头|责任|配合|主责|协办|主办|参与)(
 
 
 # A quoted title right before a value: 《某省人民政府关于…的意见》（某政发〔2020〕3号）.
+_CITED_TITLE_CHARS = 100  # how far back it is looked for: 80 characters of title, its 《》 and a bracket
 _CITED_TITLE = re.compile(r"《[^《》]{1,80}》\s*[（(]?\s*$")
 
 
 def _subject_before(text: str, start: int) -> str:
     """The words before a value within its phrase; for a value in a task's duty statement (牵头单位：X；…，6月底完成)
     the task itself (the text's first sentence, or its heading) is what the value is about."""
-    cited = _CITED_TITLE.search(text, 0, start)
+    cited = _CITED_TITLE.search(text, max(0, start - _CITED_TITLE_CHARS), start)
     window = cited.start() if cited else start  # a cited document's 文号 is about its title, however long
     before = _PHRASE_END.split(text[max(0, window - VALUE_CONTEXT_CHARS) : start])[-1]
     if _DUTY_LABEL.search(text[:start].rsplit("。", 1)[-1]) or _in_body_note(text, start):
