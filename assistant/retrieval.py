@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import re
 from collections.abc import Callable, Collection
 from functools import cached_property, lru_cache
 
@@ -182,8 +183,9 @@ class Retriever:
         """Whether a clause's text is its document's title or holds it (the opening's title line, a signature
         repeating it), or is its signature (issuer and date): such a line names the document and rarely answers
         anything else, for the models."""
-        title = self.facts.titles.titles.get(clause.doc_id, "")
-        text = normalise(clause.text).strip(" 。；;：:")
+        # Without spaces: a title wrapped over two lines is still the title.
+        title = re.sub(r"\s", "", self.facts.titles.titles.get(clause.doc_id, ""))
+        text = re.sub(r"\s", "", normalise(clause.text)).strip("。；;：:")
         return (bool(title) and len(text) >= TITLE_LINE_CHARS and (text in title or title in text)) \
             or is_signature(clause.text, self.documents[clause.doc_id])
 

@@ -86,7 +86,29 @@ def is_english(text: str) -> bool:
 
 
 SENTENCE_SPLIT = re.compile(r"(?<=[。！？；])|\n")
+TITLE_WRAP = 120  # the most characters a title broken over lines (《…\n…》) is read across
 
 
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in SENTENCE_SPLIT.split(text) if s and s.strip()]
+    """The text's sentences, verbatim. A line ending inside 《 goes on to the line that closes it: web pages
+    wrap long titles (印发《关于推进…改革发展 / 的实施办法》的通知), and half a title is no sentence."""
+    bounds = [0] + [m.start() for m in SENTENCE_SPLIT.finditer(text)] + [len(text)]
+    pieces = [(a, b) for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
+    out: list[str] = []
+    i = 0
+    while i < len(pieces):
+        start, end = pieces[i]
+        j = i
+        while open_titles(text[start:end]) > 0 and j + 1 < len(pieces) and pieces[j + 1][1] - start <= TITLE_WRAP:
+            j += 1
+            end = pieces[j][1]
+        if open_titles(text[start:end]) > 0:
+            j, end = i, pieces[i][1]  # never closed: a stray 《, not a wrapped title
+        out.append(text[start:end].strip())
+        i = j + 1
+    return out
+
+
+def open_titles(text: str) -> int:
+    """How many 《 of the text are not closed in it."""
+    return text.count("《") - text.count("》")

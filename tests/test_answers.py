@@ -601,6 +601,21 @@ def test_the_documents_title_line_is_marked_for_sentence_choice(assistant):
     assert not any(f.title for s, f in zip(found.sentences, found.sentence_features) if s.startswith("各州"))
 
 
+def test_a_title_wrapped_over_lines_is_one_sentence_that_names_the_document(assistant):
+    """Pages wrap long titles inside 《》 (印发《…改革 / 的实施办法》的通知): the halves are one sentence, quoted
+    verbatim, and it names the document when its title is the document's; an unclosed 《 joins nothing."""
+    wrapped = "中共某市委\n\n印发《云南省深化质量提升三年行动方案\n\n（2023—2025年）》的通知\n\n各县：\n现印发给你们。"
+    parts = sentences(wrapped)
+    assert parts == ["中共某市委", "印发《云南省深化质量提升三年行动方案\n\n（2023—2025年）》的通知", "各县：", "现印发给你们。"]
+    assert all(part in wrapped for part in parts)
+    assert sentences("《未闭合的书名\n下一行。\n再一行") == ["《未闭合的书名", "下一行。", "再一行"]
+    retriever = assistant._loaded.retriever
+    opening = retriever.clause("yunnan-2023#0")
+    title = retriever.facts.titles.titles["yunnan-2023"]
+    cut = len(title) // 2
+    assert retriever.names_document(opening.model_copy(update={"text": f"{title[:cut]}\n{title[cut:]}"}))
+
+
 def test_a_signature_names_the_document(eval_assistant_for):
     """The signature line (issuer and the document's own date, in any notation) is marked like the title line: it
     answers when and by whom, not 「把2020年定为什么年」. A sentence that only mentions the year is no signature."""
