@@ -505,3 +505,19 @@ def test_bracketed_number_heading_spaced_dates_wrapped_years_and_cited_titles():
     cited = _meta("2017-08-07 来源:本站 | 阅读量:3126\n为深入贯彻落实《中共中央办公厅、国务院办公厅印发〈关于全面推行河长制的意见〉"
                   "的通知》(厅字〔2016〕42号)精神,结合我市实际,制定本工作方案。\n一、总体要求")
     assert cited.title is None and cited.issuer is None
+
+
+def test_titles_wrapped_inside_brackets_reposts_gazettes_and_bulleted_organ_lines():
+    """A title whose 《 closes two lines below is one title; a repost's 原标题 row names the document; a gazette
+    issue heading (某市人民政府公报(2020年第5期)) is the periodical, not the document; an organ line above a
+    关于…的 / 通知 pair is the issuer, also when a bulleted list marks it."""
+    bracketed = _meta("某政发〔2022〕9号\n某省人民政府关于印发《2022年\n省〈政府工作报告〉重点任务\n分工方案》的通知\n"
+                      "各市人民政府:\n现将方案印发给你们,请认真落实。")
+    assert bracketed.title == "某省人民政府关于印发《2022年省〈政府工作报告〉重点任务分工方案》的通知"
+    repost = _meta("原標題:某市人民政府關于印發推進全民閱讀實施方案的通知\n"
+                   "某市人民政府 2019年3月2日 關于推進全民閱讀的實施方案\n為推進全民閱讀,制定本方案。")
+    assert repost.title == "某市人民政府關于印發推進全民閱讀實施方案的通知"
+    gazette = _meta("西宁市人民政府公报(2020年第5期)\n • 成文日期 2020-03-02\n • 西宁市人民政府\n"
+                    "关于2020年为民办好城乡建设\n十项民生实事的通知\n各区、县人民政府:\n市政府决定办好十项民生实事。")
+    assert (gazette.title, gazette.issuer) == ("西宁市人民政府关于2020年为民办好城乡建设十项民生实事的通知", "西宁市人民政府")
+    assert gazette.place.city == "西宁市"

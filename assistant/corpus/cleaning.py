@@ -16,7 +16,7 @@ from ..text import to_simplified
 
 # Labels of document facts in the metadata tables of government sites and law databases (general, not from one
 # site); 【发布文号】-style brackets and traditional characters are read too.
-TITLE_LABELS = ("文件名称", "文件标题", "发文标题", "标题", "名称")
+TITLE_LABELS = ("文件名称", "文件标题", "发文标题", "原标题", "标题", "名称")  # 原标题: a repost's original title
 ISSUER_LABELS = ("发布机构", "发文机关", "发文单位", "发布单位", "发文机构", "制发机关", "发布部门", "发文部门",
                  "成文机关", "颁布单位", "颁布部门", "颁布机关", "制定机关")
 NUMBER_LABELS = ("发文字号", "发文编号", "发布文号", "发文文号", "文件编号", "文号")
@@ -64,7 +64,7 @@ _WEEKDAY = r"(?:\s*(?:星期|周)[一二三四五六日天])?"
 _HEAD_DATE = re.compile(rf"(?:19|20)\d{{2}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日{_WEEKDAY}"
                         r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
 _BARE_DATE = re.compile(rf"(?:19|20)\d{{2}}([-/.])\d{{1,2}}\1\d{{1,2}}{_WEEKDAY}(?:\s*\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?")
-_BULLET = re.compile(r"^[\s•·●▪◆■◇□○*\-–]+")
+BULLET = re.compile(r"^[\s•·●▪◆■◇□○*\-–]+")  # a list mark before a line
 
 # Navigation ("breadcrumbs") and page controls, general across sites.
 _NAVIGATION = re.compile(r"当前的?位置|现在的位置|所在的?位置|您的位置|首页\s*[>»＞›]|^首页\s*[/\-—|]|^[>»＞›]")
@@ -207,7 +207,7 @@ def metadata_lines(lines: list[str]) -> list[str]:
     table row or as `label: value`: a page's metadata box, which main-content extraction drops."""
     found = []
     for line in lines:
-        key = _matchable(_BULLET.sub("", line).strip())
+        key = _matchable(BULLET.sub("", line).strip())
         cells = _cells(key)
         if len(cells) > 1 and _label_name(cells[0]) in _ALL:
             rows = _table_pairs(key, key)
@@ -229,7 +229,7 @@ def clean_text(text: str) -> CleanedText:
     in_body = False  # a date alone on a line above the first sentence is the page's; below it, a signature
     for raw in text.splitlines():
         line = raw.replace("\xa0", " ").rstrip()
-        bare = _BULLET.sub("", line).strip()
+        bare = BULLET.sub("", line).strip()
         key = _matchable(bare)
         if not bare:
             kept.append("")

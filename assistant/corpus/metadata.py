@@ -23,9 +23,9 @@ from typing import Literal
 from ..models import DocumentMeta
 from ..places import Place, load_jionlp, place_mentions
 from ..provinces import PROVINCES, province_named
-from ..text import normalise, to_simplified
-from .cleaning import (ISSUER_LABELS, NUMBER_LABELS, PAGE_TIME_LABELS, PUBLISHED_DATE_LABELS, SOURCE_LABELS,
-                       TITLE_LABELS, WRITTEN_DATE_LABELS, CleanedText, MetaRow)
+from ..text import normalise, open_titles, to_simplified
+from .cleaning import (BULLET, ISSUER_LABELS, NUMBER_LABELS, PAGE_TIME_LABELS, PUBLISHED_DATE_LABELS,
+                       SOURCE_LABELS, TITLE_LABELS, WRITTEN_DATE_LABELS, CleanedText, MetaRow)
 
 # General: the 15 kinds of 党政机关公文 (决议…纪要) plus the names normative documents carry (规划, 方案, 办法, 预案…).
 DOC_TYPES = ("决议", "决定", "命令", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复", "议案",
@@ -86,7 +86,7 @@ class _Line:
 
     @classmethod
     def of(cls, text: str) -> _Line:
-        text = re.sub(r"\s+", " ", text).strip()
+        text = re.sub(r"\s+", " ", BULLET.sub("", text)).strip()  # a bulleted list's mark is no part of a title
         if re.fullmatch(r"(?:\S )+\S", text):  # letter-spaced, as in 泉 州 市 人 民 政 府
             text = text.replace(" ", "")
         return cls(text, normalise(text))
@@ -179,8 +179,14 @@ def title_type(title: str) -> str | None:
     return next((kind for kind in DOC_TYPES if core.endswith(kind)), None)
 
 
+# An issue of a periodical (某市人民政府公报(2019年第3、4期)): the gazette a page reprints the document from.
+_PERIODICAL_ISSUE = re.compile(r"第[\d、,，一二三四五六七八九十〇]+期[)）]?$")
+
+
 def _is_title(simp: str) -> bool:
     if not 5 <= len(simp) <= 120 or _NUMBERING.match(simp) or _CLOSING.match(simp) or simp.startswith("附"):
+        return False
+    if _PERIODICAL_ISSUE.search(simp):
         return False
     if re.search(r"[。；;！？!?]|[：:，,]$", simp) or re.search(r"[：:]", re.sub(r"《[^》]*》", "", simp)):
         return False  # a sentence, or a label: value line
@@ -217,8 +223,13 @@ def _title_candidates(lines: list[_Line]) -> list[str]:
         below = lines[i + 1] if i + 1 < len(lines) else None
         after = lines[i + 2] if i + 2 < len(lines) else None
         part = _title_part(line)
-        if below and _is_title(below.simp) and below.simp.startswith("关于") and _is_organ(line.simp):
+        if wrapped := _wrapped_title(lines[i:i + 3]):
+            found.append(wrapped)
+        elif below and below.simp.startswith("关于") and _is_organ(line.simp) and _is_title(below.simp):
             found.append(line.orig.replace(" ", "") + below.orig + (after.orig if _goes_on(below, after) else ""))
+        elif (below and after and below.simp.startswith("关于") and _is_organ(line.simp)
+              and _is_title(below.simp + after.simp)):
+            found.append(line.orig.replace(" ", "") + below.orig + after.orig)  # 某市人民政府 / 关于印发…的 / 通知
         elif (below and "关于" in line.simp and ((not _is_title(line.simp) and part is None) or _goes_on(line, below))
               and _is_title(line.simp + below.simp)):
             found.append(line.orig + below.orig)
@@ -229,6 +240,18 @@ def _title_candidates(lines: list[_Line]) -> list[str]:
         if part:
             found.append(part)
     return found
+
+
+def _wrapped_title(lines: list[_Line]) -> str | None:
+    """A title whose 《 opens on the first line and closes one or two lines below (…关于印发《2023年 / 省〈政府工作
+    报告〉任务分解 / 和责任分工方案》的通知)."""
+    if not lines or open_titles(lines[0].simp) <= 0:
+        return None
+    for end in range(2, len(lines) + 1):
+        simp = "".join(line.simp for line in lines[:end])
+        if open_titles(simp) == 0:
+            return "".join(line.orig for line in lines[:end]) if _is_title(simp) else None
+    return None
 
 
 def _goes_on(line: _Line, below: _Line | None) -> bool:
