@@ -40,6 +40,11 @@ class OutlineMark(BaseModel):
     number: int
 
 
+# Clauses that name the document rather than say anything (the signature and attachment list, the page's dating
+# lines): candidates only for questions about the document itself (its date, 文号, issuer).
+FACT_ONLY_KINDS = ("closing", "page")
+
+
 class Clause(BaseModel):
     """The smallest numbered item of a document, with the headings above it."""
 
@@ -48,7 +53,8 @@ class Clause(BaseModel):
     section_path: list[str]
     text: str  # verbatim from the document (traditional characters stay traditional)
     order: int
-    kind: Literal["preamble", "chapter", "article", "part", "section", "item", "subitem", "bullet", "closing"] = "item"
+    kind: Literal["preamble", "chapter", "article", "part", "section", "item", "subitem", "bullet", "closing",
+                  "page"] = "item"
     parent_id: str | None = Field(None, description="Id of the enclosing heading; a clause of that id exists only "
                                                     "when the heading has text of its own.")
     item: str | None = Field(None, description="The item's own marker as printed: 第三条 / 一、 / （三） / 6. / （2） / --.")

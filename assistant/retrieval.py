@@ -21,7 +21,7 @@ from .embeddings import Embedder
 from .embeddings.batching import QueryBatcher
 from .errors import UnknownFilter
 from .index import ClauseIndex, document_groups
-from .models import Clause, DocumentMeta, SearchHit
+from .models import FACT_ONLY_KINDS, Clause, DocumentMeta, SearchHit
 from .provinces import find_provinces, province_named
 from .document_facts import is_signature, states_fact
 from .places import find_places
@@ -104,7 +104,7 @@ class Retriever:
         stating = [c for c in self._clauses_of[about.doc_id] if states_fact(c.text, about, analysis.asks_fact)]
         if not stating and analysis.asks_fact == "date":
             stating = [c for c in self._clauses_of[about.doc_id]
-                       if c.kind in ("preamble", "closing") and FULL_DATE.search(normalise(c.text))]
+                       if c.kind in ("preamble", *FACT_ONLY_KINDS) and FULL_DATE.search(normalise(c.text))]
         return self._put_first(stating, hits, analysis, limit) if stating else hits
 
     def referenced(self, analysis: QuestionAnalysis, docs: list[DocumentMeta], fallback: bool

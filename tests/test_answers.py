@@ -867,3 +867,21 @@ def test_one_scope_answers_in_one_block_though_the_question_says_respectively(as
     """分别 asks for several things of one document here (专项资金和贴息比例分别是多少), not for provinces side by side."""
     answer = assistant_over({"notice.txt": PLACED_NOTICE}).ask("湖北省中小企业纾困措施的专项资金和贴息比例分别是多少？")
     assert answer.answerable and "30%" in answer.answer and not answer.answer.startswith("按省份")
+
+
+PAGE_DATED = ("您现在的位置：首页 > 政务公开 > 政策文件\n辛县农村供水工程运行管理办法\n"
+              "发布时间：2022-08-16 10:05    来源：辛县水利局    浏览次数：215\n"
+              "第一条 为加强农村供水工程运行管理，保障农村居民饮水安全，制定本办法。\n"
+              "第二条 县水利局负责全县农村供水工程的行业监管。\n"
+              "第三条 供水单位应当每月对出厂水进行一次水质检测。")
+
+
+def test_a_date_only_the_page_gives_answers_when_the_document_was_published(assistant_over):
+    """A copied page often dates the document only in its furniture (发布时间：…): asked when it was published,
+    the answer quotes that page line; asked anything else, the page line is never a candidate."""
+    page = assistant_over({"water.txt": PAGE_DATED})
+    answer = page.ask("辛县农村供水工程运行管理办法是什么时候发布的？")
+    assert answer.answerable and "2022-08-16" in answer.answer
+    assert [c.clause_id for c in answer.citations] == ["water#page"]
+    other = page.candidates("辛县农村供水工程的水质检测多久做一次？")
+    assert other and all(c.hit.clause.kind != "page" for g in other for c in g)

@@ -521,3 +521,10 @@ def test_titles_wrapped_inside_brackets_reposts_gazettes_and_bulleted_organ_line
                     "关于2020年为民办好城乡建设\n十项民生实事的通知\n各区、县人民政府:\n市政府决定办好十项民生实事。")
     assert (gazette.title, gazette.issuer) == ("西宁市人民政府关于2020年为民办好城乡建设十项民生实事的通知", "西宁市人民政府")
     assert gazette.place.city == "西宁市"
+
+
+def test_a_promulgation_time_row_dates_the_document():
+    """颁布时间 / 印发时间 rows (encyclopaedia and law-database pages) give the date the document was issued."""
+    page = _meta("某市推进数字乡村建设实施方案\n基本介绍\n • 頒布時間:2021年9月6日\n • 發布單位:某市人民政府辦公室\n"
+                 "為推進數字鄉村建設,制定本方案。")
+    assert page.date == "2021-09-06"

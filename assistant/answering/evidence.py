@@ -18,7 +18,7 @@ import numpy as np
 
 from ..corpus.metadata import DATE, DOC_NUMBER
 from ..crosslingual import phrase_share
-from ..models import Clause, SearchHit
+from ..models import FACT_ONLY_KINDS, Clause, SearchHit
 from ..provinces import PROVINCES
 from ..question import ASKS_NUMBER, FULL_DATE, QuestionAnalysis
 from ..text import content_terms, normalise, sentences
@@ -404,7 +404,8 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
     value = asked_value(analysis.text)
     asked = [p for p in (amount_pattern(unit) if unit else None, value) if p is not None]
     years = [str(y) for y in analysis.years]
-    pool = [h for h in hits if (analysis.asks_fact or h.clause.kind != "closing") and not _bare_heading(h.clause)][:limit]
+    pool = [h for h in hits if (analysis.asks_fact or h.clause.kind not in FACT_ONLY_KINDS)
+            and not _bare_heading(h.clause)][:limit]
     split = [sentences(hit.clause.text) for hit in pool]
     cosines = [np.asarray(similarity(hit), dtype=np.float64) if similarity else np.zeros(len(group))
                for hit, group in zip(pool, split)]

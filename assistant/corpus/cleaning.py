@@ -20,7 +20,7 @@ TITLE_LABELS = ("文件名称", "文件标题", "发文标题", "原标题", "�
 ISSUER_LABELS = ("发布机构", "发文机关", "发文单位", "发布单位", "发文机构", "制发机关", "发布部门", "发文部门",
                  "成文机关", "颁布单位", "颁布部门", "颁布机关", "制定机关")
 NUMBER_LABELS = ("发文字号", "发文编号", "发布文号", "发文文号", "文件编号", "文号")
-WRITTEN_DATE_LABELS = ("成文日期", "发文日期", "发文时间", "签发日期", "印发日期", "颁布日期")
+WRITTEN_DATE_LABELS = ("成文日期", "发文日期", "发文时间", "签发日期", "印发日期", "颁布日期", "颁布时间", "印发时间", "签发时间")
 PUBLISHED_DATE_LABELS = ("发布日期", "公布日期", "公开日期")
 EFFECTIVE_DATE_LABELS = ("实施日期", "施行日期", "执行日期", "生效日期", "实施时间", "施行时间")  # when a regulation takes effect
 PAGE_TIME_LABELS = ("发布时间", "更新时间", "发表时间")
@@ -29,6 +29,7 @@ _OTHER_FACT_LABELS = ("信息索引号", "索引号", "统一编号", "公开方
                       "效力级别", "时效性", "主题分类", "体裁分类", "组配分类", "服务对象分类", "公文种类", "文件类型",
                       "所属类别", "法规类别", "主题词", "废止日期", "失效日期",
                       "登记号", "信息分类", "所属机构", "文件来源")
+DATE_LABELS = WRITTEN_DATE_LABELS + PUBLISHED_DATE_LABELS + PAGE_TIME_LABELS + ("日期",)  # a row dating the page
 _WRITTEN = frozenset(WRITTEN_DATE_LABELS)  # a date the document was written on, even with a site's clock time
 _DOCUMENT_FACTS = frozenset(ISSUER_LABELS + NUMBER_LABELS + WRITTEN_DATE_LABELS + PUBLISHED_DATE_LABELS
                             + EFFECTIVE_DATE_LABELS)
@@ -63,6 +64,7 @@ _DATE_ONLY = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 _WEEKDAY = r"(?:\s*(?:星期|周)[一二三四五六日天])?"
 _HEAD_DATE = re.compile(rf"(?:19|20)\d{{2}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日{_WEEKDAY}"
                         r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
+_ANY_DATE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
 _BARE_DATE = re.compile(rf"(?:19|20)\d{{2}}([-/.])\d{{1,2}}\1\d{{1,2}}{_WEEKDAY}(?:\s*\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?")
 BULLET = re.compile(r"^[\s•·●▪◆■◇□○*\-–]+")  # a list mark before a line
 
@@ -108,6 +110,7 @@ class CleanedText:
     text: str  # the document itself, lines verbatim, ready for chunking
     rows: list[MetaRow] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    dated: list[str] = field(default_factory=list)  # removed lines, verbatim, that date the page (发布时间：…)
 
 
 def strip_pinyin_glosses(text: str) -> str:
@@ -181,6 +184,10 @@ def _states_facts(rows: list[MetaRow]) -> bool:
                         for row in rows))
 
 
+def _dates_page(rows: list[MetaRow]) -> bool:
+    return any(row.label in DATE_LABELS and _ANY_DATE.search(row.value) for row in rows)
+
+
 def _looks_like_value(bare: str) -> bool:
     """The value of a label printed alone on the line above (a bulleted metadata list)."""
     return len(bare) <= 30 and not re.search(r"[，,。；;：:]$", bare) and (bool(re.search(r"\d", bare)) or len(bare) <= 12)
@@ -247,6 +254,8 @@ def clean_text(text: str) -> CleanedText:
                     kept.append(f"{label_line} {bare}")
                 else:
                     cleaned.removed.append(line)
+                    if _dates_page([row]):
+                        cleaned.dated.append(f"{label_line} {bare}")
                 continue
         cells = _cells(key)
         if len(cells) > 1 and _label_name(cells[0]) in _ALL:
@@ -256,7 +265,8 @@ def clean_text(text: str) -> CleanedText:
                 kept.append(line)
                 continue
         elif key and (_BARE_DATE.fullmatch(key.strip("[]【】（）() ")) or (not in_body and _HEAD_DATE.fullmatch(key))):
-            cleaned.rows.append(MetaRow("日期", bare, True))  # an unlabelled date under a page heading
+            rows = [MetaRow("日期", bare, True)]  # an unlabelled date under a page heading
+            cleaned.rows.extend(rows)
         elif key and _is_metadata_line(key):
             rows = _pairs(key, bare, _is_page_line(key))
             cleaned.rows.extend(row for row in rows if row.value)
@@ -266,12 +276,15 @@ def clean_text(text: str) -> CleanedText:
                 kept.append(line)
                 continue
         elif key and _is_chrome(key):
-            cleaned.rows.extend(row for row in _pairs(key, bare, True) if row.value)
+            rows = [row for row in _pairs(key, bare, True) if row.value]
+            cleaned.rows.extend(rows)
         else:
             kept.append(line)
             in_body = in_body or "。" in bare or len(bare) > 60
             continue
         cleaned.removed.append(line)
+        if _dates_page(rows):
+            cleaned.dated.append(bare)
     kept = _without_menus(kept, cleaned.removed)
     cleaned.text = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
     return cleaned
