@@ -125,7 +125,10 @@ def place_mentions(text: str) -> list[Place]:
     for match in matches:
         word_end = ends[bisect_left(ends, match.end())]
         rest = text[match.end() : word_end]
-        if match.start() in starts and (not rest or _SUFFIX.fullmatch(rest)):
+        # jieba reads 青岛市委 as 青岛 / 市委 and 扬州市政府 as 扬州 / 市政府: the suffix may open the next word
+        suffix = _SUFFIX.search(match.group(0))
+        absorbed = bool(suffix) and match.end() - len(suffix.group(0)) in starts
+        if match.start() in starts and (not rest or _SUFFIX.fullmatch(rest) or absorbed):
             found.append(_gazetteer()[match.group(0)])
     return found
 

@@ -91,6 +91,16 @@ def test_an_ethnic_autonomous_unit_is_named_by_its_short_name_and_level():
     assert find_places("工业园建设和保税区管理") == []
 
 
+def test_a_place_whose_suffix_opens_the_next_word_is_named():
+    """jieba reads 淮安市委市政府 as 淮安 / 市委 / 市政府 and 丽水市政府 as 丽水 / 市政府: the city is still named (a
+    question naming 乌兰察布市委市政府 was searched in every province)."""
+    from assistant.places import find_places
+
+    assert [p.name for p in find_places("淮安市委市政府的意见，丽水市政府办公室的通知，桐庐县委的方案")] == [
+        "淮安市", "丽水市", "桐庐县"]
+    assert find_places("扩大连锁经营，创建示范县") == []
+
+
 def test_a_place_name_inside_another_word_is_no_place(assistant):
     """Gazetteer names count only as words of the text: 河源 (a city of 广东) inside 「江河源」杯 sent a question
     about 青海's award to 广东's documents; 大连 in 扩大连锁 and 范县 in 示范县 are no places either."""
