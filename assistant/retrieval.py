@@ -111,14 +111,17 @@ class Retriever:
                    ) -> dict[str, list[Clause]]:
         """Per document of `docs` that has them, its clauses inside the numbered parts the question names. With
         `fallback`, a document without the unit asked offers the one it numbers by instead (references.py);
-        those printing the very unit asked (第三条 of a 办法) still win over them."""
+        those printing the very unit asked (第三条 of a 办法) still win over them. Documents the question names
+        (by title, 某某若干政策措施的第一部分) are the ones meant when they have the parts."""
         if not analysis.references:
             return {}
-        for exact in (True, False) if fallback else (True,):
-            found = {d.doc_id: referenced_clauses(analysis.references, self._clauses_of[d.doc_id], exact)
-                     for d in docs}
-            if any(found.values()):
-                return {doc_id: clauses for doc_id, clauses in found.items() if clauses}
+        named = [d for d in docs if d.doc_id in analysis.doc_ids]
+        for among in (named, docs) if named else (docs,):
+            for exact in (True, False) if fallback else (True,):
+                found = {d.doc_id: referenced_clauses(analysis.references, self._clauses_of[d.doc_id], exact)
+                         for d in among}
+                if any(found.values()):
+                    return {doc_id: clauses for doc_id, clauses in found.items() if clauses}
         return {}
 
     def list_items(self, clause: Clause) -> list[Clause]:

@@ -106,6 +106,14 @@ def test_a_part_in_several_documents_asks_which(numbered):
     assert "请指明是哪份文件" in answer.answer
 
 
+def test_a_part_of_a_document_named_by_its_title_words_is_that_documents(assistant):
+    """贯彻落实质量发展纲要的实施意见第三部分: the question names the document by its title (not its province), so
+    the other documents' 三、 do not make it ambiguous."""
+    answer = assistant.ask("贯彻落实质量发展纲要的实施意见第三部分讲的是什么？")
+    assert answer.answerable and "请指明" not in answer.answer
+    assert {assistant.clause(c.clause_id).doc_id for c in answer.citations} == {"qinghai-zlfz"}
+
+
 def test_an_article_the_document_lacks_is_refused(numbered):
     answer = numbered.ask("甲市市长质量奖管理办法第九十九条是什么？")
     assert not answer.answerable and "未找到第九十九条" in answer.answer
