@@ -256,6 +256,18 @@ def test_a_responsibility_system_is_no_question_of_who_is_responsible():
     assert asked_value("这项工作由哪个部门负责？") is not None
 
 
+def test_state_owned_groups_courts_and_brigades_are_bodies_a_task_names():
+    """Task lists make a city's 轨道集团, a 供电公司, the 中级法院 or a 消防救援支队 responsible too: asked who leads,
+    a sentence naming one states the value; one naming no body does not."""
+    from assistant.answering.evidence import asked_value, states_value
+
+    question = "地铁三期工程前期研究的牵头单位是哪个？"
+    value = asked_value(question)
+    for note in ("牵头单位：市地铁集团", "责任单位：国网某市供电公司", "责任单位：市中级法院", "责任单位：市消防救援支队"):
+        assert states_value(value, note, question), note
+    assert not states_value(value, "年底前完成工程可行性研究报告编制。", question)
+
+
 def test_a_value_the_question_already_names_answers_nothing():
     """Asked which body the 标准化主管部门 is, a sentence naming only that body (with the words before it) states
     no value; one naming a bureau does."""
