@@ -285,3 +285,15 @@ def test_a_pages_dating_lines_are_a_clause_of_their_own_after_the_document():
     assert clauses[-1].kind == "page" and clauses[-1].text == cleaned.dated[0]
     assert all(c.kind != "page" for c in chunk_document("t", cleaned.text).clauses)
     assert clean_text("某县养老服务补贴办法\n浏览次数：88 字号：大 中 小\n第一条 为规范补贴，制定本办法。").dated == []
+
+
+def test_an_item_stated_on_its_own_line_above_its_duty_lines_keeps_the_statement():
+    """A task list states each target on its own line (1.全市粮食产量稳定在60亿斤以上。) with 牵头单位/责任单位 lines
+    below: the statement is the item's text, not only its heading; a heading over numbered items stays a heading."""
+    text = ("一、主要预期目标\n1.全市粮食产量稳定在60亿斤以上。\n牵头单位:市农业农村局\n责任单位:各县区人民政府\n"
+            "2.城镇新增就业4万人。\n牵头单位:市人力资源社会保障局\n"
+            "二、重点任务\n（一）扩大有效投资。\n1.推进重大项目建设,全年完成投资300亿元。")
+    clauses = {c.clause_id: c for c in chunk_document("t", text).clauses}
+    assert clauses["t#1.1"].text.startswith("1.全市粮食产量稳定在60亿斤以上。\n牵头单位")
+    assert clauses["t#1.2"].text.startswith("2.城镇新增就业4万人。")
+    assert "t#2.1" not in clauses and clauses["t#2.1.1"].section_path[-2] == "（一）扩大有效投资"
