@@ -34,8 +34,10 @@ _START = [
     (ARTICLE, re.compile(rf"^第([{_CN_LARGE}]+|\d{{1,3}})[条條]")),
     (PART, re.compile(rf"^([{_CN}]+)、")),
     (SECTION, re.compile(rf"^[（(]([{_CN}]+)[）)]")),  # copied pages often print (一) half-width
-    # Decimal outlines (应急预案 and technical texts): 1 总则 / 1.1 编制依据 / 1.4.1 突发事件分类.
-    (PART, re.compile(r"^(\d{1,2})(?=\s+[\u4e00-\u9fff][\u4e00-\u9fff()（）、]{1,15}$)")),
+    # Decimal outlines (应急预案 and technical texts): 1 总则 / 1.1 编制依据 / 1.4.1 突发事件分类; a copied page may
+    # drop the space (1总则), but a count is no heading (1个月内, 3号楼).
+    (PART, re.compile(r"^(\d{1,2})(?=\s*(?![个项条名家所次年月日天周万亿元千百号倍级类批期人户台辆座处届])[\u4e00-\u9fff]"
+                      r"[\u4e00-\u9fff()（）、]{1,15}$)")),
     (SECTION, re.compile(r"^\d{1,2}\.(\d{1,2})(?=\s*[\u4e00-\u9fff])")),
     (ITEM, re.compile(r"^\d{1,2}\.\d{1,2}\.(\d{1,2})(?=\s*[\u4e00-\u9fff])")),
     (ITEM, re.compile(r"^(\d{1,2})[.．、](?=[^\d.．])")),

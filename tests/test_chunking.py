@@ -297,3 +297,15 @@ def test_an_item_stated_on_its_own_line_above_its_duty_lines_keeps_the_statement
     assert clauses["t#1.1"].text.startswith("1.全市粮食产量稳定在60亿斤以上。\n牵头单位")
     assert clauses["t#1.2"].text.startswith("2.城镇新增就业4万人。")
     assert "t#2.1" not in clauses and clauses["t#2.1.1"].section_path[-2] == "（一）扩大有效投资"
+
+
+def test_a_decimal_outline_copied_without_spaces_is_still_an_outline():
+    """A copied 应急预案 may lose the space of 1 总则 (1总则 / 1.1编制目的): still the outline; a line that starts
+    with a count (1个月内完成整改) is no heading."""
+    text = ("某镇森林火灾应急预案\n1总则\n1.1编制目的\n为有效应对森林火灾,制定本预案。\n1.2编制依据\n"
+            "根据《森林防火条例》,制定本预案。\n2组织体系\n2.1镇森林防火指挥部\n镇长任总指挥。")
+    clauses = {c.clause_id: c for c in chunk_document("f", text).clauses}
+    assert clauses["f#1.2"].section_path == ["1 总则", "1.2 编制依据"]
+    assert clauses["f#2.1"].text == "镇长任总指挥。"
+    counted = chunk_document("g", "一、整改要求\n1个月内完成整改\n加强日常巡查。").clauses
+    assert [c.section_path for c in counted] == [["一、整改要求"]]
