@@ -44,8 +44,10 @@ _ASKS_ISSUER = re.compile(r"(哪个|哪一个|哪两个|哪几个|什么|哪家|
                           r"出台|制定|发的|作出|转发|签发)|发文机关|发布机构|发布单位|"
                           r"落款单位|(谁|哪里)(发布|印发|发的)|who (issued|published|signed)|which (department|office|body|"
                           r"agency|authority) (issued|published)", re.IGNORECASE)
-# The date labels of government sites' metadata tables (成文日期, 发文日期, 发布日期…) name the document's date too.
+# The date labels of government sites' metadata tables (成文日期, 发文日期, 发布日期…) name the document's date too,
+# as does asking the date it is marked with (标注的日期, 所署日期).
 _ASKS_SIGNED = re.compile(r"落款.{0,4}(哪天|哪一天|什么时候|何时|日期|时间)|(哪天|哪一天|什么时候|何时).{0,2}落款|"
+                          r"(标注|注明|写明|所署)的?(日期|时间)|"
                           + "|".join(WRITTEN_DATE_LABELS + PUBLISHED_DATE_LABELS), re.IGNORECASE)
 FULL_DATE = re.compile(r"\d{4}(?:年\d{1,2}月\d{1,2}日|-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2})")
 _WHICH = re.compile(r"哪个省|哪一个省|哪省|which province", re.IGNORECASE)

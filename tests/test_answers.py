@@ -240,6 +240,8 @@ def test_english_question_naming_a_city_searches_its_documents(eval_assistant_fo
     ("市政府办公室印发2019年政务服务工作要点的日期是哪天？", "date"),  # the document, by its type, between
     ("县政府实行什么负责制？", None),
     ("这份分工通知的发文日期是哪天？", "date"),  # a label of sites' metadata tables
+    ("某市防汛应急预案上标注的日期是哪天？", "date"),  # the date the document is marked with
+    ("申报表上要注明哪些信息？", None),
 ])
 def test_a_question_about_the_document_itself_is_told_from_one_about_its_content(question, fact):
     from assistant.question import asked_fact
