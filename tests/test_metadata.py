@@ -528,3 +528,13 @@ def test_a_promulgation_time_row_dates_the_document():
     page = _meta("某市推进数字乡村建设实施方案\n基本介绍\n • 頒布時間:2021年9月6日\n • 發布單位:某市人民政府辦公室\n"
                  "為推進數字鄉村建設,制定本方案。")
     assert page.date == "2021-09-06"
+
+
+def test_a_notice_header_run_into_one_line_gives_its_number():
+    """A page may run title, 文号 and addressees into one line; the 文号 between them is the document's, one cited
+    inside a sentence is not."""
+    collapsed = _meta("某市人民政府关于印发推进全民阅读实施方案的通知 某政函〔2018〕21号 各区、县(市)人民政府,市政府各部门:\n"
+                      "《关于推进全民阅读的实施方案》已经市政府同意,现印发给你们。")
+    assert collapsed.doc_number == "某政函〔2018〕21号"
+    cited = _meta("某市全民阅读实施方案\n根据省政府实施意见 某政发〔2016〕3号 精神,结合我市实际,制定本方案:\n一、目标")
+    assert cited.doc_number is None

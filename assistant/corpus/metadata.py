@@ -372,6 +372,8 @@ def detect_doc_number(lines: list[_Line], rows: list[MetaRow], title: str | None
         if (lead := _NUMBER_BEFORE_TITLE.match(line.simp)) and (number := DOC_NUMBER.search(line.simp, 0, lead.end())):
             return line.cut(number.start(), number.end()).replace(" ", "")  # a site's heading: 梁政发【2023】7号关于…
         match = DOC_NUMBER.search(line.simp)
+        if match and _collapsed_header(line.simp, match):
+            return line.cut(match.start(), match.end()).replace(" ", "")
         if not match or not re.fullmatch(r"\s*[)）]?(?:\s*签发人.*)?", line.simp[match.end():]):
             continue
         before = line.simp[: match.start()]
@@ -383,6 +385,14 @@ def detect_doc_number(lines: list[_Line], rows: list[MetaRow], title: str | None
             return line.cut(match.start(), match.end()).replace(" ", "")
     note = _TRAILING_NOTE.search(title or "")
     return _doc_number_in(_Line.of(note.group())) if note else None
+
+
+def _collapsed_header(simp: str, number: re.Match[str]) -> bool:
+    """A page that runs a notice's header into one line: title, 文号, addressees (…实施方案的通知 杭政函〔2016〕190号
+    各区、县(市)人民政府,市政府各部门:)."""
+    before, after = simp[: number.start()].strip(), simp[number.end():].strip()
+    return (_is_title(before) and after.endswith((":", "：")) and not re.search(r"[。；;]", after)
+            and (after.startswith("各") or _is_organ(re.split(r"[、，,]", after)[0])))
 
 
 def _strip_number_note(title: str) -> str:
