@@ -49,6 +49,7 @@ _ASKS_ISSUER = re.compile(r"(哪个|哪一个|哪两个|哪几个|什么|哪家|
 _ASKS_SIGNED = re.compile(r"落款.{0,4}(哪天|哪一天|什么时候|何时|日期|时间)|(哪天|哪一天|什么时候|何时).{0,2}落款|"
                           r"(标注|注明|写明|所署)的?(日期|时间)|"
                           + "|".join(WRITTEN_DATE_LABELS + PUBLISHED_DATE_LABELS), re.IGNORECASE)
+_SIGNED_DATE = re.compile(r"落款|成文|签发|签署")
 FULL_DATE = re.compile(r"\d{4}(?:年\d{1,2}月\d{1,2}日|-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2})")
 _WHICH = re.compile(r"哪个省|哪一个省|哪省|which province", re.IGNORECASE)
 # A title fragment must be this long to name a document: shorter ones (意见, 方案) name a type, not a document.
@@ -89,6 +90,11 @@ class QuestionAnalysis:
     @property
     def asks_issue_date(self) -> bool:
         return self.asks_fact == "date"
+
+    @property
+    def asks_signed_date(self) -> bool:
+        """The date the document was signed (落款, 成文, 签发), which a page's posting time is not."""
+        return self.asks_issue_date and _SIGNED_DATE.search(self.text) is not None
 
     @property
     def search_text(self) -> str:

@@ -902,10 +902,12 @@ PAGE_DATED = ("您现在的位置：首页 > 政务公开 > 政策文件\n辛县
 
 def test_a_date_only_the_page_gives_answers_when_the_document_was_published(assistant_over):
     """A copied page often dates the document only in its furniture (发布时间：…): asked when it was published,
-    the answer quotes that page line; asked anything else, the page line is never a candidate."""
+    the answer quotes that page line; asked the date it was signed (落款的成文日期), or anything else, the page
+    line is never a candidate: a posting time is no signature."""
     page = assistant_over({"water.txt": PAGE_DATED})
     answer = page.ask("辛县农村供水工程运行管理办法是什么时候发布的？")
     assert answer.answerable and "2022-08-16" in answer.answer
     assert [c.clause_id for c in answer.citations] == ["water#page"]
-    other = page.candidates("辛县农村供水工程的水质检测多久做一次？")
-    assert other and all(c.hit.clause.kind != "page" for g in other for c in g)
+    for question in ("辛县农村供水工程的水质检测多久做一次？", "辛县农村供水工程运行管理办法落款的成文日期是哪天？"):
+        other = page.candidates(question)
+        assert other and all(c.hit.clause.kind != "page" for g in other for c in g)

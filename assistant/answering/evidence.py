@@ -407,7 +407,7 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
     asked = [p for p in (amount_pattern(unit) if unit else None, value) if p is not None]
     years = [str(y) for y in analysis.years]
     pool = [h for h in hits if (analysis.asks_fact or h.clause.kind not in FACT_ONLY_KINDS)
-            and not _bare_heading(h.clause)][:limit]
+            and not (analysis.asks_signed_date and h.clause.kind == "page") and not _bare_heading(h.clause)][:limit]
     split = [sentences(hit.clause.text) for hit in pool]
     cosines = [np.asarray(similarity(hit), dtype=np.float64) if similarity else np.zeros(len(group))
                for hit, group in zip(pool, split)]
