@@ -16,6 +16,7 @@ from extra_documents import (  # pytest puts tests/ on sys.path
 
 from assistant.assistant import Assistant
 from assistant.chunking import chunk_document
+from assistant.corpus import read_document
 from assistant.index import CLAUSE_VECTORS, build_index, read_index
 from assistant.library import DocumentLibrary, MetadataFields
 from assistant.settings import Settings
@@ -50,11 +51,10 @@ def settings(two_document_copy) -> Settings:
 
 
 def _texts_of(path: Path, doc_id: str) -> int:
-    """Passages one document costs: its clauses and their sentences (of the text as the corpus keeps it)."""
-    from assistant.corpus.cleaning import clean_text
-    from assistant.corpus.loaders import load_text
-
-    clauses = chunk_document(doc_id, clean_text(load_text(path)).text).clauses
+    """Passages one document costs: its clauses and their sentences (of the text as the corpus keeps it, and of
+    the page lines that date it)."""
+    document = read_document(path)
+    clauses = chunk_document(doc_id, document.text, dated_lines=document.dated_lines).clauses
     return len(clauses) + sum(len(sentences(c.text)) for c in clauses)
 
 
