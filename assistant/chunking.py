@@ -387,7 +387,7 @@ class _Builder:
             if node.heading_line:
                 headings.append(node.heading_line)
             body = node.body or ([] if node.children else [node.heading_line])
-            if node.body and not node.children and _SENTENCE_END.search(node.heading_line.rstrip()[-1:]):
+            if node.body and not node.children and node.heading_line.rstrip().endswith(("。", "！", "？", "；")):
                 # A leaf item stated on its own line (1.地区生产总值增长5%以上。) above its duty lines (牵头单位：…):
                 # the statement is its text, not only its heading.
                 body = [node.heading_line, *node.body]
