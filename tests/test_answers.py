@@ -544,6 +544,21 @@ def test_numbers_in_chinese_numerals_are_stated(eval_assistant_for):
     assert not any(states_number(t) for t in ("统一部署质量工作", "进一步加强质量监管", "第一次全体会议"))
 
 
+def test_a_year_or_a_date_is_no_amount_asked(assistant):
+    """Asked how many or how much, a clause whose only digits date its aim (到2020年，主要实现如下目标：) states
+    no answer (number_gap 1); asked which year, the same clause does (number_gap 0)."""
+    from assistant.answering.evidence import states_number
+
+    def gap(question: str) -> float:
+        found = [c for g in assistant.candidates(question) for c in g if c.hit.clause.clause_id == "hunan-2017#1.4"]
+        assert found, question
+        return found[0].features.number_gap
+
+    assert gap("湖南省的质量发展目标里，到2020年培育的知名品牌要达到多少个？") == 1.0
+    assert gap("湖南省的主要质量发展目标要在哪一年实现？") == 0.0
+    assert states_number("力争6月底前建成3个中心") and not states_number("依据国发〔2016〕42号，2023—2025年推进", False)
+
+
 def test_when_asks_a_time_only_as_an_interrogative(eval_assistant_for):
     """"When should … be done" asks a date (value_gap 1 where none is stated); "follow when delegating" does not."""
     assistant = eval_assistant_for("faiss")

@@ -44,6 +44,8 @@ _ASKED_UNIT = re.compile(rf"(?<![哪第那这])(?:多少|几)((?:万|亿)?(?:{_U
 # Words for a sum of money (any document): 多少奖金, 每年安排多少财政资金, 奖励多少, 补贴标准是多少 ask an amount in 元.
 _MONEY = "钱|奖金|资金|经费|补贴|补助|奖励|资助|费用|金额"
 _ASKED_MONEY = re.compile(rf"(?<![哪第])多少[\u4e00-\u9fff]{{0,6}}?(?:{_MONEY})|(?:{_MONEY})[\u4e00-\u9fff]{{0,3}}多少")
+# A question asking when (not how much or how many): a year or a date answers it as a number.
+_ASKS_TIME = re.compile(rf"哪一年|哪年|何时|什么时候|时间|期限|{_WHEN}|\b(?:which|what) year\b", re.IGNORECASE)
 _ASKS_AMOUNT = re.compile(r"多少|几成|百分之几|how much|how many|\bwhat\b", re.IGNORECASE)
 # Words of a rate, share or level (any document): asked "how much", they are answered in %.
 _RATE_WORD = re.compile(r"率|比例|比重|占比|百分|满意度|权重|\b(percent|percentage|proportion|share|rate)\b", re.IGNORECASE)
@@ -242,9 +244,17 @@ def amount_pattern(unit: str) -> re.Pattern:
     return re.compile(rf"{_NUMERAL}(?:多|余)?(?:{units})")
 
 
-def states_number(text: str) -> bool:
-    """`text` (normalised) states a number: in digits, or in Chinese numerals that count (两个试点, 三成)."""
-    return _STATED_NUMBER.search(text) is not None
+# Digits that date or number a text rather than count (any document): a date, a year (到2025年, 2023—2025年),
+# a month (6月底), a 文号. Asked how much or how many, 「到2025年，质量整体水平进一步提高」 states no answer.
+_TIME_OR_NUMBERING = re.compile(rf"{DATE.pattern}|{DOC_NUMBER.pattern}|"
+                                r"(?<!\d)(?:19|20)\d{2}\s*(?:年|(?=[—–\-~至到]\s*(?:19|20)\d{2}\s*年))|[〇零一二三四五六七八九]{4}年|"
+                                r"(?<!\d)\d{1,2}\s*月(?:\s*\d{1,2}\s*日|底|末|份|上旬|中旬|下旬)?")
+
+
+def states_number(text: str, times_count: bool = True) -> bool:
+    """`text` (normalised) states a number: in digits, or in Chinese numerals that count (两个试点, 三成); with
+    `times_count` False, dates, years and 文号 are not numbers stated."""
+    return _STATED_NUMBER.search(text if times_count else _TIME_OR_NUMBERING.sub(" ", text)) is not None
 
 
 def states_amount(unit: str, text: str) -> bool:
@@ -404,6 +414,8 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
     asks_amount = bool(_QUANTITY.search(analysis.text))
     unit = asked_unit(analysis.text)
     value = asked_value(analysis.text)
+    # Dates, years and 文号 are numbers stated when the question asks for one of them (文号是多少, 几月几日).
+    numbering_asked = bool(_ASKS_TIME.search(analysis.text)) or value in (_A_DATE, _A_YEAR, DOC_NUMBER)
     asked = [p for p in (amount_pattern(unit) if unit else None, value) if p is not None]
     years = [str(y) for y in analysis.years]
     pool = [h for h in hits if (analysis.asks_fact or h.clause.kind not in FACT_ONLY_KINDS)
@@ -436,7 +448,7 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
             sentence_match=max(lexical), focus=_share(focus, f"{hit.clause.section} {clause_text}"),
             semantic=top, semantic_gap=best_cosine - top, fused=hit.score, dense=hit.dense_score,
             rank_inverse=1.0 / (1 + rank),
-            number_gap=float(asks_amount and not states_number(flat)),
+            number_gap=float(asks_amount and not states_number(flat, numbering_asked)),
             year_gap=float(bool(years) and not any(y in clause_text for y in years)),
             other_years=float(bool(year_check) and year_check(hit.clause)),
             other_level=float(bool(level_check) and level_check(hit.clause)),
@@ -449,7 +461,7 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
         sentence_features = [SentenceFeatures(
             lexical=sentence_lexical[i], focus=_share(focus, s), semantic=float(cosine[i]),
             semantic_gap=top - float(cosine[i]),
-            number=float(asks_amount and states_number(plain[i])),
+            number=float(asks_amount and states_number(plain[i], numbering_asked)),
             unit=float(unit is not None and states_amount(unit, plain[i])),
             value=float(value is not None and states_value(value, plain[i], analysis.text)),
             year=float(any(y in s for y in years)),
