@@ -257,8 +257,12 @@ def analyse(question: str, facts: CorpusFacts, english_kinds: Callable[[str], se
         written = [n for n in (place.name, stem(place.name)) if n in text]
         issued = any(_issued_in(d, place) for d in documents)
         named = any(place.name in facts.places.get(d.doc_id, ()) for d in documents)
-        # Else a document of its province that names no city or issuer, or one that names no province, may be it.
-        possible = not issued and not named and (facts.unplaced or any(_may_be_of(d, place) for d in documents))
+        # Else a document of its province that names no city or issuer, or one that names no province, may be it;
+        # so may they when a city is asked and only its counties' documents issue or name it (烟台市, with only
+        # 莱阳市's rules, which cite 烟台市's).
+        own_level = any(_issued_in(d, place) and (place.county or not d.county) for d in documents)
+        named_outside = any(place.name in facts.places.get(d.doc_id, ()) and not _issued_in(d, place) for d in documents)
+        possible = not own_level and not named_outside and (facts.unplaced or any(_may_be_of(d, place) for d in documents))
         unplaced_too = unplaced_too or (possible and facts.unplaced)
         if place.province in covered and (issued or named or possible):
             places.append(place)
