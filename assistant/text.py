@@ -87,14 +87,17 @@ def is_english(text: str) -> bool:
 
 SENTENCE_SPLIT = re.compile(r"(?<=[。！？；])|\n")
 TITLE_WRAP = 120  # the most characters a title broken over lines (《…\n…》) is read across
+SENTENCE_END = re.compile(r"[。！？；;.!?]")
+_BRACKET_LINE = re.compile(r"[（(](?![一二三四五六七八九十\d]{1,3}[)）])[^（()）\n]{1,30}[)）]")  # not an outline mark (一)
 
 
 def sentences(text: str) -> list[str]:
     """The text's sentences, verbatim. A line ending inside 《 goes on to the line that closes it: web pages
-    wrap long titles (印发《关于推进…改革发展 / 的实施办法》的通知), and half a title is no sentence."""
+    wrap long titles (印发《关于推进…改革发展 / 的实施办法》的通知), and half a title is no sentence. A line that
+    is only a bracket (（2021—2023年）, （试行）) belongs to the line above, a title's period or status."""
     bounds = [0] + [m.start() for m in SENTENCE_SPLIT.finditer(text)] + [len(text)]
     pieces = [(a, b) for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
-    out: list[str] = []
+    spans: list[tuple[int, int]] = []
     i = 0
     while i < len(pieces):
         start, end = pieces[i]
@@ -104,9 +107,13 @@ def sentences(text: str) -> list[str]:
             end = pieces[j][1]
         if open_titles(text[start:end]) > 0:
             j, end = i, pieces[i][1]  # never closed: a stray 《, not a wrapped title
-        out.append(text[start:end].strip())
+        if spans and _BRACKET_LINE.fullmatch(text[start:end].strip()) and not SENTENCE_END.search(
+                text[spans[-1][0] : spans[-1][1]].strip()[-1:]):
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
         i = j + 1
-    return out
+    return [text[a:b].strip() for a, b in spans]
 
 
 def open_titles(text: str) -> int:

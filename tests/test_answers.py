@@ -655,6 +655,14 @@ def test_a_title_wrapped_over_lines_is_one_sentence_that_names_the_document(assi
     assert retriever.names_document(opening.model_copy(update={"text": f"{title[:cut]}\n{title[cut:]}"}))
 
 
+def test_a_line_that_is_only_a_bracket_belongs_to_the_line_above():
+    """A title's period, status or 文号 printed on its own line ((2021—2023年), （试行）) is part of that title's
+    sentence, so a question on the period quotes it; an outline mark (（一）) or a finished sentence stays apart."""
+    text = "某省数字乡村建设行动方案\n（2022—2024年）\n一、总体要求\n（一）\n加快建设。\n（省农业农村厅）"
+    assert sentences(text) == ["某省数字乡村建设行动方案\n（2022—2024年）", "一、总体要求", "（一）", "加快建设。",
+                               "（省农业农村厅）"]
+
+
 def test_a_signature_names_the_document(eval_assistant_for):
     """The signature line (issuer and the document's own date, in any notation) is marked like the title line: it
     answers when and by whom, not 「把2020年定为什么年」. A sentence that only mentions the year is no signature."""
@@ -900,6 +908,30 @@ def test_a_named_document_whose_province_is_unknown_narrows_the_province_asked(a
     assert [d.province for d in retriever.scope(analysis, [], [])] == ["未知"]
     answer = grain.ask("昆山市政府关于加强地方储备粮管理的实施意见规定储备粮几年轮换一次？")
     assert answer.answerable and "每3年轮换一次" in answer.answer
+
+
+COUNTY_RULES = """常熟市人民政府关于印发《常熟市人民政府工作规则》的通知
+常政发〔2021〕5号
+各镇人民政府，市各委办局：
+第一条 参照《苏州市人民政府工作规则》，结合本市实际，制定本规则。
+第二条 市政府全体会议一般每半年召开一次。
+常熟市人民政府
+2021年3月2日
+"""
+UNPLACED_REVIEW = """根据市政府年初部署，市政府办公室对上半年重点工作进展情况进行了督查。
+上半年，全市新增城镇就业2.3万人。48项重点工作中，45项达到序时进度要求，3项进度滞后。
+一、扎实推进产业升级
+全市新开工亿元以上产业项目36个。
+"""
+
+
+def test_a_city_with_only_its_counties_documents_may_own_an_unplaced_one(assistant_over):
+    """Asked about 苏州市 when only 常熟市 (a county-level city of 苏州, whose rules cite 苏州's) says where it is
+    from, a document that names no place may be 苏州's own: it is searched too."""
+    rules = assistant_over({"rules.txt": COUNTY_RULES, "review.txt": UNPLACED_REVIEW})
+    assert {(d.province, d.city, d.county) for d in rules.documents()} >= {("江苏", "苏州市", "常熟市")}
+    answer = rules.ask("苏州市上半年重点工作督查通报里，48项重点工作有多少项达到了序时进度要求？")
+    assert answer.answerable and "45项" in answer.answer
 
 
 def test_one_scope_answers_in_one_block_though_the_question_says_respectively(assistant_over):
