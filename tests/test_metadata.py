@@ -538,3 +538,11 @@ def test_a_notice_header_run_into_one_line_gives_its_number():
     assert collapsed.doc_number == "某政函〔2018〕21号"
     cited = _meta("某市全民阅读实施方案\n根据省政府实施意见 某政发〔2016〕3号 精神,结合我市实际,制定本方案:\n一、目标")
     assert cited.doc_number is None
+
+
+def test_a_dated_bracket_closing_a_title_line_after_another_bracket_dates_the_document():
+    """(某省)某市某区人民政府工作报告(2024年1月9日): the date's own bracket closes the title line, though another
+    bracket comes first; a site's 导航菜单 line above is page furniture."""
+    report = _meta("导航菜单\n(某省)某市东城区人民政府工作报告(2024年1月9日)\n一、过去一年的工作\n过去一年,全区经济稳中有进。")
+    assert report.date == "2024-01-09"
+    assert "导航" not in clean_text("导航菜单\n某区人民政府工作报告\n过去一年,全区经济稳中有进。").text

@@ -73,6 +73,7 @@ _NAVIGATION = re.compile(r"当前的?位置|现在的位置|所在的?位置|您
 _CONTROLS = re.compile(r"打印本页|打印|关闭窗口|关闭本页|关闭|分享到|分享|收藏本文|收藏|加入收藏|大中小|字号|字体|"
                        r"扫一扫|手机扫码|在手机上查看|返回顶部|返回|我要纠错|纠错|上一篇|下一篇|保存本页|微信|微博|"
                        r"点击此处下载|点击下载|下载地址|下载本文|"
+                       r"导航菜单|网站导航|导航|菜单|搜索|"
                        r"无障碍|长辈版|关怀版|适老版|繁体|简体")  # the last: the accessibility and script toggles of sites
 _SYMBOLS_ONLY = re.compile(r"[\W_]*")  # no letter, digit or CJK character at all (|, ---|---, * * *)
 _PAGE_NUMBER = re.compile(r"[-—–－]+\d{1,4}[-—–－]+")  # a printed page number copied with the text: —1—, - 2 -

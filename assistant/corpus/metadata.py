@@ -151,8 +151,9 @@ def _dating(lines: list[_Line]) -> _Dating:
         match = DATE.search(line.simp)
         if not match or "年" not in match.group() or not (iso := _iso(match)):
             continue
-        note = _DATING_NOTE.search(line.simp)
-        if note and note.end() == len(line.simp) and note.start() <= match.start():
+        # The bracket holding the date, after any other ((北京市)某区政府工作报告(2025年1月7日)).
+        note = next((n for n in _DATING_NOTE.finditer(line.simp) if n.start() <= match.start() < n.end()), None)
+        if note and note.end() == len(line.simp):
             return _Dating(iso, None, head)  # a dating note, alone or after a title
         prefix = line.simp[: match.start()].rstrip(" （(")
         if not _SIGNATURE_TAIL.fullmatch(line.simp[match.end():]) or (prefix and not _is_organ(prefix)):
