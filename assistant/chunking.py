@@ -42,7 +42,8 @@ _START = [
     (ITEM, re.compile(r"^\d{1,2}\.\d{1,2}\.(\d{1,2})(?=\s*[\u4e00-\u9fff])")),
     (ITEM, re.compile(r"^(\d{1,2})[.．、](?=[^\d.．])")),
     (SUBITEM, re.compile(r"^[（(](\d{1,2})[）)]")),
-    (BULLET, re.compile(r"^(?:--|——|－－|—(?=\S))")),
+    # A dash before a full date is a speech's or report's delivery note (——2020年1月3日在…会议上), no item.
+    (BULLET, re.compile(r"^(?:--|——|－－|—(?=\S))(?![—－\-\s]*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)")),
 ]
 # Marker inside a paragraph: after a sentence end, a closing bracket or a space (（一） may follow a title).
 _INLINE = re.compile(

@@ -309,3 +309,14 @@ def test_a_decimal_outline_copied_without_spaces_is_still_an_outline():
     assert clauses["f#2.1"].text == "镇长任总指挥。"
     counted = chunk_document("g", "一、整改要求\n1个月内完成整改\n加强日常巡查。").clauses
     assert [c.section_path for c in counted] == [["一、整改要求"]]
+
+
+def test_a_dated_delivery_note_after_a_dash_is_no_bullet():
+    """——2021年1月6日在某区第五届人民代表大会第三次会议上 says when a report was given: it stays in the opening,
+    while ——经济运行稳中向好。 opens a bullet."""
+    text = ("政府工作报告\n——2021年1月6日在某区第五届人民代表大会第三次会议上\n各位代表:\n现在,我代表区人民政府向大会报告工作。\n"
+            "一、过去一年的工作\n——经济运行稳中向好。地区生产总值增长6%。")
+    clauses = chunk_document("report", text).clauses
+    opening = next(c for c in clauses if c.kind == "preamble")
+    assert "2021年1月6日" in opening.text
+    assert [c.text for c in clauses if c.outline and c.outline[-1].kind == "bullet"] == ["——经济运行稳中向好。地区生产总值增长6%。"]

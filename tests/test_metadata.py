@@ -546,3 +546,12 @@ def test_a_dated_bracket_closing_a_title_line_after_another_bracket_dates_the_do
     report = _meta("导航菜单\n(某省)某市东城区人民政府工作报告(2024年1月9日)\n一、过去一年的工作\n过去一年,全区经济稳中有进。")
     assert report.date == "2024-01-09"
     assert "导航" not in clean_text("导航菜单\n某区人民政府工作报告\n过去一年,全区经济稳中有进。").text
+
+
+def test_a_work_reports_delivery_note_dates_it_and_names_no_issuer():
+    """——2021年1月6日在某区第五届人民代表大会 / 第三次会议上: the day a work report was given is its date, and the
+    note (ending in 大会) is no organ; the page's 来源 says who published it."""
+    report = _meta("政府工作报告\n来源:某区政府办公室 时间:2021-01-20\n政 府 工 作 报 告\n"
+                   "——2021年1月6日在某市某区第五届人民代表大会\n第三次会议上\n区长 某某\n各位代表:\n现在,我代表区人民政府向大会报告工作。")
+    assert report.date == "2021-01-06"
+    assert report.issuer == "某区政府办公室"

@@ -60,6 +60,9 @@ _ORDER_COUNT = re.compile(r"[（(]?\s*第\s*\d{1,5}\s*号\s*[)）]?")
 _NUMBER_BEFORE_TITLE = re.compile(r"[（(]?\s*(?:" + DOC_NUMBER.pattern + r")\s*[)）]?\s*(?=《|[\u4e00-\u9fff]{0,20}关于)")
 _SIGNATURE_TAIL = re.compile(r"[)）]?\s*(?:印发|发布|公布)?\s*(?:[（(][^（）()]{1,20}[)）])?")
 _DATING_NOTE = re.compile(r"[（(][^（）()]*[)）]")  # （2023年3月10日省人民政府第5次常务会议通过）
+# Where a work report or speech was given, after its date (——2020年1月3日在某区第十六届人民代表大会第四次会议上),
+# maybe wrapped before 第…次会议上.
+_DELIVERY_TAIL = re.compile(r"\s*在[\u4e00-\u9fff\d]{2,40}(?:会议|大会|会)上?(?:的(?:讲话|报告|发言))?\s*")
 _SEAL = re.compile(r"\s*[（(](?:盖章|印章|代章|章|印|公章|签章)[)）]\s*$")  # where the seal goes: （盖章）
 _CLOSING = re.compile(r"^(?:特此|专此|此|现予|现将)")  # 特此通知, 此函: closing formulae, not titles
 
@@ -156,6 +159,8 @@ def _dating(lines: list[_Line]) -> _Dating:
         if note and note.end() == len(line.simp):
             return _Dating(iso, None, head)  # a dating note, alone or after a title
         prefix = line.simp[: match.start()].rstrip(" （(")
+        if not prefix.strip("—－- ") and _DELIVERY_TAIL.fullmatch(line.simp[match.end():]):
+            return _Dating(iso, None, head)  # a report's or speech's delivery note: the day it was given
         if not _SIGNATURE_TAIL.fullmatch(line.simp[match.end():]) or (prefix and not _is_organ(prefix)):
             continue
         if prefix:
@@ -213,7 +218,8 @@ def _organs(printed: str) -> str:
 
 def _is_organ(simp: str) -> bool:
     compact = _SEAL.sub("", simp.replace(" ", ""))
-    return 2 <= len(compact) <= 40 and not _SENTENCE_PUNCT.search(compact) and bool(_ORGAN_END.search(compact))
+    return (2 <= len(compact) <= 40 and not _SENTENCE_PUNCT.search(compact) and bool(_ORGAN_END.search(compact))
+            and not DATE.search(compact) and not compact.startswith(("—", "－", "-")))  # no dated note
 
 
 def _title_candidates(lines: list[_Line]) -> list[str]:
