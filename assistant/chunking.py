@@ -371,16 +371,16 @@ class _Builder:
             first[clause_id] = node
         return skipped
 
-    def clauses(self, closing: list[tuple[str, int]], dated_lines: Sequence[str] = ()) -> ChunkedDocument:
+    def clauses(self, closing: list[tuple[str, int]], page_lines: Sequence[str] = ()) -> ChunkedDocument:
         clauses: list[Clause] = []
         headings: list[str] = []
         ordered = ([self.preamble] if self.preamble else []) + self.nodes
         if closing:
             ordered.append(_Node(level=0, number=0, id_part="end", label="落款与附件", parent=None,
                                  body=[text for text, _ in closing], page=closing[0][1], kind="closing"))
-        if dated_lines:
+        if page_lines:
             ordered.append(_Node(level=0, number=0, id_part="page", label="网页信息", parent=None,
-                                 body=list(dated_lines), kind="page"))
+                                 body=list(page_lines), kind="page"))
         skipped = self._unique_ids(ordered)
         for node in ordered:
             if id(node) in skipped:
@@ -436,9 +436,9 @@ def _split_closing(paragraphs: list[tuple[str, int]]) -> tuple[list[tuple[str, i
     return paragraphs[:end], paragraphs[end:]
 
 
-def chunk_document(doc_id: str, text: str, max_chars: int = 600, dated_lines: Sequence[str] = ()) -> ChunkedDocument:
-    """Clauses of one document, in reading order, with ids that depend only on its numbering; the page's dating
-    lines (SourceDocument.dated_lines) last, as a clause of their own."""
+def chunk_document(doc_id: str, text: str, max_chars: int = 600, page_lines: Sequence[str] = ()) -> ChunkedDocument:
+    """Clauses of one document, in reading order, with ids that depend only on its numbering; the page's
+    lines (SourceDocument.page_lines) last, as a clause of their own."""
     paragraphs, seen, dropped = [], set(), []
     for paragraph, page in paged_paragraphs(text):
         if paragraph in seen and len(paragraph) >= 10:
@@ -451,6 +451,6 @@ def chunk_document(doc_id: str, text: str, max_chars: int = 600, dated_lines: Se
     for paragraph, page in body:
         builder.page = page
         builder.feed(paragraph)
-    result = builder.clauses(closing, dated_lines)
+    result = builder.clauses(closing, page_lines)
     result.dropped_duplicates = dropped
     return result

@@ -143,14 +143,14 @@ def build_index(settings: Settings, embedder: Embedder | None = None, show_progr
             with corpus_lock(settings.corpus_dir):
                 corpus = load_corpus(settings.corpus_dir)
                 hashes = source_hashes(settings.corpus_dir)
-            keys = {doc.meta.doc_id: document_key("\n".join((doc.text, *doc.dated_lines)), embedding_header(doc.meta),
+            keys = {doc.meta.doc_id: document_key("\n".join((doc.text, *doc.page_lines)), embedding_header(doc.meta),
                                                   settings.max_clause_chars)
                     for doc in corpus.documents}
             reused = {doc_id: previous[doc_id] for doc_id, key in keys.items()
                       if previous and doc_id in previous and previous[doc_id].key == key}
             new_clauses = [c for doc in corpus.documents if doc.meta.doc_id not in reused
                            for c in chunk_document(doc.meta.doc_id, doc.text, settings.max_clause_chars,
-                                                   doc.dated_lines).clauses]
+                                                   doc.page_lines).clauses]
             # Stores add but do not remove, so every build fills a fresh one from the kept and the new clause
             # vectors (the kept ones are not embedded again); an unreachable server fails here, before embedding.
             store = create_store(settings, embedder.dim,

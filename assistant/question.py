@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cached_property
 
-from .corpus.cleaning import PUBLISHED_DATE_LABELS, WRITTEN_DATE_LABELS
+from .corpus.cleaning import PAGE_FACT_LABELS, PUBLISHED_DATE_LABELS, WRITTEN_DATE_LABELS
 from .corpus.metadata import DOC_TYPES, UNKNOWN_PROVINCE
 from .models import DocumentMeta
 from .places import Place, find_places, find_romanised, romanised, stem
@@ -326,12 +326,27 @@ def _cites_another_document(text: str, titles: TitleIndex) -> bool:
                for quote in _QUOTED_TITLE.findall(text))
 
 
+# What a government site records of a document (索引号, 主题分类, 有效性, 信息来源…, the labels of any site); a bare
+# 来源 is an everyday word (资金来源), so only as 来源单位 or 来源网站.
+_ASKS_PAGE = re.compile("|".join(sorted((label for label in PAGE_FACT_LABELS if label != "来源"), key=len, reverse=True))
+                        + r"|来源(?:单位|机构|网站)|废止|\bweb ?page\b|\bwebsite\b", re.IGNORECASE)
+
+
+def page_labels_asked(text: str) -> list[str]:
+    """The page labels a question asks about, as a page prints them (来源单位 → 来源); "" for the page at large."""
+    return [re.sub(r"(?:单位|机构|网站)$", "", m.group()) if not m.group().isascii() else ""
+            for m in _ASKS_PAGE.finditer(text)]
+
+
 def asked_fact(text: str) -> str | None:
-    """Which fact of the document itself the question asks for, if any (文号, issuer, issue date)."""
+    """Which fact of the document itself the question asks for, if any (文号, issuer, issue date, or what its web
+    page records: "page")."""
     if ASKS_NUMBER.search(text):
         return "number"
     if _ISSUE_DATE.search(text) or _ASKS_SIGNED.search(text):
         return "date"
     if _ASKS_ISSUER.search(text):
         return "issuer"
+    if _ASKS_PAGE.search(text):
+        return "page"
     return None

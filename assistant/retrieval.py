@@ -25,7 +25,7 @@ from .models import FACT_ONLY_KINDS, Clause, DocumentMeta, SearchHit
 from .provinces import find_provinces, province_named
 from .document_facts import is_signature, states_fact
 from .places import find_places
-from .question import FULL_DATE, YEAR, CorpusFacts, QuestionAnalysis, TitleIndex, analyse
+from .question import FULL_DATE, YEAR, CorpusFacts, QuestionAnalysis, TitleIndex, analyse, page_labels_asked
 from .references import referenced_clauses
 from .stores.base import top_k
 from .text import is_english, normalise
@@ -101,7 +101,8 @@ class Retriever:
         if not analysis.asks_fact or not hits:
             return hits
         about = self.documents[hits[0].clause.doc_id]
-        stating = [c for c in self._clauses_of[about.doc_id] if states_fact(c.text, about, analysis.asks_fact)]
+        check = self.fact_check(analysis)
+        stating = [c for c in self._clauses_of[about.doc_id] if check(c)]
         if not stating and analysis.asks_fact == "date":
             stating = [c for c in self._clauses_of[about.doc_id]
                        if c.kind in ("preamble", *FACT_ONLY_KINDS) and FULL_DATE.search(normalise(c.text))]
@@ -158,7 +159,11 @@ class Retriever:
         return " ".join([analysis.topic_text, *words])
 
     def fact_check(self, analysis: QuestionAnalysis) -> Callable[[Clause], bool]:
-        """Whether a clause's text states the fact of its document that the question asks for (for the models)."""
+        """Whether a clause's text states the fact of its document that the question asks for (for the models); a
+        fact of the web page (索引号, 来源…) is stated by the page's lines that print its label."""
+        if analysis.asks_fact == "page":
+            labels = page_labels_asked(analysis.text)
+            return lambda clause: clause.kind == "page" and any(label in normalise(clause.text) for label in labels)
         return lambda clause: states_fact(clause.text, self.documents[clause.doc_id], analysis.asks_fact)
 
     def other_years(self, analysis: QuestionAnalysis) -> Callable[[Clause], bool]:

@@ -934,6 +934,28 @@ def test_a_city_with_only_its_counties_documents_may_own_an_unplaced_one(assista
     assert answer.answerable and "45项" in answer.answer
 
 
+RECORDED_PAGE = """当前位置：首页 > 信息公开 > 政策文件
+索引号：00318/2022-00451 主题分类：农业、林业
+发布机构：某县人民政府办公室 发布日期：2022-06-08
+某县人民政府办公室关于做好夏粮收购工作的通知
+各乡镇人民政府：
+一、收购时间。夏粮收购自6月10日开始，9月30日结束。
+二、资金保障。收购资金来源为县级财政和农业发展银行贷款。
+"""
+
+
+def test_what_a_site_records_of_a_document_answers_a_question_about_its_page(assistant_over):
+    """索引号 or 主题分类 is page furniture, but asked about it is answered from the page's lines; 资金来源 (an
+    everyday 来源) is asked of the document's text."""
+    page = assistant_over({"notice.txt": RECORDED_PAGE})
+    number = page.ask("某县夏粮收购工作的通知在信息公开目录里的索引号是多少？")
+    assert number.answerable and "00318/2022-00451" in number.answer
+    topic = page.ask("某县夏粮收购通知的主题分类是什么？")
+    assert topic.answerable and "农业、林业" in topic.answer
+    funds = page.ask("某县夏粮收购的资金来源是什么？")
+    assert funds.answerable and "农业发展银行贷款" in funds.answer
+
+
 def test_one_scope_answers_in_one_block_though_the_question_says_respectively(assistant_over):
     """分别 asks for several things of one document here (专项资金和贴息比例分别是多少), not for provinces side by side."""
     answer = assistant_over({"notice.txt": PLACED_NOTICE}).ask("湖北省中小企业纾困措施的专项资金和贴息比例分别是多少？")

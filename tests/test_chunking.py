@@ -274,17 +274,21 @@ def test_a_decimal_amount_at_a_line_start_is_no_heading():
     assert clauses[-1].text.endswith("2.5亿元用于支持企业技术改造。")
 
 
-def test_a_pages_dating_lines_are_a_clause_of_their_own_after_the_document():
+def test_a_pages_dating_and_record_lines_are_a_clause_of_their_own_after_the_document():
     """发布时间：… is page furniture and leaves the text, but it is often the only date a copied page gives: the
     removed lines that date the page come back, verbatim, as the document's last clause (kind page), not as body."""
     page = ("当前位置：首页 > 政策文件\n某县养老服务补贴办法\n发布时间：2021-05-06 09:12    浏览次数：88\n"
             "第一条 为规范养老服务补贴，制定本办法。\n第二条 补贴按季度发放。")
     cleaned = clean_text(page)
-    assert "发布时间" not in cleaned.text and cleaned.dated == ["发布时间：2021-05-06 09:12    浏览次数：88"]
-    clauses = chunk_document("t", cleaned.text, dated_lines=cleaned.dated).clauses
-    assert clauses[-1].kind == "page" and clauses[-1].text == cleaned.dated[0]
+    assert "发布时间" not in cleaned.text and cleaned.page_lines == ["发布时间：2021-05-06 09:12    浏览次数：88"]
+    clauses = chunk_document("t", cleaned.text, page_lines=cleaned.page_lines).clauses
+    assert clauses[-1].kind == "page" and clauses[-1].text == cleaned.page_lines[0]
     assert all(c.kind != "page" for c in chunk_document("t", cleaned.text).clauses)
-    assert clean_text("某县养老服务补贴办法\n浏览次数：88 字号：大 中 小\n第一条 为规范补贴，制定本办法。").dated == []
+    assert clean_text("某县养老服务补贴办法\n浏览次数：88 字号：大 中 小\n第一条 为规范补贴，制定本办法。").page_lines == []
+    # What the site records of the document (索引号, 主题分类, 有效性) comes back too; a row without a value does not.
+    recorded = clean_text("索引号：123456/2021-00012 主题分类：民政、扶贫\n失效日期：----------\n某县养老服务补贴办法\n"
+                          "第一条 为规范养老服务补贴，制定本办法。")
+    assert recorded.page_lines == ["索引号：123456/2021-00012 主题分类：民政、扶贫"]
 
 
 def test_an_item_stated_on_its_own_line_above_its_duty_lines_keeps_the_statement():

@@ -54,7 +54,7 @@ def _texts_of(path: Path, doc_id: str) -> int:
     """Passages one document costs: its clauses and their sentences (of the text as the corpus keeps it, and of
     the page lines that date it)."""
     document = read_document(path)
-    clauses = chunk_document(doc_id, document.text, dated_lines=document.dated_lines).clauses
+    clauses = chunk_document(doc_id, document.text, page_lines=document.page_lines).clauses
     return len(clauses) + sum(len(sentences(c.text)) for c in clauses)
 
 

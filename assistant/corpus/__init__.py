@@ -19,16 +19,17 @@ from .metadata import content_hash, document_meta, extract_metadata, slug
 log = logging.getLogger(__name__)
 
 MANIFEST_NAME = "manifest.yaml"
-DATED_LINES = 3  # the most page lines kept for their dates (a metadata box and a posting line; more is a list)
+PAGE_LINES = 8  # the most page lines kept (a site's metadata box and a posting line; more is a list of links)
 
 
 @dataclass(frozen=True)
 class SourceDocument:
     meta: DocumentMeta
     text: str  # the document without navigation, page furniture and metadata tables: what is chunked and quoted
-    # Page lines that date the document (发布时间：2018-06-19  来源：…), verbatim: furniture, so not in `text`, but
-    # often the only date a copied page gives; chunked apart, they answer only when a document fact is asked.
-    dated_lines: tuple[str, ...] = ()
+    # Page lines that date or describe the document (发布时间：2018-06-19  来源：…, 索引号：…), verbatim: furniture,
+    # so not in `text`, but often the only date a copied page gives; chunked apart, they answer only when a fact
+    # of the document or its page is asked.
+    page_lines: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def read_document(path: Path, overrides: dict | None = None) -> SourceDocument:
     cleaned = clean_text(load_text(path))
     log.debug("%s: %d lines of page furniture removed", path.name, len(cleaned.removed))
     meta = document_meta(slug(path), path, extract_metadata(cleaned), overrides or {}, content_hash(cleaned.text))
-    return SourceDocument(meta=meta, text=cleaned.text, dated_lines=tuple(dict.fromkeys(cleaned.dated))[:DATED_LINES])
+    return SourceDocument(meta=meta, text=cleaned.text, page_lines=tuple(dict.fromkeys(cleaned.page_lines))[:PAGE_LINES])
 
 
 def load_corpus(corpus_dir: Path) -> Corpus:

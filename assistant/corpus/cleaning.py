@@ -27,8 +27,9 @@ PAGE_TIME_LABELS = ("发布时间", "更新时间", "发表时间")
 SOURCE_LABELS = ("信息来源", "文章来源", "来源")  # the page's source: the issuer, when nothing better names it
 _OTHER_FACT_LABELS = ("信息索引号", "索引号", "统一编号", "公开方式", "公开范围", "公开形式", "有效性", "效力状态",
                       "效力级别", "时效性", "主题分类", "体裁分类", "组配分类", "服务对象分类", "公文种类", "文件类型",
-                      "所属类别", "法规类别", "主题词", "废止日期", "失效日期",
+                      "所属类别", "法规类别", "主题词", "废止日期", "失效日期", "废止时间", "生效时间",
                       "登记号", "信息分类", "所属机构", "文件来源")
+PAGE_FACT_LABELS = _OTHER_FACT_LABELS + SOURCE_LABELS  # what a site records of a document, beside its dates
 DATE_LABELS = WRITTEN_DATE_LABELS + PUBLISHED_DATE_LABELS + PAGE_TIME_LABELS + ("日期",)  # a row dating the page
 _WRITTEN = frozenset(WRITTEN_DATE_LABELS)  # a date the document was written on, even with a site's clock time
 _DOCUMENT_FACTS = frozenset(ISSUER_LABELS + NUMBER_LABELS + WRITTEN_DATE_LABELS + PUBLISHED_DATE_LABELS
@@ -111,7 +112,8 @@ class CleanedText:
     text: str  # the document itself, lines verbatim, ready for chunking
     rows: list[MetaRow] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    dated: list[str] = field(default_factory=list)  # removed lines, verbatim, that date the page (发布时间：…)
+    # Removed lines, verbatim, that date or describe the page (发布时间：…, 索引号：…, 来源：…): furniture, but asked about.
+    page_lines: list[str] = field(default_factory=list)
 
 
 def strip_pinyin_glosses(text: str) -> str:
@@ -185,8 +187,11 @@ def _states_facts(rows: list[MetaRow]) -> bool:
                         for row in rows))
 
 
-def _dates_page(rows: list[MetaRow]) -> bool:
-    return any(row.label in DATE_LABELS and _ANY_DATE.search(row.value) for row in rows)
+def _tells_of_page(rows: list[MetaRow]) -> bool:
+    """A row that dates the page, or states what a government site records of the document (索引号, 主题分类,
+    有效性, 来源…): officials ask about them though they are not the document's text."""
+    return any((row.label in DATE_LABELS and _ANY_DATE.search(row.value))
+               or (row.label in PAGE_FACT_LABELS and re.search(r"\w", row.value)) for row in rows)
 
 
 def _looks_like_value(bare: str) -> bool:
@@ -255,8 +260,8 @@ def clean_text(text: str) -> CleanedText:
                     kept.append(f"{label_line} {bare}")
                 else:
                     cleaned.removed.append(line)
-                    if _dates_page([row]):
-                        cleaned.dated.append(f"{label_line} {bare}")
+                    if _tells_of_page([row]):
+                        cleaned.page_lines.append(f"{label_line} {bare}")
                 continue
         cells = _cells(key)
         if len(cells) > 1 and _label_name(cells[0]) in _ALL:
@@ -284,8 +289,8 @@ def clean_text(text: str) -> CleanedText:
             in_body = in_body or "。" in bare or len(bare) > 60
             continue
         cleaned.removed.append(line)
-        if _dates_page(rows):
-            cleaned.dated.append(bare)
+        if _tells_of_page(rows):
+            cleaned.page_lines.append(bare)
     kept = _without_menus(kept, cleaned.removed)
     cleaned.text = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
     return cleaned
