@@ -559,6 +559,14 @@ def test_a_year_or_a_date_is_no_amount_asked(assistant):
     assert states_number("力争6月底前建成3个中心") and not states_number("依据国发〔2016〕42号，2023—2025年推进", False)
 
 
+def test_a_bare_magnitude_is_no_count_of_the_unit_asked():
+    """Asked 多少人, 每千名老年人拥有床位35张 states beds per thousand, no number of people; 5万人 and 三千名 do."""
+    from assistant.answering.evidence import states_amount
+
+    assert not states_amount("人", "每千名老年人拥有养老床位数35张")
+    assert states_amount("人", "从业人员达到5万人") and states_amount("人", "培训护理人员三千名")
+
+
 def test_when_asks_a_time_only_as_an_interrogative(eval_assistant_for):
     """"When should … be done" asks a date (value_gap 1 where none is stated); "follow when delegating" does not."""
     assistant = eval_assistant_for("faiss")

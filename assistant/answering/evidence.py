@@ -49,7 +49,8 @@ _ASKS_TIME = re.compile(rf"哪一年|哪年|何时|什么时候|时间|期限|{_
 _ASKS_AMOUNT = re.compile(r"多少|几成|百分之几|how much|how many|\bwhat\b", re.IGNORECASE)
 # Words of a rate, share or level (any document): asked "how much", they are answered in %.
 _RATE_WORD = re.compile(r"率|比例|比重|占比|百分|满意度|权重|\b(percent|percentage|proportion|share|rate)\b", re.IGNORECASE)
-_NUMERAL = r"[\d零〇一二两三四五六七八九十百千万亿.]+"
+# A count: digits or numerals, then any magnitude (5万, 十二, 三千); a bare magnitude counts nothing (每千名老年人).
+_NUMERAL = r"(?:[\d.]+|[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*)[百千万亿]*"
 # A number stated: digits, or Chinese numerals counting something (两个, 十大, 三成); not an ordinal (第一个) or the
 # 一 of a word (统一部署, 进一步, 唯一, 同一批).
 _STATED_NUMBER = re.compile(rf"\d|(?<![第统进唯同])[零〇一二两三四五六七八九十百千万亿]+(?:{_UNITS}|成|大)")
