@@ -327,15 +327,22 @@ def _cites_another_document(text: str, titles: TitleIndex) -> bool:
 
 
 # What a government site records of a document (索引号, 主题分类, 有效性, 信息来源…, the labels of any site); a bare
-# 来源 is an everyday word (资金来源), so only as 来源单位 or 来源网站.
-_ASKS_PAGE = re.compile("|".join(sorted((label for label in PAGE_FACT_LABELS if label != "来源"), key=len, reverse=True))
+# 来源 is an everyday word (资金来源), so only as 来源单位 or 来源网站; so are 有效性 and 时效性 (提高监管的有效性), so
+# only beside words for the page (网站上标注的有效性).
+_EVERYDAY_LABELS = ("来源", "有效性", "时效性")
+_ASKS_PAGE = re.compile("|".join(sorted((label for label in PAGE_FACT_LABELS if label not in _EVERYDAY_LABELS),
+                                        key=len, reverse=True))
                         + r"|来源(?:单位|机构|网站)|废止|\bweb ?page\b|\bwebsite\b", re.IGNORECASE)
+_PAGE_WORDS = re.compile(r"网页|网站|页面|信息公开|标注", re.IGNORECASE)
 
 
 def page_labels_asked(text: str) -> list[str]:
     """The page labels a question asks about, as a page prints them (来源单位 → 来源); "" for the page at large."""
-    return [re.sub(r"(?:单位|机构|网站)$", "", m.group()) if not m.group().isascii() else ""
-            for m in _ASKS_PAGE.finditer(text)]
+    labels = [re.sub(r"(?:单位|机构|网站)$", "", m.group()) if not m.group().isascii() else ""
+              for m in _ASKS_PAGE.finditer(text)]
+    if _PAGE_WORDS.search(text):
+        labels += [label for label in _EVERYDAY_LABELS[1:] if label in text]
+    return labels
 
 
 def asked_fact(text: str) -> str | None:
@@ -347,6 +354,6 @@ def asked_fact(text: str) -> str | None:
         return "date"
     if _ASKS_ISSUER.search(text):
         return "issuer"
-    if _ASKS_PAGE.search(text):
+    if page_labels_asked(text):
         return "page"
     return None

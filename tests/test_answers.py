@@ -954,7 +954,7 @@ RECORDED_PAGE = """当前位置：首页 > 信息公开 > 政策文件
 
 def test_what_a_site_records_of_a_document_answers_a_question_about_its_page(assistant_over):
     """索引号 or 主题分类 is page furniture, but asked about it is answered from the page's lines; 资金来源 (an
-    everyday 来源) is asked of the document's text."""
+    everyday 来源) is asked of the document's text, and so is 有效性 unless the question names the page."""
     page = assistant_over({"notice.txt": RECORDED_PAGE})
     number = page.ask("某县夏粮收购工作的通知在信息公开目录里的索引号是多少？")
     assert number.answerable and "00318/2022-00451" in number.answer
@@ -962,6 +962,10 @@ def test_what_a_site_records_of_a_document_answers_a_question_about_its_page(ass
     assert topic.answerable and "农业、林业" in topic.answer
     funds = page.ask("某县夏粮收购的资金来源是什么？")
     assert funds.answerable and "农业发展银行贷款" in funds.answer
+    from assistant.question import asked_fact
+
+    assert asked_fact("某县如何提高夏粮收购监管的有效性？") is None  # an everyday word, unless the page is named
+    assert asked_fact("某县夏粮收购通知在网站上标注的有效性是什么？") == "page"
 
 
 def test_one_scope_answers_in_one_block_though_the_question_says_respectively(assistant_over):
