@@ -555,3 +555,15 @@ def test_a_work_reports_delivery_note_dates_it_and_names_no_issuer():
                    "——2021年1月6日在某市某区第五届人民代表大会\n第三次会议上\n区长 某某\n各位代表:\n现在,我代表区人民政府向大会报告工作。")
     assert report.date == "2021-01-06"
     assert report.issuer == "某区政府办公室"
+
+
+def test_a_news_reposts_lead_names_the_issuing_organs():
+    """近日，中共某省委、某省人民政府印发了《某省数字乡村发展纲要》: a repost that prints only the quoted title says
+    who issued it in its lead; organs only, not a sentence's subject."""
+    repost = _meta("中共某省委 某省人民政府印发《某省数字乡村发展纲要》\n"
+                   "近日,中共某省委、某省人民政府印发了《某省数字乡村发展纲要》,并发出通知。\n"
+                   "《某省数字乡村发展纲要》主要内容如下。\n为加快数字乡村建设,制定本纲要。")
+    assert repost.title == "某省数字乡村发展纲要"
+    assert repost.issuer == "中共某省委、某省人民政府"
+    prose = _meta("某省数字乡村发展纲要\n为落实国家要求,各地要认真学习省里印发的《某省数字乡村发展纲要》。")
+    assert prose.issuer is None

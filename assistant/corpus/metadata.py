@@ -423,6 +423,19 @@ def _title_organ(title: str | None) -> str | None:
     return line.cut(0, own.end()) if own and locate(own.group()) else None
 
 
+def _announcing_organs(lines: list[_Line], title: str | None) -> str | None:
+    """The organs a news repost says issued the document: 近日，中共某省委、某省人民政府印发了《<title>》."""
+    if not title:
+        return None
+    quoted = re.compile(rf"([^，,。：:；;]{{2,60}}?)\s*(?:联合)?印发了?《{re.escape(normalise(title))}》")
+    for line in lines[:_HEAD_LINES]:
+        match = quoted.search(line.simp)
+        parts = re.split(r"[、\s]+", match.group(1).strip()) if match else []
+        if parts and all(_is_organ(part) for part in parts):
+            return "、".join(parts)
+    return None
+
+
 def _header_organ(lines: list[_Line]) -> str | None:
     """The red header above the body: 某某人民政府文件, or the organ's name on a line of its own."""
     for line in lines[:_HEAD_LINES]:
@@ -539,7 +552,8 @@ def extract_metadata(cleaned: CleanedText) -> ExtractedMeta:
                and _is_organ(name := row.value.split()[0]) and not name.startswith("本")]
     # The document's own statement first (signature, title), then the site's rows and the red header; a name
     # that says where it is beats a shortened one (市政府办公室, 县政府办); the page's 来源 only as a last resort.
-    stated = [name for name in [dating.signers, _title_organ(title), *row_issuers, _header_organ(lines)] if name]
+    stated = [name for name in [dating.signers, _title_organ(title), *row_issuers, _header_organ(lines),
+                                _announcing_organs(lines, title)] if name]
     candidates = ([name for name in stated if locate(name)] + stated
                   + sorted(sources, key=lambda name: locate(name) is None))
     issuer = next(iter(candidates), None)
