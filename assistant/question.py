@@ -39,8 +39,8 @@ _ISSUE_DATE = re.compile(rf"(哪天|哪一天|何时|什么时候|日期|哪年|
                          r"when (was|were|did) .{0,80}(issued|published|signed|released|adopted)", re.IGNORECASE)
 # General wording of questions about a document's own facts (any document): its 文号 and who issued it.
 ASKS_NUMBER = re.compile(r"文号|发文字号|字号是|编号是|document number|reference number", re.IGNORECASE)
-_ASKS_ISSUER = re.compile(r"(哪个|哪一个|哪两个|哪几个|什么|哪家|哪级)(部门|单位|机关|机构|政府|组织)[^，。？?]{0,8}(发布|印发|下发|颁发|发出|出台|"
-                          r"制定|发的|作出|转发|通告|通知)|(由|是)(谁|哪个部门|哪个单位|哪个机关).{0,4}(发布|印发|下发|颁发|发出|"
+_ASKS_ISSUER = re.compile(r"(哪个|哪一个|哪两个|哪几个|哪些|什么|哪家|哪级)(部门|单位|机关|机构|政府|组织)[^，。？?]{0,8}(发布|印发|下发|颁发|发出|出台|"
+                          r"制定|发的|作出|转发|通告|通知)|(由|是)(谁|哪个部门|哪个单位|哪个机关|哪些(?:部门|单位|机关|机构)).{0,4}(发布|印发|下发|颁发|发出|"
                           r"出台|制定|发的|作出|转发|签发)|发文机关|发布机构|发布单位|"
                           r"落款单位|(谁|哪里)(发布|印发|发的)|who (issued|published|signed)|which (department|office|body|"
                           r"agency|authority) (issued|published)", re.IGNORECASE)

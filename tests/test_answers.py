@@ -599,7 +599,8 @@ def test_the_signed_date_is_asked_either_way_round(question):
     assert asked_fact(question) == "date"
 
 
-@pytest.mark.parametrize("question", ["这份办法是由哪两个机关联合印发的？", "该方案是哪几个部门联合发布的？"])
+@pytest.mark.parametrize("question", ["这份办法是由哪两个机关联合印发的？", "该方案是哪几个部门联合发布的？",
+                                      "这份纲要由哪些机构印发？"])
 def test_joint_issuers_are_asked_as_the_issuer(question):
     from assistant.question import asked_fact
 
