@@ -82,7 +82,9 @@ class QuestionAnalysis:
     listed_places: list[str] = field(default_factory=list)
     # A place named may be that of a document whose province could not be read: search those documents too.
     unplaced_too: bool = False
-    asks_fact: str | None = None  # a fact of the document itself: "date" (哪天印发), "number" (文号), "issuer"
+    # A fact of the document itself: "date" (哪天印发), "number" (文号), "issuer", or "page" (索引号: what its web
+    # page records).
+    asks_fact: str | None = None
     # An English question's phrases, each as the Chinese words a dictionary gives for it (Retriever.analyse).
     translations: list[list[str]] = field(default_factory=list)
     references: list[PartReference] = field(default_factory=list)  # numbered parts named (第五条, 第二章)

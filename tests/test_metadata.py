@@ -567,3 +567,9 @@ def test_a_news_reposts_lead_names_the_issuing_organs():
     assert repost.issuer == "中共某省委、某省人民政府"
     prose = _meta("某省数字乡村发展纲要\n为落实国家要求,各地要认真学习省里印发的《某省数字乡村发展纲要》。")
     assert prose.issuer is None
+
+
+def test_a_traditional_news_repost_names_its_organs_as_printed():
+    """The organs of a repost's lead are shown as the page prints them, like its title."""
+    repost = _meta("近日，中共某縣委、某縣人民政府印發了《某縣數字鄉村發展綱要》。\n為加快數字鄉村建設，制定本綱要。")
+    assert repost.issuer == "中共某縣委、某縣人民政府"

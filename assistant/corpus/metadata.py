@@ -430,8 +430,8 @@ def _announcing_organs(lines: list[_Line], title: str | None) -> str | None:
     quoted = re.compile(rf"([^，,。：:；;]{{2,60}}?)\s*(?:联合)?印发了?《{re.escape(normalise(title))}》")
     for line in lines[:_HEAD_LINES]:
         match = quoted.search(line.simp)
-        parts = re.split(r"[、\s]+", match.group(1).strip()) if match else []
-        if parts and all(_is_organ(part) for part in parts):
+        parts = re.split(r"[、\s]+", line.cut(*match.span(1))) if match else []  # as printed
+        if parts and all(_is_organ(normalise(part)) for part in parts):
             return "、".join(parts)
     return None
 
