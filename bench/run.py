@@ -52,14 +52,14 @@ def clause_texts(corpus_dir: Path, settings: Settings) -> list[str]:
     texts = []
     for doc in load_corpus(corpus_dir).documents:
         texts += [f"{context_text(c, doc.meta)}\n{normalise(c.text)}"
-                  for c in chunk_document(doc.meta.doc_id, doc.text, settings.max_clause_chars).clauses]
+                  for c in chunk_document(doc.meta.doc_id, doc.text, settings.max_clause_chars, doc.page_lines).clauses]
     return texts
 
 
 def texts_a_build_embeds(path: Path, settings: Settings) -> int:
     """What a build embeds for one document: its sentences and its distinct contexts (index.embed_clauses)."""
     doc = read_document(path)
-    clauses = chunk_document(doc.meta.doc_id, doc.text, settings.max_clause_chars).clauses
+    clauses = chunk_document(doc.meta.doc_id, doc.text, settings.max_clause_chars, doc.page_lines).clauses
     return (sum(len(embedded_sentences(c)) for c in clauses)
             + len({context_text(c, doc.meta) for c in clauses}))
 
