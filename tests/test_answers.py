@@ -360,6 +360,10 @@ def test_a_cited_documents_number_belongs_to_its_whole_title():
     ("首次购房的契税补贴比例是多少？", "%"),  # a 补贴比例 is a share of it
     ("奖励资金有多少？", "元"),
     ("合格率达到多少？", "%"),
+    ("全县地区生产总值年均增长目标是多少？", "%"),  # growth or a fall is a rate
+    ("单位能耗比上年下降了多少？", "%"),
+    ("常住人口增长到多少万人？", "万人"),  # the unit named wins
+    ("户籍人口要增长到多少？", None),  # the level reached, not the growth
 ])
 def test_the_unit_an_amount_is_asked_in(question, unit):
     from assistant.answering.evidence import asked_unit
@@ -565,6 +569,14 @@ def test_a_bare_magnitude_is_no_count_of_the_unit_asked():
 
     assert not states_amount("人", "每千名老年人拥有养老床位数35张")
     assert states_amount("人", "从业人员达到5万人") and states_amount("人", "培训护理人员三千名")
+
+
+def test_a_number_spaced_from_its_unit_states_it():
+    """Copied pages space numbers apart (在 120 个城市排名中): the number is still stated in its unit."""
+    from assistant.answering.evidence import states_amount
+
+    assert states_amount("个", "力争在 120 个城市排名中前移")
+    assert not states_amount("个", "力争在全省城市排名中前移")
 
 
 def test_when_asks_a_time_only_as_an_interrogative(eval_assistant_for):
@@ -993,3 +1005,28 @@ def test_a_date_only_the_page_gives_answers_when_the_document_was_published(assi
     for question in ("辛县农村供水工程的水质检测多久做一次？", "辛县农村供水工程运行管理办法落款的成文日期是哪天？"):
         other = page.candidates(question)
         assert other and all(c.hit.clause.kind != "page" for g in other for c in g)
+
+
+GROWTH_REPORT = """乔县2023年政府工作报告
+各位代表：
+一、2022年工作回顾
+全年实现地区生产总值186亿元，增长5.2%；一般公共预算收入9.3亿元，增长3.1%。
+二、2023年工作安排
+今年要坚持稳中求进，持续优化营商环境，扎实推进乡村振兴，切实保障和改善民生。
+"""
+
+
+def test_growth_asked_is_answered_by_a_rate_of_what_was_asked(assistant_over):
+    """增长了多少 asks a rate: the rate stated for 地区生产总值 answers it, though the phrase holding it (增长5.2%)
+    has no subject of its own; asked the growth of something the report gives no rate for, a clause with other
+    rates is no answer."""
+    from assistant.answering.evidence import amount_pattern, value_context
+
+    stated = normalise("全年实现地区生产总值186亿元，增长5.2%；一般公共预算收入9.3亿元，增长3.1%。")
+    assert value_context([amount_pattern("%")], ["地区生产总值", "增长"], stated) == 1.0
+    assert value_context([amount_pattern("%")], ["居民", "收入", "增长"], stated) < 1.0
+    report = assistant_over({"report.txt": GROWTH_REPORT})
+    answer = report.ask("乔县2022年地区生产总值增长了多少？")
+    assert answer.answerable and "5.2%" in answer.answer
+    assert not report.ask("乔县2022年城镇居民人均可支配收入增长了多少？").answerable
+

@@ -47,8 +47,10 @@ _ASKED_MONEY = re.compile(rf"(?<![哪第])多少[\u4e00-\u9fff]{{0,6}}?(?:{_MONE
 # A question asking when (not how much or how many): a year or a date answers it as a number.
 _ASKS_TIME = re.compile(rf"哪一年|哪年|何时|什么时候|时间|期限|{_WHEN}|\b(?:which|what) year\b", re.IGNORECASE)
 _ASKS_AMOUNT = re.compile(r"多少|几成|百分之几|how much|how many|\bwhat\b", re.IGNORECASE)
-# Words of a rate, share or level (any document): asked "how much", they are answered in %.
-_RATE_WORD = re.compile(r"率|比例|比重|占比|百分|满意度|权重|\b(percent|percentage|proportion|share|rate)\b", re.IGNORECASE)
+# Words of a rate, share or level (any document): asked "how much", they are answered in %. So is growth or a fall
+# (增长多少, 增速, 降幅), but not the level reached (增长到多少).
+_RATE_WORD = re.compile(r"率|比例|比重|占比|百分|满意度|权重|增长(?![到至])|增速|增幅|下降(?![到至])|降幅|"
+                        r"\b(percent|percentage|proportion|share|rate)\b", re.IGNORECASE)
 # A count: digits or numerals, then any magnitude (5万, 十二, 三千); a bare magnitude counts nothing (每千名老年人).
 _NUMERAL = r"(?:[\d.]+|[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*)[百千万亿]*"
 # A number stated: digits, or Chinese numerals counting something (两个, 十大, 三成); not an ordinal (第一个) or the
@@ -242,7 +244,7 @@ def amount_pattern(unit: str) -> re.Pattern:
     if unit == "%":
         return re.compile(r"\d\s*%|百分之")
     units = "人|名|位" if unit in _PEOPLE else re.escape(unit)
-    return re.compile(rf"{_NUMERAL}(?:多|余)?(?:{units})")
+    return re.compile(rf"{_NUMERAL} ?(?:多|余)?(?:{units})")  # 168 个: copied pages space numbers apart
 
 
 # Digits that date or number a text rather than count (any document): a date, a year (到2025年, 2023—2025年),
@@ -301,12 +303,20 @@ _CITED_TITLE_CHARS = 100  # how far back it is looked for: 80 characters of titl
 _CITED_TITLE = re.compile(r"《[^《》]{1,80}》\s*[（(]?\s*$")
 
 
+# A change stated with no subject of its own (实现地区生产总值186亿元，增长5.2%) is that of the phrase before: general
+# Chinese grammar, any document.
+_BARE_CHANGE = re.compile(r"(?:同比|比上年|较上年|年均|分别)?(?:增长|下降|提高|减少|增加|降低|上升)")
+
+
 def _subject_before(text: str, start: int) -> str:
     """The words before a value within its phrase; for a value in a task's duty statement (牵头单位：X；…，6月底完成)
     the task itself (the text's first sentence, or its heading) is what the value is about."""
     cited = _CITED_TITLE.search(text, max(0, start - _CITED_TITLE_CHARS), start)
     window = cited.start() if cited else start  # a cited document's 文号 is about its title, however long
-    before = _PHRASE_END.split(text[max(0, window - VALUE_CONTEXT_CHARS) : start])[-1]
+    phrases = _PHRASE_END.split(text[max(0, window - VALUE_CONTEXT_CHARS) : start])
+    before = phrases[-1]
+    if len(phrases) > 1 and _BARE_CHANGE.match(before.strip()):
+        before = f"{phrases[-2]}，{before}"
     if _DUTY_LABEL.search(text[:start].rsplit("。", 1)[-1]) or _in_body_note(text, start):
         before = sentences(text)[0] + before
     return before
