@@ -336,6 +336,14 @@ _ASKS_PAGE = re.compile("|".join(sorted((label for label in PAGE_FACT_LABELS if 
                                         key=len, reverse=True))
                         + r"|来源(?:单位|机构|网站)|废止|\bweb ?page\b|\bwebsite\b", re.IGNORECASE)
 _PAGE_WORDS = re.compile(r"网页|网站|页面|信息公开|标注", re.IGNORECASE)
+_ON_THE_SITE = re.compile(r"网页|网站|页面|\bweb ?page\b|\bwebsite\b", re.IGNORECASE)
+
+
+def _posting_asked(text: str) -> bool:
+    """网站上的发布时间 / when was it published on the website: when the site posted the document, which the page's
+    lines print, not the date the document bears (落款, 成文)."""
+    asks_date = _ISSUE_DATE.search(text) or _ASKS_SIGNED.search(text)
+    return bool(asks_date and _ON_THE_SITE.search(text)) and not _SIGNED_DATE.search(text)
 
 
 def page_labels_asked(text: str) -> list[str]:
@@ -344,7 +352,7 @@ def page_labels_asked(text: str) -> list[str]:
               for m in _ASKS_PAGE.finditer(text)]
     if _PAGE_WORDS.search(text):
         labels += [label for label in _EVERYDAY_LABELS[1:] if label in text]
-    return labels
+    return labels + [""] * _posting_asked(text)
 
 
 def asked_fact(text: str) -> str | None:
@@ -352,6 +360,8 @@ def asked_fact(text: str) -> str | None:
     page records: "page")."""
     if ASKS_NUMBER.search(text):
         return "number"
+    if _posting_asked(text):
+        return "page"
     if _ISSUE_DATE.search(text) or _ASKS_SIGNED.search(text):
         return "date"
     if _ASKS_ISSUER.search(text):

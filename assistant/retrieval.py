@@ -163,7 +163,9 @@ class Retriever:
         fact of the web page (索引号, 来源…) is stated by the page's lines that print its label."""
         if analysis.asks_fact == "page":
             labels = page_labels_asked(analysis.text)
-            return lambda clause: clause.kind == "page" and any(label in normalise(clause.text) for label in labels)
+            # Without spaces: a copied table row spaces its label out (索 引 号).
+            return lambda clause: clause.kind == "page" and any(label in re.sub(r"\s", "", normalise(clause.text))
+                                                                for label in labels)
         return lambda clause: states_fact(clause.text, self.documents[clause.doc_id], analysis.asks_fact)
 
     def other_years(self, analysis: QuestionAnalysis) -> Callable[[Clause], bool]:

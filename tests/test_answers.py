@@ -1030,3 +1030,35 @@ def test_growth_asked_is_answered_by_a_rate_of_what_was_asked(assistant_over):
     assert answer.answerable and "5.2%" in answer.answer
     assert not report.ask("乔县2022年城镇居民人均可支配收入增长了多少？").answerable
 
+
+POSTED_NOTICE = """首页 > 信息公开
+禾县人民政府关于印发禾县防汛抗旱应急预案的通知
+发布时间：2021年09月03日   发布机构：县政府办
+索 引 号 11230/2021-00077 信息分类 应急管理
+禾政发〔2021〕15号
+各乡镇人民政府，县直各单位：
+《禾县防汛抗旱应急预案》已经县政府同意，现印发给你们，请认真贯彻执行。
+禾县人民政府
+2021年8月20日
+一、总则
+（一）编制目的。为做好防汛抗旱工作，最大程度减少灾害损失，制定本预案。
+（二）适用范围。本预案适用于全县范围内洪涝、干旱灾害的预防和应急处置。
+"""
+
+
+def test_when_the_site_posted_a_document_is_read_from_its_page_lines(assistant_over):
+    """网站上的发布时间 asks when the site posted the document, which its page lines print, not the date the
+    document bears; a label a copied table spaces out (索 引 号) is still the label asked about."""
+    from assistant.question import asked_fact
+
+    assert asked_fact("这份通知在网站上的发布时间是哪天？") == "page"
+    assert asked_fact("这份通知是哪天印发的？") == "date"
+    assert asked_fact("网站上标注的成文日期是哪天？") == "date"  # the date the document bears
+    notice = assistant_over({"flood.txt": POSTED_NOTICE})
+    posted = notice.ask("禾县防汛抗旱应急预案的通知在网站上的发布时间是哪天？")
+    assert posted.answerable and "2021年09月03日" in posted.answer
+    assert [c.clause_id for c in posted.citations] == ["flood#page"]
+    issued = notice.ask("禾县防汛抗旱应急预案的通知是哪天印发的？")
+    assert issued.answerable and "2021年8月20日" in issued.answer
+    number = notice.ask("禾县防汛抗旱应急预案的通知索引号是什么？")
+    assert number.answerable and "11230/2021-00077" in number.answer
