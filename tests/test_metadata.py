@@ -573,3 +573,17 @@ def test_a_traditional_news_repost_names_its_organs_as_printed():
     """The organs of a repost's lead are shown as the page prints them, like its title."""
     repost = _meta("近日，中共某縣委、某縣人民政府印發了《某縣數字鄉村發展綱要》。\n為加快數字鄉村建設，制定本綱要。")
     assert repost.issuer == "中共某縣委、某縣人民政府"
+
+
+def test_a_line_opening_with_a_conjunction_ends_a_title_and_an_information_name_row_is_the_title():
+    """和责任分工方案, left alone by a title wrapped over two lines, names nothing: the document the covering notice
+    issues is the title. A 信息公开 table's 信息名称 row (spaced apart from its value) gives the title, label gone."""
+    notice = _meta("各区人民政府，市政府各部门：\n《2024年市〈政府工作报告〉重点任务分解和责任分工方案》已经市政府常务会议"
+                   "审议通过，现印发给你们，请认真贯彻落实。\n某市人民政府\n2024年2月6日\n2024年市《政府工作报告》重点任务分解\n"
+                   "和责任分工方案\n一、主要预期目标\n1.地区生产总值增长5%左右。")
+    assert notice.title == "2024年市〈政府工作报告〉重点任务分解和责任分工方案"
+    table = _meta("当前位置: 首页 > 县政府办 > 政务公开制度\n索 引 号 00451/2019-00072 信息分类 政务公开\n"
+                  "发布机构 某县政府办 发布日期 2019-05-10 09:12:30\n文 号 信息格式/语种\n"
+                  "信息名称 关于印发黄山市政务公开工作制度的通知\n内容概述\n关于印发黄山市政务公开工作制度的通知\n"
+                  "各乡镇人民政府，县直各单位：\n现将《黄山市政务公开工作制度》印发给你们，请遵照执行。")
+    assert table.title == "关于印发黄山市政务公开工作制度的通知"

@@ -16,7 +16,7 @@ from ..text import to_simplified
 
 # Labels of document facts in the metadata tables of government sites and law databases (general, not from one
 # site); 【发布文号】-style brackets and traditional characters are read too.
-TITLE_LABELS = ("文件名称", "文件标题", "发文标题", "原标题", "标题", "名称")  # 原标题: a repost's original title
+TITLE_LABELS = ("文件名称", "文件标题", "发文标题", "信息名称", "信息标题", "原标题", "标题", "名称")  # 原标题: a repost's original title
 ISSUER_LABELS = ("发布机构", "发文机关", "发文单位", "发布单位", "发文机构", "制发机关", "发布部门", "发文部门",
                  "成文机关", "颁布单位", "颁布部门", "颁布机关", "制定机关")
 NUMBER_LABELS = ("发文字号", "发文编号", "发布文号", "发文文号", "文件编号", "文号")

@@ -36,6 +36,7 @@ DOC_TYPES = ("决议", "决定", "命令", "公报", "公告", "通告", "意见
 _ORGAN_END = re.compile(r"(人民政府|政府|办公厅|办公室|委员会|管委会|领导小组|局|厅|委|部|署|院|办|中心|会|所|处|站|"
                         r"科|室|组|队|公司|集团|学校|大学|学院)$")
 _GOVERNMENT_FIRST = re.compile(r"[\u4e00-\u9fff]{2,12}?人民政府(?:办公厅|办公室)?")
+_CONJUNCTION_FIRST = re.compile(r"[和与及并暨或]")
 _SENTENCE_PUNCT = re.compile(r"[，,。；;！？!?：:“”\"《》]")
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|"
                         r"第[一二三四五六七八九十百]+[章节条部分])")
@@ -272,7 +273,10 @@ def _goes_on(line: _Line, below: _Line | None) -> bool:
 
 def _title_part(line: _Line) -> str | None:
     """The title a line holds: all of it, or inside 《》, or before a page-title suffix (…的通知_某某政府网),
-    without a leading tag (【政策文件】…)."""
+    without a leading tag (【政策文件】…). A line opening with a conjunction (和责任分工方案) ends a title wrapped
+    from the line above: no title starts so."""
+    if _CONJUNCTION_FIRST.match(line.simp):
+        return None
     start = tag.end() if (tag := re.match(r"[【\[][^】\]]{1,10}[】\]]\s*", line.simp)) else 0
     end = len(line.simp)
     if (suffix := re.search(r"\s*(?:_|｜|\||\s-\s|\s—\s)", line.simp[start:])) and suffix.start():
