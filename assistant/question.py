@@ -298,7 +298,12 @@ def analyse(question: str, facts: CorpusFacts, english_kinds: Callable[[str], se
 
     dated = {d.doc_id for y in years for d in facts.by_year.get(y, []) if d.doc_id in in_scope_ids}
     kinds_named = english_kinds(text) if english_kinds and dated and english else set()
+    placed = set(doc_ids)
     for meta in (d for d in in_scope if d.doc_id in quoted or d.doc_id in dated):
+        # Named by its title's words or its year and type, a document of another city or county than those the
+        # question names is not meant: 瓯海区2015年政府工作报告 is no 宁波's 2006年政府工作报告.
+        if placed and meta.doc_id not in placed and (meta.city or meta.county):
+            continue
         fragments = title_fragments(text, facts.titles.titles[meta.doc_id], shared) if meta.doc_id in quoted else []
         typed = bool(meta.doc_type) and (meta.doc_type in text or meta.doc_type in kinds_named)
         if fragments or (typed and meta.doc_id in dated):

@@ -1062,3 +1062,26 @@ def test_when_the_site_posted_a_document_is_read_from_its_page_lines(assistant_o
     assert issued.answerable and "2021年8月20日" in issued.answer
     number = notice.ask("禾县防汛抗旱应急预案的通知索引号是什么？")
     assert number.answerable and "11230/2021-00077" in number.answer
+
+
+LONGQUAN_REPORT = """2020年龙泉市政府工作报告
+各位代表：
+一、2019年工作回顾
+全市生产总值增长7.1%，农村居民人均可支配收入增长9.3%。
+二、2020年主要目标
+生产总值增长6.5%左右。
+"""
+QUZHOU_TASKS = """衢州市人民政府办公室关于印发2018年政府工作报告重点任务分解的通知
+各县（市、区）人民政府，市政府各部门：
+现将《2018年政府工作报告重点任务分解》印发给你们，请认真抓好落实。
+一、生产总值增长8%以上。（牵头单位：市发改委）
+"""
+
+
+def test_a_document_named_by_title_words_is_of_the_place_the_question_names(assistant_over):
+    """龙泉市2020年政府工作报告 names 龙泉's report: 衢州's 2018年政府工作报告 task split-up shares the title's
+    words but is another city's document, so it is not searched."""
+    pair = assistant_over({"longquan.txt": LONGQUAN_REPORT, "quzhou.txt": QUZHOU_TASKS})
+    analysis = pair.analyse("龙泉市2020年政府工作报告提出的生产总值增长目标是多少？")
+    assert analysis.doc_ids == ["longquan"]
+    assert pair.analyse("衢州市2018年政府工作报告重点任务分解由哪个部门牵头？").doc_ids == ["quzhou"]
