@@ -587,3 +587,17 @@ def test_a_line_opening_with_a_conjunction_ends_a_title_and_an_information_name_
                   "信息名称 关于印发黄山市政务公开工作制度的通知\n内容概述\n关于印发黄山市政务公开工作制度的通知\n"
                   "各乡镇人民政府，县直各单位：\n现将《黄山市政务公开工作制度》印发给你们，请遵照执行。")
     assert table.title == "关于印发黄山市政务公开工作制度的通知"
+
+
+def test_a_table_copied_cell_by_cell_gives_each_label_the_line_below_it():
+    """发文日期 on its own line, its value on the next (a table copied one cell a line) dates the document, not the
+    page's posting time; an empty cell (发文字号 right above 发文日期) takes no label as its value; 设为首页 /
+    收藏本站 are a site's controls, no issuer."""
+    page = _meta("设为首页收藏本站\n关于某区2023年国民经济和社会发展计划执行情况的报告\n2024-01-15 09:30\n"
+                 "发文单位\n某区发展和改革局\n发文字号\n发文日期\n2023-12-28 16:40\n索引号\n01023/2024-00031\n"
+                 "各位代表：\n受区人民政府委托，现向大会报告计划执行情况。")
+    assert (page.date, page.date_source) == ("2023-12-28", "written")
+    assert page.issuer == "某区发展和改革局" and page.doc_number is None
+    cleaned = clean_text("设为首页收藏本站\n发文日期\n2023-12-28 16:40\n索引号\n01023/2024-00031\n各位代表：")
+    assert "设为首页收藏本站" not in cleaned.text and "01023/2024-00031" not in cleaned.text
+    assert "索引号 01023/2024-00031" in cleaned.page_lines

@@ -52,11 +52,12 @@ def _spaced(labels: tuple[str, ...]) -> str:
 _STRONG = _spaced(FACT_LABELS + FURNITURE_LABELS)
 _WEAK = _spaced(_WEAK_LABELS)
 _ALL = frozenset(FACT_LABELS + FURNITURE_LABELS + _WEAK_LABELS)
-# 索引号：… / 【发布文号】… / 成文日期 2023-06-26 (a strong label may stand before a space instead of a colon);
-# any other bracketed word ([联合发文单位]) is a label too, so that it ends the value before it.
-_LABEL = re.compile(rf"[【\[]({_STRONG}|{_WEAK}|[\u4e00-\u9fff]{{2,8}})[】\]]\s*[:：]?|({_STRONG})(?:\s*[:：]|\s+(?=\S))"
+# 索引号：… / 【发布文号】… / 成文日期 2023-06-26 (a strong label may stand before a space instead of a colon, or
+# alone on its line above its value, as a table copied cell by cell prints it); any other bracketed word
+# ([联合发文单位]) is a label too, so that it ends the value before it.
+_LABEL = re.compile(rf"[【\[]({_STRONG}|{_WEAK}|[\u4e00-\u9fff]{{2,8}})[】\]]\s*[:：]?|({_STRONG})(?:\s*[:：]|\s+(?=\S)|\s*$)"
                     rf"|({_WEAK})\s*[:：]")
-_STARTS_WITH_STRONG = re.compile(rf"^(?:[【\[](?:{_STRONG}|{_WEAK})[】\]]|(?:{_STRONG})(?:\s*[:：]|\s+\S))")
+_STARTS_WITH_STRONG = re.compile(rf"^(?:[【\[](?:{_STRONG}|{_WEAK})[】\]]|(?:{_STRONG})(?:\s*[:：]|\s+\S|\s*$))")
 _STARTS_WITH_WEAK = re.compile(rf"^(?:{_WEAK})\s*[:：]")
 # A web page's posting time: a numeric date with a clock time (2024-05-11 10:23), or such a date alone on a line.
 _TIMESTAMP = re.compile(r"(?:19|20)\d{2}([-/.])\d{1,2}\1\d{1,2}\s*\d{1,2}:\d{2}")
@@ -71,7 +72,7 @@ BULLET = re.compile(r"^[\s•·●▪◆■◇□○*\-–]+")  # a list mark be
 
 # Navigation ("breadcrumbs") and page controls, general across sites.
 _NAVIGATION = re.compile(r"当前的?位置|现在的位置|所在的?位置|您的位置|首页\s*[>»＞›]|^首页\s*[/\-—|]|^[>»＞›]")
-_CONTROLS = re.compile(r"打印本页|打印|关闭窗口|关闭本页|关闭|分享到|分享|收藏本文|收藏|加入收藏|大中小|字号|字体|"
+_CONTROLS = re.compile(r"设为首页|收藏本站|打印本页|打印|关闭窗口|关闭本页|关闭|分享到|分享|收藏本文|收藏|加入收藏|大中小|字号|字体|"
                        r"扫一扫|手机扫码|在手机上查看|返回顶部|返回|我要纠错|纠错|上一篇|下一篇|保存本页|微信|微博|"
                        r"点击此处下载|点击下载|下载地址|下载本文|"
                        r"导航菜单|网站导航|导航|菜单|搜索|"
