@@ -571,6 +571,14 @@ def test_a_bare_magnitude_is_no_count_of_the_unit_asked():
     assert states_amount("人", "从业人员达到5万人") and states_amount("人", "培训护理人员三千名")
 
 
+def test_digits_in_a_name_state_no_number():
+    """PM2.5 or G20 names a thing: asked what the PM2.5 target is, a sentence naming PM2.5 states no figure."""
+    from assistant.answering.evidence import states_number
+
+    assert not states_number(normalise("持续开展PM2.5和臭氧协同治理"), times_count=False)
+    assert states_number(normalise("PM2.5平均浓度控制在35微克/立方米以内"), times_count=False)
+
+
 def test_a_number_spaced_from_its_unit_states_it():
     """Copied pages space numbers apart (在 120 个城市排名中): the number is still stated in its unit."""
     from assistant.answering.evidence import states_amount

@@ -254,9 +254,14 @@ _TIME_OR_NUMBERING = re.compile(rf"{DATE.pattern}|{DOC_NUMBER.pattern}|"
                                 r"(?<!\d)\d{1,2}\s*月(?:\s*\d{1,2}\s*日|底|末|份|上旬|中旬|下旬)?")
 
 
+# Digits inside a name (PM2.5, G20, COVID-19: Latin letters, then digits) name a thing, they count nothing.
+_NAMED_DIGITS = re.compile(r"[A-Za-z]+-?\d+(?:\.\d+)?")
+
+
 def states_number(text: str, times_count: bool = True) -> bool:
     """`text` (normalised) states a number: in digits, or in Chinese numerals that count (两个试点, 三成); with
-    `times_count` False, dates, years and 文号 are not numbers stated."""
+    `times_count` False, dates, years and 文号 are not numbers stated; digits in a name (PM2.5) never are."""
+    text = _NAMED_DIGITS.sub(" ", text)
     return _STATED_NUMBER.search(text if times_count else _TIME_OR_NUMBERING.sub(" ", text)) is not None
 
 
