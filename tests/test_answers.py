@@ -1093,3 +1093,22 @@ def test_a_document_named_by_title_words_is_of_the_place_the_question_names(assi
     analysis = pair.analyse("龙泉市2020年政府工作报告提出的生产总值增长目标是多少？")
     assert analysis.doc_ids == ["longquan"]
     assert pair.analyse("衢州市2018年政府工作报告重点任务分解由哪个部门牵头？").doc_ids == ["quzhou"]
+
+
+POSTED_NOTICE_REPOST = """中共禾县县委办公室 禾县人民政府办公室 关于对《禾县河湖长制工作实施方案》的公示
+来源:禾县融媒网 2019-05-08 10:20 作者:禾县人民政府办公室 浏览次数:
+为全面推行河湖长制，现将《禾县河湖长制工作实施方案》予以公示，公示期为5个工作日。
+中共禾县县委办公室
+禾县人民政府办公室                  2019年4月26日禾县河湖长制工作实施方案
+一、工作目标
+到2020年，全面建立县、乡、村三级河湖长制组织体系。
+"""
+
+
+def test_a_question_about_the_page_is_answered_by_the_page_lines_that_print_it(assistant_over):
+    """Asked where and when the site posted a document, the page's lines answer, though the signature above the
+    attached plan shares more of the question's words: only the page prints where and when it was posted."""
+    page = assistant_over({"river.txt": POSTED_NOTICE_REPOST})
+    answer = page.ask("禾县河湖长制实施方案公示稿发布在哪个网站，时间是什么时候？")
+    assert answer.answerable and "禾县融媒网" in answer.answer and "2019-05-08" in answer.answer
+    assert [c.clause_id for c in answer.citations] == ["river#page"]

@@ -512,6 +512,9 @@ def select(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermWeigh
     rows = np.array([c.features.row() for c in found])
     probabilities = fitted.clause.probability(rows)
     best = found[int(np.argmax(fitted.ranker.score(rows)))]
+    if analysis.asks_fact == "page":
+        # What a site records of a document (索引号, its posting time) only its page lines print: they answer.
+        best = next((c for c in found if c.features.states_fact), best)
     answerable = fitted.answerable.probability(np.array([answerable_row(best, probabilities, fitted.sentence)]))
     evidence = Evidence(hit=best.hit, quotes=_quotes(best, fitted, analysis), probability=float(answerable[0]),
                         features=best.features)
