@@ -15,7 +15,7 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 
-from .corpus.metadata import DOC_TYPES, UNKNOWN_PROVINCE, title_type
+from .corpus.metadata import DOC_NUMBER, DOC_TYPES, UNKNOWN_PROVINCE, title_type
 from .crosslingual import Dictionary
 from .embeddings import Embedder
 from .embeddings.batching import QueryBatcher
@@ -106,6 +106,9 @@ class Retriever:
         if not stating and analysis.asks_fact == "date":
             stating = [c for c in self._clauses_of[about.doc_id]
                        if c.kind in ("preamble", *FACT_ONLY_KINDS) and FULL_DATE.search(normalise(c.text))]
+        if not stating and analysis.asks_fact == "number":
+            # A document without a 文号 of its own is asked the one of a document it cites (贯彻的省文件文号).
+            stating = [c for c in self._clauses_of[about.doc_id] if DOC_NUMBER.search(normalise(c.text))]
         return self._put_first(stating, hits, analysis, limit) if stating else hits
 
     def referenced(self, analysis: QuestionAnalysis, docs: list[DocumentMeta], fallback: bool

@@ -1112,3 +1112,27 @@ def test_a_question_about_the_page_is_answered_by_the_page_lines_that_print_it(a
     answer = page.ask("禾县河湖长制实施方案公示稿发布在哪个网站，时间是什么时候？")
     assert answer.answerable and "禾县融媒网" in answer.answer and "2019-05-08" in answer.answer
     assert [c.clause_id for c in answer.citations] == ["river#page"]
+
+
+CITING_PLAN = """桐乡镇推进养老服务发展的实施方案
+一、总体要求
+以满足老年人多层次养老服务需求为出发点，大力发展居家社区养老服务。
+二、主要任务
+（一）建设社区养老服务设施。新建住宅小区按每百户不少于20平方米配建养老服务用房。
+（二）培育养老服务组织。鼓励社会力量举办养老机构，落实床位建设补贴。
+（三）发展老年助餐服务。依托社区食堂开设老年助餐点，为高龄老人提供送餐上门。
+（四）提升医养结合水平。推动乡镇卫生院与养老机构签约合作，开通就医绿色通道。
+（五）加强养老人才培养。每年组织养老护理员培训不少于两期。
+（六）推进智慧养老。建设镇级养老服务信息平台，对接紧急呼叫终端。
+三、保障措施
+为贯彻落实《某省人民政府办公厅关于推进养老服务发展的实施意见》（某政办发〔2020〕32号）精神，各村要加强组织领导，
+确保各项任务落到实处。
+"""
+
+
+def test_a_document_without_a_number_of_its_own_is_asked_the_number_of_one_it_cites(assistant_over):
+    """Asked the 文号 of the provincial document a plan carries out, and the plan has no 文号 of its own, the
+    clauses of the plan that print a 文号 are searched first, as the dated ones are for a date it lacks."""
+    plan = assistant_over({"plan.txt": CITING_PLAN})
+    groups = plan.candidates("桐乡镇养老服务实施方案贯彻的省里文件文号是什么？")
+    assert groups and groups[0][0].hit.clause.clause_id == "plan#3"
