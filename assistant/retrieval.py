@@ -92,7 +92,7 @@ class Retriever:
         """Ranking for an analysed question; `first` (the numbered parts it points at: referenced()) leads. A
         question about a fact of the document itself (its date, 文号 or issuer) puts first the clauses of the
         document it is about that print the value its metadata holds (for a date its metadata lacks: the dated
-        opening and signature)."""
+        opening and signature; for a 文号 it lacks: the clauses that print one, a cited document's)."""
         hits = self.rank(analysis.search_text, docs, analysis.years, limit, keyword_query=self.keyword_query(analysis))
         wanted = {d.doc_id for d in docs}
         first = [c for c in first or [] if c.doc_id in wanted]
