@@ -210,7 +210,7 @@ class Assistant:
             if evidence is not None and parts:
                 evidence = whole_parts(evidence, parts)
             elif evidence is not None and analysis.references and not referenced:
-                evidence, reason = _nth_item(retriever, analysis, evidence, reason)
+                evidence, reason = _nth_item(retriever, analysis, evidence, hits, reason)
             elif evidence is not None:
                 evidence = _announced_items(retriever, evidence)
             supported = evidence is not None and evidence.probability >= models().threshold
@@ -339,19 +339,20 @@ def _announced_items(retriever: Retriever, evidence: Evidence) -> Evidence:
     return whole_parts(evidence, [evidence.hit, *items], evidence.probability) if items else evidence
 
 
-def _nth_item(retriever: Retriever, analysis: QuestionAnalysis, evidence: Evidence, reason: str | None
-              ) -> tuple[Evidence, str | None]:
+def _nth_item(retriever: Retriever, analysis: QuestionAnalysis, evidence: Evidence, hits: list[SearchHit],
+              reason: str | None) -> tuple[Evidence, str | None]:
     """「基本原则第二条是什么」: no document numbers its articles, so 第二条 counts the items of the list the question
-    names (the chosen clause's list, whose heading holds one of the question's words): its second item, or a
-    refusal when the list is shorter."""
+    names (the list of the best-ranked hit whose heading holds one of the question's words, the chosen clause's
+    first): its second item, or a refusal when the list is shorter."""
     [reference, *others] = analysis.references
-    items = retriever.list_items(evidence.hit.clause)
-    heading = normalise(" ".join(evidence.hit.clause.section_path[:-1]))
-    if others or reference.kind != "article" or not any(t in heading for t in question_terms(analysis)):
+    terms = question_terms(analysis)
+    named = next((h for h in [evidence.hit, *hits] if retriever.list_items(h.clause)
+                  and any(t in normalise(" ".join(h.clause.section_path[:-1])) for t in terms)), None)
+    if others or reference.kind != "article" or named is None:
         return evidence, reason
-    nth = [c for c in items if c.outline[-1].number == reference.number]
+    nth = [c for c in retriever.list_items(named.clause) if c.outline[-1].number == reference.number]
     if not nth:
-        return evidence, reason or f"“{evidence.hit.clause.section_path[-2]}”中未找到{reference.printed}。"
+        return evidence, reason or f"“{named.clause.section_path[-2]}”中未找到{reference.printed}。"
     hit = SearchHit(clause=nth[0], score=evidence.hit.score)
     return whole_parts(evidence, [hit], evidence.probability), reason
 
