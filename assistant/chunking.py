@@ -66,6 +66,7 @@ _MIN_WRAP = 20  # no text is wrapped narrower
 _METADATA_LINE = re.compile(r"^(?:(发布日期|成文日期|来源|发文字号|索引号|发文机关|主题分类)[:：]|【[^】]{2,8}】)")
 _TABLE_ROW = re.compile(r"\|\s*$|^\s*\||\|.*\|")  # cells parted by |, as pages copy a metadata table
 _TITLE_LINE = re.compile(r"^.{6,80}(通知|意见|方案|办法|规划|纲要|决定|规定|细则|措施)$")
+_BULLET = re.compile(r"^[•●▪◆■◇□○]\s*")  # a list mark: the line is an item of its own
 
 
 def chinese_number(text: str) -> int:
@@ -104,15 +105,17 @@ def paged_paragraphs(text: str) -> list[tuple[str, int]]:
     paragraphs: list[tuple[str, int]] = []
     pages = text.replace("\r", "").split("\f")
     full = _full_line(raw.strip() for page_text in pages for raw in page_text.split("\n"))
+    last = ""  # the previous line as printed
     for page, page_text in enumerate(pages, start=1):
         for raw in page_text.split("\n"):
             line = raw.strip().strip("\u3000").strip()
             if not line:
                 continue
-            if paragraphs and _continues(paragraphs[-1][0], line, full):
+            if paragraphs and _continues(paragraphs[-1][0], last, line, full):
                 paragraphs[-1] = (paragraphs[-1][0] + line, paragraphs[-1][1])
             else:
                 paragraphs.append((line, page))
+            last = line
     return paragraphs
 
 
@@ -134,15 +137,23 @@ def _full_line(lines: Iterable[str]) -> int:
     return max(_MIN_WRAP, width - _WRAP_SLACK)
 
 
-def _continues(previous: str, line: str, full: int = _SHORT_LINE) -> bool:
-    if _start_marker(line) or _ends_sentence(previous) or _is_heading_only(previous):
+def _continues(previous: str, last: str, line: str, full: int = _SHORT_LINE) -> bool:
+    """Whether `line` goes on with the paragraph `previous`, whose last line was `last`. Only a long last line
+    was cut off by wrapping: a paragraph already joined from several lines says nothing of its last one
+    (a title, a meeting line and a speaker's name, each short, stay lines of their own)."""
+    if _start_marker(line) or _BULLET.match(line) or _ends_sentence(previous) or _is_heading_only(previous):
         return False
-    if _TITLE_LINE.match(previous) or _METADATA_LINE.match(line) or _METADATA_LINE.match(previous):
+    if _TITLE_LINE.match(previous) or _METADATA_LINE.match(_unbulleted(line)) or \
+            _METADATA_LINE.match(_unbulleted(previous)):
         return False
     if _TABLE_ROW.search(previous) or _TABLE_ROW.search(line):  # a copied table's row is a line of its own
         return False
     # A long line cut off mid-sentence, or a number split across lines (`5` / `0%`, `94%以` / `上`).
-    return len(previous) >= full or previous[-1].isdigit() or not _is_cjk_start(line)
+    return len(last) >= full or previous[-1].isdigit() or not _is_cjk_start(line)
+
+
+def _unbulleted(line: str) -> str:
+    return _BULLET.sub("", line)
 
 
 def _is_cjk_start(line: str) -> bool:

@@ -186,6 +186,19 @@ def test_bracketed_metadata_rows_are_not_joined_to_a_broken_title_line():
     assert opening.splitlines()[-2:] == ["【发文字号】驻政办[2016]70号", "【发布日期】2016.05.31"]
 
 
+def test_short_lines_after_a_joined_paragraph_and_bulleted_rows_stay_lines_of_their_own():
+    """Only a long last line was cut off by wrapping: once a paragraph is long, a report's title, meeting and
+    speaker lines below it (each short) are not glued to it; a bulleted row (• 成文日期) is a line of its own."""
+    text = ("• 发布单位:区政府办公室\n• 成文日期:2019-02-05\n2019年云杉区政府工作报告\n"
+            "在云杉区第三届人民代表大会第二次会议上\n云杉区区长 林远\n各位代表:\n"
+            "现在，我代表区人民政府向大会报告工作，请予审议。")
+    assert join_lines(text) == ["• 发布单位:区政府办公室", "• 成文日期:2019-02-05", "2019年云杉区政府工作报告",
+                                "在云杉区第三届人民代表大会第二次会议上", "云杉区区长 林远", "各位代表:",
+                                "现在，我代表区人民政府向大会报告工作，请予审议。"]
+    wrapped = "一年来，我们在区委的坚强领导下，深入实施各项举措，全力推进转型升级，主要经济指标总体呈现稳\n步回升的良好态势。"
+    assert join_lines(wrapped) == [wrapped.replace("\n", "")]
+
+
 def test_chapters_headed_like_parts_hold_the_articles_that_follow():
     """An older 办法 heads its chapters 一、总则 / 二、评奖标准 and numbers articles 第1条 or 第一条 under them."""
     text = ("某某评选办法\n一、总则\n第1条 为了促进评价工作，特制订本办法。\n第2条 评选的范围为已经审批的项目。\n"
