@@ -26,6 +26,11 @@ from .text import is_english, normalise
 YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)")
 # A period such as 2011-2020年 or 2023—2025年: it names a plan's span (often its title), not a year asked about.
 _PERIOD = re.compile(r"(?:19|20)\d{2}\s*年?\s*[-—–~～至到]\s*(?:19|20)\d{2}")
+# A year followed, within its phrase, by a kind of document names the document issued that year
+# (2016年实施质量强省战略的意见, 2018年政府工作报告); before a measure (2018年地区生产总值) it is asked about, even
+# where a document was issued that year. A plan for 2023 issued in 2022 (2023年计划草案) speaks of 2023.
+_DOCUMENT_AFTER = re.compile(rf"年?[^，,。；;？?！!]{{0,20}}?(?:{'|'.join(DOC_TYPES)}|文件)")
+_ENGLISH_WORDS_AFTER = 5
 # General wording of comparisons and of "which province" questions (any corpus, any language we serve).
 _MULTI = re.compile(r"哪些省|哪几个省|各省|几个省|分别|对比|比较|异同|相比|区别|which provinces|compare|each province|"
                     r"respectively", re.IGNORECASE)
@@ -242,6 +247,15 @@ def title_fragments(text: str, title: str, shared: Callable[[str], bool] = lambd
     return found
 
 
+def _naming_years(text: str, english_kinds: Callable[[str], set[str]] | None) -> set[int]:
+    """The years of the question that name a document (_DOCUMENT_AFTER; for an English question, given
+    `english_kinds`, a kind of document in the words after the year: Yunnan's 2016 quality-province opinions)."""
+    if english_kinds is not None:
+        return {int(m.group(1)) for m in YEAR.finditer(text)
+                if english_kinds(" ".join(text[m.end():].split()[:_ENGLISH_WORDS_AFTER]))}
+    return {int(m.group(1)) for m in YEAR.finditer(text) if _DOCUMENT_AFTER.match(text, m.end())}
+
+
 def analyse(question: str, facts: CorpusFacts, english_kinds: Callable[[str], set[str]] | None = None
             ) -> QuestionAnalysis:
     """Read the scope of a question from the corpus metadata. `english_kinds` (crosslingual.Dictionary.kinds) lets
@@ -315,7 +329,8 @@ def analyse(question: str, facts: CorpusFacts, english_kinds: Callable[[str], se
     known_years = set().union(*(facts.years.get(d.doc_id, set()) for d in scope)) if scope else set()
     unsupported = [y for y in years if y not in known_years and y > max(known_years, default=0)]
     naming = {int(y) for m in _PERIOD.finditer(text) for y in YEAR.findall(m.group(0))}
-    naming.update(int(d.date[:4]) for d in scope if d.date and d.doc_id in doc_ids)
+    named_by = _naming_years(text, english_kinds if english else None)
+    naming.update(year for d in scope if d.date and (year := int(d.date[:4])) in named_by)
     return QuestionAnalysis(
         original=question, text=text, english=english, provinces=provinces, missing_provinces=missing,
         doc_ids=doc_ids, years=years, multi=bool(_MULTI.search(text)) or len(provinces) > 1,

@@ -173,11 +173,10 @@ class Retriever:
 
     def other_years(self, analysis: QuestionAnalysis) -> Callable[[Clause], bool]:
         """Whether a clause speaks of other years than those the question asks about (asked about 到2020年, the
-        clause sets targets for 2015), for the models. The year the clause's own document was issued does not
-        count as asked: 云南2016年意见 names the document."""
+        clause sets targets for 2015), for the models. A year naming a document (云南2016年意见) is not asked
+        about (QuestionAnalysis.target_years)."""
         def check(clause: Clause) -> bool:
-            issued = self.documents[clause.doc_id].date
-            asked = {y for y in analysis.target_years if not (issued and issued.startswith(str(y)))}
+            asked = set(analysis.target_years)
             spoken = self.clause_years(clause) if asked else set()
             return bool(spoken) and not spoken & asked
         return check

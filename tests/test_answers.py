@@ -1136,3 +1136,28 @@ def test_a_document_without_a_number_of_its_own_is_asked_the_number_of_one_it_ci
     plan = assistant_over({"plan.txt": CITING_PLAN})
     groups = plan.candidates("桐乡镇养老服务实施方案贯彻的省里文件文号是什么？")
     assert groups and groups[0][0].hit.clause.clause_id == "plan#3"
+
+
+WORK_REPORT = """2018年政府工作报告
+——2018年3月1日在辛县第五届人民代表大会第二次会议上
+辛县县长 林远
+各位代表：
+现在，我代表县人民政府向大会报告工作，请予审议。
+一、2017年工作回顾
+全县地区生产总值完成80.5亿元，同比增长7.1%，一般公共预算收入完成6.2亿元。
+二、2018年主要预期目标
+全县地区生产总值预期增长6.5%左右，一般公共预算收入增长5%。
+"""
+
+
+def test_the_year_a_report_was_given_is_asked_about_unless_it_names_the_report(assistant_over):
+    """辛县2018年地区生产总值 asks about 2018, the year the report was given: the review of 2017 is about another
+    year. In 2018年政府工作报告 the year names the report."""
+    retriever = assistant_over({"report.txt": WORK_REPORT})._loaded.retriever
+    clauses = retriever.index.clauses
+    review = next(c for c in clauses if "完成80.5亿元" in c.text)
+    target = next(c for c in clauses if "预期增长6.5%" in c.text)
+    asked = retriever.analyse("辛县2018年地区生产总值预期增长多少？")
+    assert asked.target_years == [2018]
+    assert retriever.other_years(asked)(review) and not retriever.other_years(asked)(target)
+    assert retriever.analyse("辛县2018年政府工作报告提出地区生产总值增长多少？").target_years == []
