@@ -601,3 +601,35 @@ def test_a_table_copied_cell_by_cell_gives_each_label_the_line_below_it():
     cleaned = clean_text("设为首页收藏本站\n发文日期\n2023-12-28 16:40\n索引号\n01023/2024-00031\n各位代表：")
     assert "设为首页收藏本站" not in cleaned.text and "01023/2024-00031" not in cleaned.text
     assert "索引号 01023/2024-00031" in cleaned.page_lines
+
+
+def test_a_table_row_opening_with_a_bar_and_glued_labels_give_their_values():
+    """| 文 号:… | in one cell (a site's table copied with its bars) gives the 文号 and its 名 称 row the title; a
+    label glued to the one before it (信息分类名称) is a row of the first, not a 名称 (title) row; a title row
+    that puts the 文号 first gives the title without it."""
+    page = _meta("| 索引号:11223-44/2025-00009 | |\n| 发布机构:云杉区人民政府 | 成文日期:2025-03-04 00:00:00 |\n"
+                 "| 名 称:云杉区人民政府关于印发2025年重点工作安排的通知 | |\n| 有 效 性:有效 | 文 号:云杉政发〔2025〕3号 |\n"
+                 "各镇人民政府，区政府各部门：\n现将《2025年重点工作安排》印发给你们，请认真贯彻落实。\n"
+                 "云杉区人民政府\n2025年3月4日\n2025年重点工作安排")
+    assert page.doc_number == "云杉政发〔2025〕3号"
+    assert page.title == "云杉区人民政府关于印发2025年重点工作安排的通知"
+    glued = _meta("索 引 号: 0099/2017-00012 信息分类名称: 行政事务/其他公文\n发布机构: 云杉区政府 发布日期: 2017-03-21\n"
+                  "云杉区人民政府关于印发区政府工作规则的通知\n各镇人民政府，区政府各部门：\n现将《区政府工作规则》印发给你们。")
+    assert glued.title == "云杉区人民政府关于印发区政府工作规则的通知"
+    numbered = _meta("标 题: | 云杉政发〔2010〕9号 云杉市人民政府关于表彰护林防火先进单位的决定 | |\n发布日期: | 2010-12-13 | |\n"
+                     "各县、区人民政府：\n现对护林防火工作中成绩突出的单位予以表彰。")
+    assert numbered.title == "云杉市人民政府关于表彰护林防火先进单位的决定"
+
+
+def test_a_title_wrapped_after_guanyu_over_three_lines_and_a_spaced_breadcrumb():
+    """某区人民政府办公室关于修订 / 《某区突发地质灾害 / 应急预案》的通知 is one title; 首页 政策解读 … (a site's
+    path parted by spaces) is no title; a chapter heading (第二章自治机关…) issues nothing."""
+    wrapped = _meta("云杉区人民政府办公室关于修订\n《云杉区突发地质灾害\n应急预案》的通知\n各镇政府，区政府有关部门：\n"
+                    "《云杉区突发地质灾害应急预案》已经修订，现印发给你们，请认真贯彻执行。")
+    assert wrapped.title == "云杉区人民政府办公室关于修订《云杉区突发地质灾害应急预案》的通知"
+    crumb = _meta("首页 政策解读 关于《政府工作报告(征求意见稿)》解读\n\n关于《政府工作报告(征求意见稿)》解读\n\n"
+                  "《政府工作报告(征求意见稿)》是在总结全区各部门工作的基础上起草的。")
+    assert crumb.title == "关于《政府工作报告(征求意见稿)》解读"
+    chapters = _meta("(1990年5月6日云杉县人民代表大会通过)\n目 录\n第一章 总 则\n第二章 自治机关、人民法院和人民检察院\n"
+                     "第三章 经济建设\n第一章 总 则\n第一条 为了保障自治权的行使，制定本条例。")
+    assert chapters.issuer is None or not chapters.issuer.startswith("第")

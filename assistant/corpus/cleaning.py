@@ -57,6 +57,7 @@ _ALL = frozenset(FACT_LABELS + FURNITURE_LABELS + _WEAK_LABELS)
 # ([联合发文单位]) is a label too, so that it ends the value before it.
 _LABEL = re.compile(rf"[【\[]({_STRONG}|{_WEAK}|[\u4e00-\u9fff]{{2,8}})[】\]]\s*[:：]?|({_STRONG})(?:\s*[:：]|\s+(?=\S)|\s*$)"
                     rf"|({_WEAK})\s*[:：]")
+_LABEL_BEFORE = re.compile(rf"(?:{_STRONG})$")
 _STARTS_WITH_STRONG = re.compile(rf"^(?:[【\[](?:{_STRONG}|{_WEAK})[】\]]|(?:{_STRONG})(?:\s*[:：]|\s+\S|\s*$))")
 _STARTS_WITH_WEAK = re.compile(rf"^(?:{_WEAK})\s*[:：]")
 # A web page's posting time: a numeric date with a clock time (2024-05-11 10:23), or such a date alone on a line.
@@ -72,6 +73,7 @@ BULLET = re.compile(r"^[\s•·●▪◆■◇□○*\-–]+")  # a list mark be
 
 # Navigation ("breadcrumbs") and page controls, general across sites.
 _NAVIGATION = re.compile(r"当前的?位置|现在的位置|所在的?位置|您的位置|首页\s*[>»＞›]|^首页\s*[/\-—|]|^[>»＞›]")
+_SPACED_BREADCRUMB = re.compile(r"首页\s+\S")  # 首页 政策解读 关于…: a site's path parted by spaces
 _CONTROLS = re.compile(r"设为首页|收藏本站|打印本页|打印|关闭窗口|关闭本页|关闭|分享到|分享|收藏本文|收藏|加入收藏|大中小|字号|字体|"
                        r"扫一扫|手机扫码|在手机上查看|返回顶部|返回|我要纠错|纠错|上一篇|下一篇|保存本页|微信|微博|"
                        r"点击此处下载|点击下载|下载地址|下载本文|"
@@ -126,12 +128,21 @@ def strip_pinyin_glosses(text: str) -> str:
 
 def _pairs(key: str, line: str, page: bool) -> list[MetaRow]:
     """Every `label: value` on one line (found in `key`, its simplified form); a value runs to the next label."""
-    matches = list(_LABEL.finditer(key))
-    rows = [MetaRow("日期", line[: matches[0].start()].strip(), True)] if matches and matches[0].start() else []
-    for match, following in zip(matches, matches[1:] + [None]):
-        value = line[match.end(): following.start() if following else len(line)].strip(" \t|")
-        rows.append(MetaRow(_label_name(next(label for label in match.groups() if label)), value, page))
+    spans = [_compound(key, match) for match in _LABEL.finditer(key)]
+    rows = [MetaRow("日期", line[: spans[0][0]].strip(), True)] if spans and spans[0][0] else []
+    for (_, end, name), following in zip(spans, spans[1:] + [None]):
+        value = line[end: following[0] if following else len(line)].strip(" \t|")
+        rows.append(MetaRow(name, value, page))
     return rows
+
+
+def _compound(key: str, match: re.Match[str]) -> tuple[int, int, str]:
+    """A label's span and name. A label glued to one before it (信息分类名称: the 信息分类's name) names a row of
+    the first: a label with no value of its own is no row."""
+    name = _label_name(next(label for label in match.groups() if label))
+    if glued := _LABEL_BEFORE.search(key, 0, match.start()):
+        return glued.start(), match.end(), _label_name(glued.group(0))
+    return match.start(), match.end(), name
 
 
 def _label_name(printed: str) -> str:
@@ -170,7 +181,7 @@ def _is_metadata_line(bare: str) -> bool:
 
 def _is_chrome(bare: str) -> bool:
     compact = re.sub(r"\s+", "", bare)
-    if _NAVIGATION.search(compact) and len(compact) <= 100:
+    if (_NAVIGATION.search(compact) or _SPACED_BREADCRUMB.match(bare)) and len(compact) <= 100:
         return True
     if _SYMBOLS_ONLY.fullmatch(compact) or _CODE.fullmatch(compact):
         return True
@@ -216,12 +227,19 @@ def _matchable(bare: str) -> str:
     return simplified if len(simplified) == len(bare) else bare
 
 
+def _unmarked(line: str) -> str:
+    """The line without a list mark, or without the outer bars of a table row that opens with one
+    (| 索引号:… | |: label and value in one cell)."""
+    bare = BULLET.sub("", line).strip()
+    return bare.strip("|").strip() if bare.startswith("|") else bare
+
+
 def metadata_lines(lines: list[str]) -> list[str]:
     """The lines among `lines` that state a fact of the document under a label (文号、发布机构、成文日期…), as a
     table row or as `label: value`: a page's metadata box, which main-content extraction drops."""
     found = []
     for line in lines:
-        key = _matchable(BULLET.sub("", line).strip())
+        key = _matchable(_unmarked(line))
         cells = _cells(key)
         if len(cells) > 1 and _label_name(cells[0]) in _ALL:
             rows = _table_pairs(key, key)
@@ -243,7 +261,7 @@ def clean_text(text: str) -> CleanedText:
     in_body = False  # a date alone on a line above the first sentence is the page's; below it, a signature
     for raw in text.splitlines():
         line = raw.replace("\xa0", " ").rstrip()
-        bare = BULLET.sub("", line).strip()
+        bare = _unmarked(line)
         key = _matchable(bare)
         if not bare:
             kept.append("")

@@ -58,6 +58,7 @@ DOC_NUMBER = re.compile(r"(?:[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*(?:19|2
 _FILE_EXTENSION = re.compile(r"\.(?:docx?|wps|pdf|ofd|xlsx?|txt)\s*$", re.IGNORECASE)
 _ORDER_LINE = re.compile(r"[\u4e00-\u9fff()（）]{0,24}(?:令|公告)")  # an order's number printed on the next line
 _ORDER_COUNT = re.compile(r"[（(]?\s*第\s*\d{1,5}\s*号\s*[)）]?")
+_NUMBERED_PART = re.compile(r"第[一二三四五六七八九十百零〇\d]+[编章节条]")
 _NUMBER_BEFORE_TITLE = re.compile(r"[（(]?\s*(?:" + DOC_NUMBER.pattern + r")\s*[)）]?\s*(?=《|[\u4e00-\u9fff]{0,20}关于)")
 _SIGNATURE_TAIL = re.compile(r"[)）]?\s*(?:印发|发布|公布)?\s*(?:[（(][^（）()]{1,20}[)）])?")
 _DATING_NOTE = re.compile(r"[（(][^（）()]*[)）]")  # （2023年3月10日省人民政府第5次常务会议通过）
@@ -220,7 +221,8 @@ def _organs(printed: str) -> str:
 def _is_organ(simp: str) -> bool:
     compact = _SEAL.sub("", simp.replace(" ", ""))
     return (2 <= len(compact) <= 40 and not _SENTENCE_PUNCT.search(compact) and bool(_ORGAN_END.search(compact))
-            and not DATE.search(compact) and not compact.startswith(("—", "－", "-")))  # no dated note
+            and not DATE.search(compact) and not compact.startswith(("—", "－", "-"))  # no dated note
+            and not _NUMBERED_PART.match(compact))  # 第二章自治机关、人民法院和人民检察院 heads a chapter
 
 
 def _title_candidates(lines: list[_Line]) -> list[str]:
@@ -233,6 +235,9 @@ def _title_candidates(lines: list[_Line]) -> list[str]:
         part = _title_part(line)
         if wrapped := _wrapped_title(lines[i:i + 3]):
             found.append(wrapped)
+        elif (below and "关于" in line.simp and open_titles(line.simp) == 0 and (rest := _wrapped_title(lines[i + 1:i + 4]))
+              and _is_title(normalise(line.orig + rest))):
+            found.append(line.orig + rest)  # 某区人民政府办公室关于修订 / 《某区突发地质灾害 / 应急预案》的通知
         elif below and below.simp.startswith("关于") and _is_organ(line.simp) and _is_title(below.simp):
             found.append(line.orig.replace(" ", "") + below.orig + (after.orig if _goes_on(below, after) else ""))
         elif (below and after and below.simp.startswith("关于") and _is_organ(line.simp)
@@ -325,7 +330,7 @@ def detect_title(lines: list[_Line], rows: list[MetaRow]) -> str | None:
     the issuer (关于… vs 某市人民政府关于…)."""
     candidates = _title_candidates(lines[:_HEAD_LINES])
     first = next((c for c in candidates if _is_formal(c)), candidates[0] if candidates else None)
-    title = next((row.value for row in rows if row.label in TITLE_LABELS and row.value), None)
+    title = next((_without_number(row.value) for row in rows if row.label in TITLE_LABELS and row.value), None)
     if first and title_type(first) == "公告":  # a promulgation's title is the regulation's, when it names one
         first = _issued_document(lines[:_HEAD_LINES]) or first
     title = title or first or _issued_document(lines[:_HEAD_LINES]) or _question_heading(lines[:_HEAD_LINES])
@@ -335,6 +340,12 @@ def detect_title(lines: list[_Line], rows: list[MetaRow]) -> str | None:
     # An issuer before it (某市人民政府关于…), not a site's words parted by spaces (EHS中国 法规首页 某市消防条例).
     return max((c for c in candidates if _compact(c).endswith(key)
                 and not re.search(r"\S\s+\S", _before_last(c, len(key)).strip())), key=len, default=title)
+
+
+def _without_number(title: str) -> str:
+    """A title row's value without the 文号 a site puts first (某政发〔2010〕22号 某市人民政府关于…)."""
+    number = _NUMBER_BEFORE_TITLE.match(normalise(title))
+    return title[number.end():].strip() if number and len(normalise(title)) == len(title) else title
 
 
 def _before_last(text: str, count: int) -> str:
