@@ -188,7 +188,8 @@ def test_bracketed_metadata_rows_are_not_joined_to_a_broken_title_line():
 
 def test_short_lines_after_a_joined_paragraph_and_bulleted_rows_stay_lines_of_their_own():
     """Only a long last line was cut off by wrapping: once a paragraph is long, a report's title, meeting and
-    speaker lines below it (each short) are not glued to it; a bulleted row (• 成文日期) is a line of its own."""
+    speaker lines below it (each short) are not glued to it; a bulleted row (• 成文日期) is a line of its own; a short
+    line ending with a full date (a signature) is whole."""
     text = ("• 发布单位:区政府办公室\n• 成文日期:2019-02-05\n2019年云杉区政府工作报告\n"
             "在云杉区第三届人民代表大会第二次会议上\n云杉区区长 林远\n各位代表:\n"
             "现在，我代表区人民政府向大会报告工作，请予审议。")
@@ -197,6 +198,8 @@ def test_short_lines_after_a_joined_paragraph_and_bulleted_rows_stay_lines_of_th
                                 "现在，我代表区人民政府向大会报告工作，请予审议。"]
     wrapped = "一年来，我们在区委的坚强领导下，深入实施各项举措，全力推进转型升级，主要经济指标总体呈现稳\n步回升的良好态势。"
     assert join_lines(wrapped) == [wrapped.replace("\n", "")]
+    signed = "现印发给你们，请认真贯彻执行。\n云杉市人民政府办公室2019年6月27日\n2019年重点工作任务安排"
+    assert join_lines(signed)[1:] == ["云杉市人民政府办公室2019年6月27日", "2019年重点工作任务安排"]
 
 
 def test_chapters_headed_like_parts_hold_the_articles_that_follow():
