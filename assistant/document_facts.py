@@ -27,8 +27,17 @@ def states_fact(text: str, meta: DocumentMeta, fact: str | None) -> bool:
 def is_signature(text: str, meta: DocumentMeta) -> bool:
     """A line that prints the document's own date with at most its issuer beside it (湘西自治州人民政府2020年2月22日):
     it signs the document and answers nothing but when and by whom it was issued."""
-    if not states_fact(text, meta, "date"):
-        return False
+    return states_fact(text, meta, "date") and _issuer_at_most(text, meta)
+
+
+def signs(text: str, meta: DocumentMeta) -> bool:
+    """Whether a line of `text` signs its document (落款): a full date with at most the issuer beside it, whatever
+    date the metadata settled on (a site's 成文日期 row may differ from the signature: the 落款 is the document's)."""
+    return any(_issuer_at_most(line, meta) for line in text.splitlines()
+               if any(len(found) == 10 for found in dates_in(line)))
+
+
+def _issuer_at_most(text: str, meta: DocumentMeta) -> bool:
     rest = _compact(DATE.sub("", normalise(text))).strip("。；;：:,，")
     return not rest or (bool(meta.issuer) and rest in _compact(meta.issuer or ""))
 

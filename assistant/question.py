@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cached_property
 
-from .corpus.cleaning import PAGE_FACT_LABELS, PUBLISHED_DATE_LABELS, WRITTEN_DATE_LABELS
+from .corpus.cleaning import PAGE_FACT_LABELS, PAGE_TIME_LABELS, PUBLISHED_DATE_LABELS, WRITTEN_DATE_LABELS
 from .corpus.metadata import DOC_TYPES, UNKNOWN_PROVINCE
 from .models import DocumentMeta
 from .places import Place, find_places, find_romanised, romanised, stem
@@ -356,7 +356,8 @@ _ASKS_PAGE = re.compile("|".join(sorted((label for label in PAGE_FACT_LABELS if 
                                         key=len, reverse=True))
                         + r"|来源(?:单位|机构|网站)|废止|\bweb ?page\b|\bwebsite\b", re.IGNORECASE)
 _PAGE_WORDS = re.compile(r"网页|网站|页面|信息公开|标注", re.IGNORECASE)
-_ON_THE_SITE = re.compile(r"网页|网站|页面|\bweb ?page\b|\bwebsite\b", re.IGNORECASE)
+_ON_THE_SITE = re.compile(r"网页|网站|页面|平台|门户|政府网|网上|\bweb ?page\b|\bwebsite\b|\bonline\b|\bportal\b|\bplatform\b",
+                          re.IGNORECASE)
 
 
 def _posting_asked(text: str) -> bool:
@@ -364,6 +365,11 @@ def _posting_asked(text: str) -> bool:
     lines print, not the date the document bears (落款, 成文)."""
     asks_date = _ISSUE_DATE.search(text) or _ASKS_SIGNED.search(text)
     return bool(asks_date and _ON_THE_SITE.search(text)) and not _SIGNED_DATE.search(text)
+
+
+# A row printing when the site posted a document (发布日期：2021年12月10日), read without spaces; a site's table
+# often stays in the document's opening, since it also prints the 文号 and 成文日期.
+POSTED_ROW = re.compile(rf"(?:{'|'.join(PUBLISHED_DATE_LABELS + PAGE_TIME_LABELS)})[:：]?(?:19|20)\d{{2}}")
 
 
 def page_labels_asked(text: str) -> list[str]:

@@ -23,9 +23,9 @@ from .errors import UnknownFilter
 from .index import ClauseIndex, document_groups
 from .models import FACT_ONLY_KINDS, Clause, DocumentMeta, SearchHit
 from .provinces import find_provinces, province_named
-from .document_facts import is_signature, states_fact
+from .document_facts import is_signature, signs, states_fact
 from .places import find_places
-from .question import FULL_DATE, YEAR, CorpusFacts, QuestionAnalysis, TitleIndex, analyse, page_labels_asked
+from .question import FULL_DATE, POSTED_ROW, YEAR, CorpusFacts, QuestionAnalysis, TitleIndex, analyse, page_labels_asked
 from .references import referenced_clauses
 from .stores.base import top_k
 from .text import is_english, normalise
@@ -166,10 +166,27 @@ class Retriever:
         fact of the web page (索引号, 来源…) is stated by the page's lines that print its label."""
         if analysis.asks_fact == "page":
             labels = page_labels_asked(analysis.text)
-            # Without spaces: a copied table row spaces its label out (索 引 号).
-            return lambda clause: clause.kind == "page" and any(label in re.sub(r"\s", "", normalise(clause.text))
-                                                                for label in labels)
+            posted = "" in labels  # the page at large, or when the site posted the document
+
+            def prints(clause: Clause) -> bool:
+                compact = re.sub(r"\s", "", normalise(clause.text))  # a copied table spaces its labels (索 引 号)
+                return ((clause.kind == "page" and any(label in compact for label in labels))
+                        or (posted and POSTED_ROW.search(compact) is not None))
+            return prints
+        if analysis.asks_signed_date:
+            return self._signed_check
         return lambda clause: states_fact(clause.text, self.documents[clause.doc_id], analysis.asks_fact)
+
+    def _signed_check(self, clause: Clause) -> bool:
+        """Asked for the 落款: a clause holding the signature; the document's date elsewhere only if none signs."""
+        meta = self.documents[clause.doc_id]
+        return signs(clause.text, meta) or (states_fact(clause.text, meta, "date") and clause.doc_id not in self._signed)
+
+    @cached_property
+    def _signed(self) -> set[str]:
+        """The documents with a signature line: in the opening (a covering notice's) or the closing."""
+        return {c.doc_id for c in self.index.clauses
+                if c.kind in ("preamble", "closing") and signs(c.text, self.documents[c.doc_id])}
 
     def other_years(self, analysis: QuestionAnalysis) -> Callable[[Clause], bool]:
         """Whether a clause speaks of other years than those the question asks about (asked about 到2020年, the
