@@ -1208,3 +1208,15 @@ def test_a_posting_date_asked_on_a_platform_is_the_sites_row(posted_notice):
     assert check(posted) and not check(written)
     answer = posted_notice.ask(question)
     assert answer.answerable and "2019-07-15" in answer.answer
+
+
+def test_a_reports_speaker_is_a_post_and_a_name_on_a_line_of_its_own():
+    """由谁作 / 由哪位县长作报告 ask for the official who gave the report: 辛县县长 林远 (post and name) states one,
+    though the question names the post; the post alone (辛县县长) does not."""
+    from assistant.answering.evidence import asked_value, states_value
+
+    for question in ("辛县2018年政府工作报告由谁作？", "辛县2018年政府工作报告由哪位县长作报告？"):
+        value = asked_value(question)
+        assert value is not None and states_value(value, normalise("辛县县长 林远"), question)
+    asked = "辛县2018年政府工作报告由哪位县长作报告？"
+    assert not states_value(asked_value(asked), normalise("辛县县长"), asked)
