@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TypedDict
 
@@ -16,7 +16,7 @@ from .answering.compare import build_table, topic_of
 from .answering.compare import candidates as compare_candidates
 from .answering.evidence import (Candidate, ClauseCheck, Evidence, SentenceSimilarity, TermWeights, candidates,
                                  question_terms, select, whole_parts)
-from .answering.extractive import ScopeResult, compose, part_refusal, refusal_reason
+from .answering.extractive import ScopeResult, compose, join_quotes, part_refusal, refusal_reason
 from .answering.refusal import models
 from .answering.table_export import table_answer
 from .audit import AuditLog
@@ -330,13 +330,17 @@ def _evidence(retriever: Retriever, weights: TermWeights, analysis: QuestionAnal
 
 
 def _announced_items(retriever: Retriever, evidence: Evidence) -> Evidence:
-    """A clause that only announces what follows (第四条 认定工作应当遵循以下原则：) answers with the items under
-    it: they are quoted, each by its first sentence, after it."""
+    """A clause that ends announcing what follows (第四条 认定工作应当遵循以下原则：) answers with the items under
+    it: they are quoted, each by its first sentence, after what the clause's own quotes say (…坚持“公开为常态、不公开
+    为例外”的原则，除以下信息外，其余政府信息应当公开：)."""
     clause = evidence.hit.clause
     if evidence.siblings or not clause.text.rstrip().endswith((":", "：")):
         return evidence
     items = [SearchHit(clause=c, score=evidence.hit.score) for c in retriever.children(clause)]
-    return whole_parts(evidence, [evidence.hit, *items], evidence.probability) if items else evidence
+    if not items:
+        return evidence
+    listed = whole_parts(evidence, [evidence.hit, *items], evidence.probability)
+    return replace(listed, quotes=[join_quotes(evidence.quotes, clause.text), *listed.quotes[1:]])
 
 
 def _nth_item(retriever: Retriever, analysis: QuestionAnalysis, evidence: Evidence, hits: list[SearchHit],

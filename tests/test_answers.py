@@ -912,6 +912,18 @@ def test_a_clause_announcing_a_list_is_answered_with_its_items(assistant_over):
     assert all(item in answer.answer for item in ("属地管理", "程序规范", "公开透明"))
 
 
+def test_a_clause_ending_with_an_announcement_keeps_what_it_says_before_its_items(assistant_over):
+    """…坚持“公开为常态、不公开为例外”的原则，除以下信息外，其余政府信息应当公开： says something before it announces
+    its items: the answer quotes it, under its own heading, then the items."""
+    guide = assistant_over({"guide.txt": "癸州人民政府信息公开指南\n为方便公众获取政府信息，编制本指南。\n"
+                            "一、公开主体及范围\n州政府信息公开主体包括州政府及其组成部门。州政府信息公开坚持“公开为常态、"
+                            "不公开为例外”的原则，除以下信息外，其余政府信息应当公开：\n（一）依法确定为国家秘密的政府信息；\n"
+                            "（二）法律、行政法规禁止公开的政府信息。\n二、主动公开\n州政府办公室负责主动公开政府信息。\n"})
+    answer = guide.ask("癸州政府信息公开坚持什么原则？")
+    assert answer.answerable and "公开为常态" in answer.answer and "国家秘密" in answer.answer
+    assert "“一、公开主体及范围”" in answer.answer
+
+
 UNPLACED_GRAIN = """澄政发〔2019〕8号
 市政府关于加强地方储备粮管理的实施意见
 各镇人民政府，各街道办事处，市各委办局：

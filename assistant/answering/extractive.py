@@ -75,7 +75,10 @@ def join_quotes(quotes: list[str], clause_text: str) -> str:
 def _list_block(evidence: Evidence, citations: CitationList, meta: DocumentMeta, english: bool) -> str:
     """All items of a list (基本原则, 工作方针…) in document order, each item cited on its own."""
     items = sorted([evidence.hit, *evidence.siblings], key=lambda hit: hit.clause.order)
-    heading = " > ".join(evidence.hit.clause.section_path[:-1])
+    first = items[0].clause
+    # Items announced by the first clause (…包括：) are under its heading; a list's items under their common one.
+    announced = any(hit.clause.parent_id == first.clause_id for hit in items[1:])
+    heading = " > ".join(first.section_path if announced else first.section_path[:-1])
     lines = [f"According to {_source(meta, True)}, section “{heading}” lists:" if english
              else f"根据{_source(meta, False)}“{heading}”，包括："]
     for hit, first in zip(items, evidence.quotes):
