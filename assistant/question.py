@@ -35,12 +35,14 @@ _ENGLISH_WORDS_AFTER = 5
 _MULTI = re.compile(r"哪些省|哪几个省|各省|几个省|分别|对比|比较|异同|相比|区别|which provinces|compare|each province|"
                     r"respectively", re.IGNORECASE)
 # Issued, or for a regulation adopted and promulgated (条例 …通过, 公布): the date the document bears.
-_ISSUED = "印发|发布|出台|签发|成文|颁发|作出|下发|通过|颁布|公布"
+_ISSUED = "印发|转发|发布|出台|签发|成文|颁发|作出|下发|通过|颁布|公布"
 _WHEN_ASKED = "哪天|哪一天|何时|什么时候|日期|时间"
-# …印发《X工作要点》的日期: the issuing verb, then the document by its type, then the time asked.
+# …印发《X工作要点》的日期: the issuing verb, then the document by its type (maybe with a note: 办法(试行)), then
+# the time asked.
 _ISSUE_DATE = re.compile(rf"(哪天|哪一天|何时|什么时候|日期|哪年|哪一年|时间).{{0,6}}({_ISSUED})|"
                          rf"({_ISSUED}).{{0,6}}({_WHEN_ASKED})|"
-                         rf"({_ISSUED})[^，。？?]{{0,40}}(?:{'|'.join(DOC_TYPES)})》?的?({_WHEN_ASKED})|"
+                         rf"({_ISSUED})[^，。？?]{{0,40}}(?:{'|'.join(DOC_TYPES)})》?(?:[（(][^（）()]{{1,8}}[)）])?》?的?"
+                         rf"({_WHEN_ASKED})|"
                          r"when (was|were|did) .{0,80}(issued|published|signed|released|adopted)", re.IGNORECASE)
 # General wording of questions about a document's own facts (any document): its 文号 and who issued it.
 ASKS_NUMBER = re.compile(r"文号|发文字号|字号是|编号是|document number|reference number", re.IGNORECASE)

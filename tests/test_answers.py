@@ -612,8 +612,12 @@ def test_a_fact_of_a_cited_document_is_not_a_fact_of_the_document_here(assistant
     assert shortened.asks_fact == "date"
 
 
-@pytest.mark.parametrize("question", ["这份通知是哪天落款的？", "落款日期是哪天？", "这个意见什么时候落款？"])
+@pytest.mark.parametrize("question", ["这份通知是哪天落款的？", "落款日期是哪天？", "这个意见什么时候落款？",
+                                      "这份通知是哪天转发的？", "市政府办公室转发价格管理办法(试行)的日期是哪天？",
+                                      "市政府印发《某某管理办法（暂行）》的时间是？"])
 def test_the_signed_date_is_asked_either_way_round(question):
+    """落款 before or after the time asked; 转发 (a covering notice forwarding another body's document) issues it,
+    and a document's type may carry a note (办法(试行)) before the time asked."""
     from assistant.question import asked_fact
 
     assert asked_fact(question) == "date"
