@@ -66,6 +66,7 @@ _MIN_WRAP = 20  # no text is wrapped narrower
 _METADATA_LINE = re.compile(r"^(?:(发布日期|成文日期|来源|发文字号|索引号|发文机关|主题分类)[:：]|【[^】]{2,8}】)")
 _TABLE_ROW = re.compile(r"\|\s*$|^\s*\||\|.*\|")  # cells parted by |, as pages copy a metadata table
 _TITLE_LINE = re.compile(r"^.{6,80}(通知|意见|方案|办法|规划|纲要|决定|规定|细则|措施)$")
+_SPLIT_BOUND = re.compile(r"\d%?以[上下内]$")  # 94%以 / 上: a bound broken after 以
 _DATE_END = re.compile(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$")
 _BULLET = re.compile(r"^[•●▪◆■◇□○]\s*")  # a list mark: the line is an item of its own
 
@@ -151,7 +152,8 @@ def _continues(previous: str, last: str, line: str, full: int = _SHORT_LINE) -> 
         return False
     # A long line cut off mid-sentence, or a number split across lines (`5` / `0%`, `94%以` / `上`); a short line
     # ending with a full date (a signature: 某市人民政府办公室2019年6月27日) is whole.
-    return len(last) >= full or previous[-1].isdigit() or not (_is_cjk_start(line) or _DATE_END.search(last))
+    return (len(last) >= full or previous[-1].isdigit() or bool(_SPLIT_BOUND.search(previous + line[:1]))
+            or not (_is_cjk_start(line) or _DATE_END.search(last)))
 
 
 def _unbulleted(line: str) -> str:

@@ -1179,7 +1179,7 @@ def test_the_year_a_report_was_given_is_asked_about_unless_it_names_the_report(a
     assert retriever.analyse("辛县2018年政府工作报告提出地区生产总值增长多少？").target_years == []
 
 
-POSTED_NOTICE = """发布机构: 云杉市人民政府 成文日期: 2019-07-09
+SIGNED_NOTICE = """发布机构: 云杉市人民政府 成文日期: 2019-07-09
 文号: 云杉府办〔2019〕9号 发布日期: 2019-07-15
 云杉市人民政府办公室关于印发2019年重点工作任务安排的通知
 各县（市、区）人民政府，市政府有关部门：
@@ -1192,18 +1192,18 @@ POSTED_NOTICE = """发布机构: 云杉市人民政府 成文日期: 2019-07-09
 
 
 @pytest.fixture(scope="module")
-def posted_notice(assistant_over):
-    return assistant_over({"notice.txt": POSTED_NOTICE})
+def signed_notice(assistant_over):
+    return assistant_over({"notice.txt": SIGNED_NOTICE})
 
 
-def test_the_signature_answers_a_question_about_the_luokuan(posted_notice):
+def test_the_signature_answers_a_question_about_the_luokuan(signed_notice):
     """文末落款日期 asks the date the notice is signed with, which a site's 成文日期 row may not repeat."""
     question = "云杉市这份2019年重点工作任务安排的通知，文末落款日期是哪天？"
-    signature, row = _opening_lines(posted_notice, "云杉市人民政府办公室2019年6月27日",
+    signature, row = _opening_lines(signed_notice, "云杉市人民政府办公室2019年6月27日",
                                     "发布机构: 云杉市人民政府 成文日期: 2019-07-09")
-    check = posted_notice._loaded.retriever.fact_check(posted_notice._loaded.retriever.analyse(question))
+    check = signed_notice._loaded.retriever.fact_check(signed_notice._loaded.retriever.analyse(question))
     assert check(signature) and not check(row)
-    answer = posted_notice.ask(question)
+    answer = signed_notice.ask(question)
     assert answer.answerable and "2019年6月27日" in answer.answer
 
 
@@ -1214,15 +1214,15 @@ def _opening_lines(assistant, *lines: str) -> list:
     return [opening.model_copy(update={"text": line}) for line in lines]
 
 
-def test_a_posting_date_asked_on_a_platform_is_the_sites_row(posted_notice):
+def test_a_posting_date_asked_on_a_platform_is_the_sites_row(signed_notice):
     """在政府信息公开平台上的发布日期 asks when the site posted the notice: its 发布日期 row, kept in the opening
     beside the 文号, not the 成文日期."""
     question = "云杉市这份重点工作任务安排在政府信息公开平台上的发布日期是什么时候？"
-    posted, written = _opening_lines(posted_notice, "文号: 云杉府办〔2019〕9号 发布日期: 2019-07-15",
+    posted, written = _opening_lines(signed_notice, "文号: 云杉府办〔2019〕9号 发布日期: 2019-07-15",
                                      "发布机构: 云杉市人民政府 成文日期: 2019-07-09")
-    check = posted_notice._loaded.retriever.fact_check(posted_notice._loaded.retriever.analyse(question))
+    check = signed_notice._loaded.retriever.fact_check(signed_notice._loaded.retriever.analyse(question))
     assert check(posted) and not check(written)
-    answer = posted_notice.ask(question)
+    answer = signed_notice.ask(question)
     assert answer.answerable and "2019-07-15" in answer.answer
 
 
