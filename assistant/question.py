@@ -344,10 +344,19 @@ def analyse(question: str, facts: CorpusFacts, english_kinds: Callable[[str], se
 
 
 def _cites_another_document(text: str, titles: TitleIndex) -> bool:
-    """The question quotes a title no document of the corpus bears (其依据的《质量工作考核办法》文号是多少): the
-    文号 or date it asks is that cited document's, to be found in the text, not the fact of a document here."""
-    return any(len(quote) >= MIN_TITLE_FRAGMENT and not titles.nearly_holding(quote)
-               for quote in _QUOTED_TITLE.findall(text))
+    """The question quotes a title no document of the corpus bears (其依据的《质量工作考核办法》文号是多少), or names
+    one by its issuing body: the 文号 or date it asks is that cited document's, to be found in the text, not the
+    fact of a document here."""
+    named = _QUOTED_TITLE.findall(text) + [m.group(1) for m in _ORGAN_TITLE.finditer(text)]
+    return any(len(title) >= MIN_TITLE_FRAGMENT and not titles.nearly_holding(title) for title in named)
+
+
+# A title cited without 《》, by its issuing body, after a word of citing (编制依据里，生态环境部关于重点行业应急减排
+# 措施技术指南的函): the suffixes of Chinese public bodies right before 关于, a kind of document after 的. Without
+# such a word, a title so named is the document asked about, whatever title its metadata settled on.
+_ORGAN_TITLE = re.compile(rf"(?:依据|根据|贯彻|落实|按照|依照|参照|对接|引用)[^。？?]*?"
+                          rf"([\u4e00-\u9fff]{{1,16}}?(?:部|厅|局|委|委员会|政府|办公厅|办公室|院|署)关于[^，,。？?《》]{{2,60}}?的"
+                          rf"(?:{'|'.join(DOC_TYPES)}))")
 
 
 # What a government site records of a document (索引号, 主题分类, 有效性, 信息来源…, the labels of any site); a bare

@@ -610,6 +610,10 @@ def test_a_fact_of_a_cited_document_is_not_a_fact_of_the_document_here(assistant
     # A name a word short of the title (no 的) still quotes the document here.
     shortened = analyse("《湖南省人民政府关于加快质量发展建设质量强省实施意见》是哪天印发的？")
     assert shortened.asks_fact == "date"
+    # Cited without 《》, by its issuing body after a word of citing; named so without one, it is the document here.
+    unquoted = analyse("湖南2017年实施意见编制依据里，国务院关于印发质量发展纲要的通知是什么文号？")
+    named = analyse("湖南省人民政府关于加快质量发展建设质量强省的实施意见的文号是什么？")
+    assert unquoted.asks_fact is None and named.asks_fact == "number"
 
 
 @pytest.mark.parametrize("question", ["这份通知是哪天落款的？", "落款日期是哪天？", "这个意见什么时候落款？",
