@@ -237,6 +237,8 @@ def test_english_question_naming_a_city_searches_its_documents(eval_assistant_fo
     ("湖南省的实施意见是哪天印发的？", "date"),
     ("某省渔业条例是哪一年通过的？", "date"),  # a regulation is adopted and promulgated, not 印发
     ("这部条例什么时候公布的？", "date"),
+    ("某县养老服务实施意见是哪天公开的？", "date"),  # made public: a past event (是…的)
+    ("依申请公开的信息应当在多长时间内公开？", None),  # what a rule on disclosure says
     ("市政府办公室印发2019年政务服务工作要点的日期是哪天？", "date"),  # the document, by its type, between
     ("县政府实行什么负责制？", None),
     ("这份分工通知的发文日期是哪天？", "date"),  # a label of sites' metadata tables
@@ -461,6 +463,26 @@ def test_the_opening_is_told_apart_for_ranking_but_not_shown_to_the_answerable_m
     row = answerable_row(groups[0][0], fitted.clause.probability(rows), fitted.sentence)
     assert len(row) == len(answerable_names()) and "opening" in RANKING_ONLY and "opening" not in answerable_names()
     assert "opening" in fitted.ranker.features and "opening" not in fitted.answerable.features
+
+
+def test_the_ranker_weighs_keyword_scores_and_an_english_questions_retrieval_rank(assistant):
+    """The ranker sees each candidate's bm25 score (a clause holding the question's words against one that only
+    shares its subject) and, for an English question, its retrieval rank apart (its words meet the text only
+    through a dictionary); the answerable model sees neither (README, "Choosing the clause")."""
+    from assistant.answering.evidence import RANKING_ONLY, answerable_names
+    from assistant.answering.refusal import models
+
+    chinese = [c for g in assistant.candidates("云南2016年质量强省意见里，提升产品质量以什么为核心？") for c in g]
+    english = [c for g in assistant.candidates("What is at the core of improving product quality in Yunnan's "
+                                               "2016 opinions?") for c in g]
+    assert [c.features.keyword for c in chinese] == [c.hit.keyword_score for c in chinese]
+    assert max(c.features.keyword for c in chinese) == 1.0
+    assert {c.features.english_rank for c in chinese} == {0.0}
+    assert [c.features.english_rank for c in english] == [c.features.rank_inverse for c in english]
+    fitted = models()
+    weights = dict(zip(fitted.ranker.features, fitted.ranker.coef))
+    assert weights["keyword"] > 0 and weights["english_rank"] > 0
+    assert {"keyword", "english_rank"} <= set(RANKING_ONLY) and not {"keyword", "english_rank"} & set(answerable_names())
 
 
 def test_a_clause_printing_the_asked_fact_keeps_its_own_scores(assistant):

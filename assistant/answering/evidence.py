@@ -120,7 +120,9 @@ class ClauseFeatures(_FeatureRow):
     semantic_gap: float  # how far that cosine is below the best of all candidates (0 for the best)
     fused: float  # retrieval score (reciprocal-rank fusion, scaled to 0…1)
     dense: float  # cosine of the question to the clause
+    keyword: float  # bm25 score of the clause, relative to the best of the retrieved (Retriever.rank)
     rank_inverse: float  # 1 / (1 + retrieval rank)
+    english_rank: float  # rank_inverse for an English question (its words meet the text only through a dictionary)
     number_gap: float  # 1 when an amount is asked and the clause states no number
     year_gap: float  # 1 when the question names years and the clause mentions none of them
     other_years: float  # 1 when the clause speaks of other years than those asked about (Retriever.other_years)
@@ -162,7 +164,12 @@ class Candidate:
 # `answerable` model does not see them (only through the clause model's probability). Seen directly, `opening`
 # learnt the seed documents' openings: fitted on the seed questions, it refused 18 % of the answerable questions
 # on the other dev documents, against 3 % without it (area under the refusal curve 0.836 and 0.837).
-RANKING_ONLY = ("opening",)
+# `keyword` (the clause's bm25 score) tells the ranker a clause holding the question's words from a long one on the
+# document's general subject that retrieval put first; `english_rank` lets it trust retrieval's order for English
+# questions, whose words meet the text only through a dictionary. Held-out dev, 12 fold seeds: right clause chosen
+# 0.923 -> 0.932 (English 0.87 either way). For the refusal, `coverage` already says how much of the question a
+# clause holds.
+RANKING_ONLY = ("opening", "keyword", "english_rank")
 
 
 def answerable_row(candidate: Candidate, probabilities: np.ndarray, sentence_model: LinearModel) -> list[float]:
@@ -466,7 +473,8 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
             coverage=term_match(terms, weights, f"{hit.clause.section} {clause_text}"),
             sentence_match=max(lexical), focus=_share(focus, f"{hit.clause.section} {clause_text}"),
             semantic=top, semantic_gap=best_cosine - top, fused=hit.score, dense=hit.dense_score,
-            rank_inverse=1.0 / (1 + rank),
+            keyword=hit.keyword_score, rank_inverse=1.0 / (1 + rank),
+            english_rank=float(analysis.english) / (1 + rank),
             number_gap=float(asks_amount and not states_number(flat, numbering_asked)),
             year_gap=float(bool(years) and not any(y in clause_text for y in years)),
             other_years=float(bool(year_check) and year_check(hit.clause)),
