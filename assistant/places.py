@@ -26,6 +26,9 @@ log = logging.getLogger(__name__)
 _SUFFIX = re.compile(r"(?:市|地区|盟|自治州|州|自治县|县|区|旗)$")
 MIN_ALIAS_CHARS = 2
 MIN_COUNTY_STEM_CHARS = 3
+# A district named by one character (城区, 郊区, 矿区, 东区: several cities have one) is a word for a part of any
+# city (各城区政府, 郊区农村), not a place on its own.
+_PART_OF_A_CITY = re.compile(r"[\u4e00-\u9fff]区")
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,8 @@ def _gazetteer() -> dict[str, Place]:
                     continue
                 alias = counties[county].get("_alias") if isinstance(counties[county], dict) else None
                 for surface in (county, stem(county), *short_names(county, alias)):
-                    if len(surface) >= MIN_COUNTY_STEM_CHARS or surface == county:
+                    if (len(surface) >= MIN_COUNTY_STEM_CHARS or surface == county) \
+                            and not _PART_OF_A_CITY.fullmatch(surface):
                         surfaces.setdefault(surface, Place(province, city_place.city, county))
     return {surface: place for surface, place in surfaces.items() if place.province}
 

@@ -81,6 +81,15 @@ def test_a_county_is_named_without_its_suffix_when_the_name_is_long():
     assert find_places("和平发展，城关建设，新华书店") == []
 
 
+def test_a_district_named_by_one_character_is_a_part_of_any_city():
+    """城区, 郊区, 矿区 and 东区 are districts of several cities, and words for a part of any city (各城区政府); a
+    county of one character and 县 (寿县, 歙县) is a name."""
+    from assistant.places import find_places
+
+    assert find_places("由各城区政府按照管辖范围执行，郊区农村和矿区、东区的学校参照") == []
+    assert [(p.province, p.name) for p in find_places("寿县的实施方案")] == [("安徽", "寿县")]
+
+
 def test_an_ethnic_autonomous_unit_is_named_by_its_short_name_and_level():
     """石柱土家族自治县 is written 石柱县, 黔东南苗族侗族自治州 黔东南州, 阿克塞哈萨克族自治县 阿克塞县 (jionlp's short
     names); other units' short names (工业园, 保税区) are words, not places."""

@@ -603,6 +603,22 @@ def test_a_table_copied_cell_by_cell_gives_each_label_the_line_below_it():
     assert "索引号 01023/2024-00031" in cleaned.page_lines
 
 
+def test_spacing_lost_to_question_marks_and_a_closing_table_bar_are_read_through():
+    """A page saved through an encoding without the full-width space starts its paragraphs with ?? and pads its
+    signature with a run of them; the signature row may end with a table's closing bar. The items still head
+    their own lines, and the signature gives the issuer and date."""
+    text = ("??登高是我县群众自发的传统活动。为保证安全，现通告如下：\n"
+            "????一、县政府成立登高安全工作指挥部。\n"
+            "????二、严禁在山上使用明火。\n"
+            "?????????????????????????? 云杉县人民政府办公室\n"
+            "??????????????????????????? 2013年10月11日 |\n")
+    cleaned = clean_text(text)
+    assert "?" not in cleaned.text and "|" not in cleaned.text
+    assert [line.strip()[:2] for line in cleaned.text.splitlines()][1:3] == ["一、", "二、"]
+    meta = extract_metadata(cleaned)
+    assert (meta.issuer, meta.date) == ("云杉县人民政府办公室", "2013-10-11")
+
+
 def test_a_table_row_opening_with_a_bar_and_glued_labels_give_their_values():
     """| 文 号:… | in one cell (a site's table copied with its bars) gives the 文号 and its 名 称 row the title; a
     label glued to the one before it (信息分类名称) is a row of the first, not a 名称 (title) row; a title row

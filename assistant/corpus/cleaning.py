@@ -88,6 +88,9 @@ _HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 _HTML_BREAK = re.compile(r"<br\s*/?>|</?(?:p|div|tr|li|ul|ol|table|h[1-6])(?:\s[^<>]*)?>", re.IGNORECASE)
 _HTML_CELL = re.compile(r"</t[dh]>", re.IGNORECASE)
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")  # zero-width characters and soft hyphens
+# Characters an encoding could not hold come out as "?": a page saved through one that lacks the full-width space
+# starts its paragraphs with ?? and pads its signature with a run of them. Such a run is spacing, not text.
+_LOST_SPACING = re.compile(r"^\?{2,}|\?{3,}", re.MULTILINE)
 
 # A CJK character followed by its pinyin in brackets, as some mirror sites print: 當(dāng) → 當. Tone marks may
 # be precomposed (ā) or combining (a + U+0304), letters may be the IPA-style ɑ and ɡ of pinyin fonts, or a tone
@@ -255,12 +258,15 @@ def metadata_lines(lines: list[str]) -> list[str]:
 def clean_text(text: str) -> CleanedText:
     """The document without page furniture; metadata rows are returned beside it, never lost."""
     text = strip_pinyin_glosses(_INVISIBLE.sub("", _strip_html(text)))
+    text = _LOST_SPACING.sub(lambda run: " " * len(run.group()), text)
     cleaned = CleanedText(text="")
     kept: list[str] = []
     pending: tuple[str, str] | None = None  # a fact label whose value is on the next non-empty line, and its line
     in_body = False  # a date alone on a line above the first sentence is the page's; below it, a signature
     for raw in text.splitlines():
         line = raw.replace("\xa0", " ").rstrip()
+        if not line.lstrip().startswith("|"):  # a bar closing the last cell of a table copied without its opening
+            line = line.removesuffix("|").rstrip()  # one (某市人民政府办公室 2012年10月20日 |)
         bare = _unmarked(line)
         key = _matchable(bare)
         if not bare:
