@@ -619,6 +619,13 @@ def test_spacing_lost_to_question_marks_and_a_closing_table_bar_are_read_through
     assert (meta.issuer, meta.date) == ("云杉县人民政府办公室", "2013-10-11")
 
 
+def test_a_gazette_header_line_gives_the_number_and_the_day_of_issue():
+    """A gazette or compilation prints the 文号 and the day of issue on one line under the title."""
+    meta = _meta("文件选编\n云杉市人民政府\n关于实行最严格林地管理制度的实施意见\n云政发〔2013〕12号  2013年4月25日\n"
+                 "各县（市、区）人民政府，市各有关部门：\n为保护林地资源，结合我市实际，提出以下意见：\n一、总体要求\n")
+    assert (meta.doc_number, meta.date) == ("云政发〔2013〕12号", "2013-04-25")
+
+
 def test_a_table_row_opening_with_a_bar_and_glued_labels_give_their_values():
     """| 文 号:… | in one cell (a site's table copied with its bars) gives the 文号 and its 名 称 row the title; a
     label glued to the one before it (信息分类名称) is a row of the first, not a 名称 (title) row; a title row

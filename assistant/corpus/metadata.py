@@ -163,6 +163,8 @@ def _dating(lines: list[_Line]) -> _Dating:
         prefix = line.simp[: match.start()].rstrip(" （(")
         if not prefix.strip("—－- ") and _DELIVERY_TAIL.fullmatch(line.simp[match.end():]):
             return _Dating(iso, None, head)  # a report's or speech's delivery note: the day it was given
+        if DOC_NUMBER.fullmatch(prefix.strip()) and not line.simp[match.end():].strip():
+            return _Dating(iso, None, head)  # a gazette's header line: the 文号, then the day it was issued
         if not _SIGNATURE_TAIL.fullmatch(line.simp[match.end():]) or (prefix and not _is_organ(prefix)):
             continue
         if prefix:
@@ -380,8 +382,12 @@ def _doc_number_in(line: _Line) -> str | None:
     return line.cut(match.start(), match.end()).replace(" ", "") if match else None
 
 
+_ISSUE_DAY = re.compile(rf"\s+(?:{DATE.pattern})\s*")  # a full date after a 文号 on its line
+
+
 def detect_doc_number(lines: list[_Line], rows: list[MetaRow], title: str | None) -> str | None:
-    """A 文号 row, a line that is only a 文号 (maybe in brackets) or puts it before a title, or one in brackets
+    """A 文号 row, a line that is only a 文号 (maybe in brackets, or with the day it was issued after it, as a
+    gazette prints its header: 某政发〔2013〕99号  2013年4月25日) or puts it before a title, or one in brackets
     closing a heading line (the title, or a page's heading that is none: 2021年重点工作任务（华政发〔2021〕2号）). 文号
     inside sentences are other documents' (根据…（国发〔2012〕9号）)."""
     for row in rows:
@@ -396,7 +402,8 @@ def detect_doc_number(lines: list[_Line], rows: list[MetaRow], title: str | None
         match = DOC_NUMBER.search(line.simp)
         if match and _collapsed_header(line.simp, match):
             return line.cut(match.start(), match.end()).replace(" ", "")
-        if not match or not re.fullmatch(r"\s*[)）]?(?:\s*签发人.*)?", line.simp[match.end():]):
+        rest = line.simp[match.end():] if match else ""
+        if not match or not (re.fullmatch(r"\s*[)）]?(?:\s*签发人.*)?", rest) or _ISSUE_DAY.fullmatch(rest)):
             continue
         before = line.simp[: match.start()]
         if title and (glued := re.match(re.escape(_compact(title)) + r"\s*", line.simp)) \
