@@ -13,6 +13,7 @@ from assistant.corpus.cleaning import clean_text, strip_pinyin_glosses
 from assistant.corpus.loaders import load_text
 from assistant.corpus.metadata import extract_metadata, parse_date, title_type
 from assistant.index import context_text, embedded_sentences, keyword_text
+from assistant.places import Place
 from assistant.metadata_eval import CORPUS_EXTRA, gold_value, markdown_table, metadata_accuracy
 from assistant.models import Clause
 from assistant.settings import PROJECT_ROOT
@@ -617,6 +618,15 @@ def test_spacing_lost_to_question_marks_and_a_closing_table_bar_are_read_through
     assert [line.strip()[:2] for line in cleaned.text.splitlines()][1:3] == ["一、", "二、"]
     meta = extract_metadata(cleaned)
     assert (meta.issuer, meta.date) == ("云杉县人民政府办公室", "2013-10-11")
+
+
+def test_a_city_is_told_by_all_its_places_named_not_by_a_word_that_is_a_district_elsewhere():
+    """老城区 (an old town, and a district of 洛阳) comes first; the districts named after it are 拉萨's, each
+    named as often as the other, so the plan is the city's own."""
+    meta = _meta("（上接第四版）疏解老城区不相匹配的功能，全市统筹推进县域经济发展。\n"
+                 "堆龙德庆区：发展现代物流，建设综合承载地。\n达孜区：发展特色产业，打造东翼新城。\n"
+                 "墨竹工卡县：发展生态农牧业。\n")
+    assert meta.place == Place("西藏", "拉萨市", None)
 
 
 def test_a_gazette_header_line_gives_the_number_and_the_day_of_issue():

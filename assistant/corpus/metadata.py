@@ -512,8 +512,17 @@ def _most_named_city(text: str, addressee: str | None, speaks_as_city: bool = Tr
     head = normalise(text[:1500]).replace(addressee or "\0", "")
     if speaks_as_city and len(re.findall(r"[我全本][市州县盟镇乡]", head)) < max(1, len(re.findall(r"[我全本]省", head))):
         return None
-    counts = Counter(place for place in place_mentions(head) if place.city)
-    return counts.most_common(1)[0][0] if counts else None
+    mentions = [place for place in place_mentions(head) if place.city]
+    if not mentions:
+        return None
+    # The city whose places (itself, its counties and districts) are named most, then its place named more than
+    # any other, else the city itself: a plan naming 堆龙德庆区 and 达孜区 as often is 拉萨's, though 老城区 (old
+    # town, and a district of 洛阳) comes first.
+    city = Counter(place.city for place in mentions).most_common(1)[0][0]
+    ranked = Counter(place for place in mentions if place.city == city).most_common(2)
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        return Place(ranked[0][0].province, city, None)
+    return ranked[0][0]
 
 
 def _place(names: list[str | None], lines: list[_Line], text: str) -> Place | None:
