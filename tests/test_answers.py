@@ -305,8 +305,8 @@ def test_the_context_of_a_value_the_question_names_does_not_count():
 
 
 def test_a_time_is_judged_by_the_words_after_it_too():
-    """What happens at a time often follows it: 自2011年2月1日起施行, 到2025年，数字化转型取得显著成效. An amount's
-    subject stays the words before it."""
+    """What happens at a time often follows it: 自2011年2月1日起施行, 到2025年，数字化转型取得显著成效, 6月底前，与某县
+    对接，联合启动…研究 (the rest of its sentence). An amount's subject stays the words before it."""
     from assistant.answering.evidence import amount_pattern, asked_value, value_context
     from assistant.text import normalise
 
@@ -315,6 +315,10 @@ def test_a_time_is_judged_by_the_words_after_it_too():
     year = asked_value("数字化转型取得显著成效的目标年份是哪年？")
     target = normalise("到2027年,我县数字化转型取得显著成效:数字经济快速发展")
     assert value_context([year], ["数字化", "转型", "显著", "成效"], target) > 0.8
+    # A deadline's sentence says what is done by then, over several phrases.
+    deadline = asked_value("云杉市要在什么时候之前联合启动城际铁路前期研究？")
+    plan = normalise("2.谋划交通融合。6月底前,积极与辛县对接,联合启动城际铁路前期研究工作。12月底前,完成规划报批。")
+    assert value_context([deadline], ["联合", "启动", "城际", "铁路", "前期", "研究"], plan) > 0.8
     amount = normalise("每人补贴3000元,用于技能培训")
     assert value_context([amount_pattern("元")], ["技能培训"], amount) == 0.0
 

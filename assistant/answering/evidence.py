@@ -294,6 +294,7 @@ def unit_label(unit: str) -> re.Pattern:
 VALUE_CONTEXT_CHARS = 30  # how far before a value its subject is looked for; chosen by cross-validation on dev
 # A value's subject is in its own phrase: 「…符合率不断提高，城镇新建建筑绿色建筑占比达到100%」 states 100% of 绿色建筑占比.
 _PHRASE_END = re.compile(r"[，,；;。]")
+_SENTENCE_END = re.compile(r"[。；;]")
 
 
 def value_context(asked: list[re.Pattern], terms: list[str], text: str, question: str = "") -> float:
@@ -350,10 +351,9 @@ def _in_body_note(text: str, start: int) -> bool:
 
 
 def _phrase_after(text: str, end: int) -> str:
-    """The words after a time that its phrase, or the next one when the time ends its own, says happen then:
-    自2011年2月1日起施行, 到2025年，数字化转型取得显著成效."""
-    pieces = _PHRASE_END.split(text[end : end + VALUE_CONTEXT_CHARS])
-    return next((piece for piece in pieces if len(piece.strip()) > 1), "")
+    """The words after a time, to the end of its sentence (within VALUE_CONTEXT_CHARS): what happens then
+    (自2011年2月1日起施行, 到2025年，数字化转型取得显著成效, 6月底前，积极与某县对接，联合启动…研究工作)."""
+    return _SENTENCE_END.split(text[end : end + VALUE_CONTEXT_CHARS])[0]
 
 
 def states_value(value: re.Pattern, text: str, question: str) -> bool:
