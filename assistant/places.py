@@ -161,5 +161,6 @@ def _pinyin(name: str) -> str:
 
 def find_romanised(text: str, places: dict[str, list[Place]]) -> list[Place]:
     """The places of `places` (romanised name → places) that an English `text` names: Xiangxi's, Gongzhuling."""
-    words = set(re.findall(r"[a-z]+", text.lower()))
+    # Pinyin's apostrophe parts syllables within one name (Ji'an, Xi'an, Yan'an): it opens one starting a, o or e.
+    words = set(re.findall(r"[a-z]+", re.sub(r"(?<=[a-z])['’](?=[aoe])", "", text.lower())))
     return [place for name, named in places.items() if name in words for place in named]

@@ -81,6 +81,15 @@ def test_a_county_is_named_without_its_suffix_when_the_name_is_long():
     assert find_places("和平发展，城关建设，新华书店") == []
 
 
+def test_an_english_place_name_keeps_its_pinyin_apostrophe_inside_the_name():
+    """Ji'an, Xi'an: the apostrophe parts two syllables of one name; a possessive ('s) is no syllable."""
+    from assistant.places import Place, find_romanised
+
+    jian, xian = Place("江西", "吉安市", None), Place("陕西", "西安市", None)
+    found = find_romanised("What goal do Ji'an's rules set, and Xi’an's?", {"jian": [jian], "xian": [xian], "ji": []})
+    assert set(found) == {jian, xian}
+
+
 def test_a_district_named_by_one_character_is_a_part_of_any_city():
     """城区, 郊区, 矿区 and 东区 are districts of several cities, and words for a part of any city (各城区政府); a
     county of one character and 县 (寿县, 歙县) is a name."""
