@@ -487,6 +487,14 @@ def test_the_opening_is_told_apart_for_ranking_but_not_shown_to_the_answerable_m
     assert "opening" in fitted.ranker.features and "opening" not in fitted.answerable.features
 
 
+def test_to_be_first_is_no_rate_asked(assistant):
+    """率先 (to be the first to) and 率领 (to lead) hold 率 but ask no rate or number: no candidate lacks one."""
+    asking = [c for g in assistant.candidates("湖南省提出要在全省率先形成什么样的质量发展格局？") for c in g]
+    rate = [c for g in assistant.candidates("湖南省提出的产品质量合格率是多少？") for c in g]
+    assert asking and {c.features.number_gap for c in asking} == {0.0}
+    assert {c.features.number_gap for c in rate} == {0.0, 1.0}
+
+
 def test_the_ranker_weighs_keyword_scores_and_an_english_questions_retrieval_rank(assistant):
     """The ranker sees each candidate's bm25 score (a clause holding the question's words against one that only
     shares its subject) and, for an English question, its retrieval rank apart (its words meet the text only

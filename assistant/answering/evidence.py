@@ -28,7 +28,7 @@ from .refusal import EvidenceModels, LinearModel, models
 # English words match whole words only: "rate" is no amount asked in "strategy" or "incorporated". "when" asks a
 # time only as an interrogative, before its verb ("when should", "by when is"), not in "name it when it calls for".
 _WHEN = r"\bwhen\s+(?:is|was|are|were|do|does|did|should|must|will|shall|can|could|would|has|have|had)\b"
-_QUANTITY = re.compile(rf"多少|(?<![哪那这第])几|比例|比率|百分|率|%|数量|金额|哪一年|哪年|何时|什么时候|时间|期限|"
+_QUANTITY = re.compile(rf"多少|(?<![哪那这第])几|比例|比率|百分|率(?![先领])|%|数量|金额|哪一年|哪年|何时|什么时候|时间|期限|"
                        r"\b(?:how much|how many|percentage|rates?|what share|targets?|which year|amounts?|numbers?)\b"
                        rf"|{_WHEN}", re.IGNORECASE)
 _LIST = re.compile(r"哪些|有哪|包括|包含|几项|几个方面|列举|哪[几两一二三四五六七八九十]+[个项条类大方]|\b(?:what are|list)\b",
@@ -48,8 +48,8 @@ _ASKED_MONEY = re.compile(rf"(?<![哪第])多少[\u4e00-\u9fff]{{0,6}}?(?:{_MONE
 _ASKS_TIME = re.compile(rf"哪一年|哪年|何时|什么时候|时间|期限|{_WHEN}|\b(?:which|what) year\b", re.IGNORECASE)
 _ASKS_AMOUNT = re.compile(r"多少|几成|百分之几|how much|how many|\bwhat\b", re.IGNORECASE)
 # Words of a rate, share or level (any document): asked "how much", they are answered in %. So is growth or a fall
-# (增长多少, 增速, 降幅), but not the level reached (增长到多少).
-_RATE_WORD = re.compile(r"率|比例|比重|占比|百分|满意度|权重|增长(?![到至])|增速|增幅|下降(?![到至])|降幅|"
+# (增长多少, 增速, 降幅), but not the level reached (增长到多少). 率先 (first to) and 率领 (to lead) are no rates.
+_RATE_WORD = re.compile(r"率(?![先领])|比例|比重|占比|百分|满意度|权重|增长(?![到至])|增速|增幅|下降(?![到至])|降幅|"
                         r"\b(percent|percentage|proportion|share|rate)\b", re.IGNORECASE)
 # A count: digits or numerals, then any magnitude (5万, 十二, 三千); a bare magnitude counts nothing (每千名老年人).
 _NUMERAL = r"(?:[\d.]+|[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*)[百千万亿]*"
