@@ -256,6 +256,7 @@ def test_english_question_naming_a_city_searches_its_documents(eval_assistant_fo
     ("某省渔业条例是哪一年通过的？", "date"),  # a regulation is adopted and promulgated, not 印发
     ("这部条例什么时候公布的？", "date"),
     ("某县养老服务实施意见是哪天公开的？", "date"),  # made public: a past event (是…的)
+    ("县府办的放假通知是哪天发的？", "date"),
     ("依申请公开的信息应当在多长时间内公开？", None),  # what a rule on disclosure says
     ("市政府办公室印发2019年政务服务工作要点的日期是哪天？", "date"),  # the document, by its type, between
     ("县政府实行什么负责制？", None),
