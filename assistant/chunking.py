@@ -310,8 +310,11 @@ class _Builder:
             # 1.2 goes on a decimal outline; after （四） a line 「2.5亿元用于……」 is text, not a fifth section.
             previous = next((node for node in reversed(self.nodes) if node.level == level), None)
             return previous is not None and "." in previous.marker and previous.number + 1 == number
-        # A heading at the start of a line is trusted unless it jumps far ahead of the numbering.
-        return number == 1 or number <= max(self._expected(level)) + 1
+        # A heading at the start of a line is trusted unless it jumps far ahead of the numbering; a page copied
+        # from the middle of a document (（上接第四版）…) may start at 第四节, a heading line of its own.
+        first_of_level = level in (CHAPTER, DIVISION) and not any(node.level == level for node in self.nodes)
+        return (number == 1 or number <= max(self._expected(level)) + 1
+                or (first_of_level and _is_heading_only(match.string)))
 
     def _feed_inline(self, paragraph: str, start: tuple[int, int, str] | None) -> None:
         """Cut `paragraph` at every heading marker that is next in sequence, and feed the pieces."""

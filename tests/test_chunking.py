@@ -340,3 +340,13 @@ def test_a_dated_delivery_note_after_a_dash_is_no_bullet():
     opening = next(c for c in clauses if c.kind == "preamble")
     assert "2021年1月6日" in opening.text
     assert [c.text for c in clauses if c.outline and c.outline[-1].kind == "bullet"] == ["——经济运行稳中向好。地区生产总值增长6%。"]
+
+
+def test_a_page_copied_from_the_middle_starts_at_its_own_chapter_or_division():
+    """A page cut from the middle of a plan (（上接第三版）…) may open at 第四节: a heading line of its own heads its
+    section whatever number it starts at."""
+    text = ("（上接第三版）推进老城有机更新，逐步降低人口密度。\n\n第四节 优化县域经济布局\n\n"
+            "立足资源环境承载能力，围绕城市化地区、农产品主产区、生态功能区三大空间格局，支持各县差异化发展。\n")
+    clauses = chunk_document("excerpt", text).clauses
+    laid_out = [c for c in clauses if "三大空间格局" in c.text]
+    assert [c.section for c in laid_out] == ["第四节 优化县域经济布局"]
