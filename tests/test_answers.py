@@ -314,6 +314,20 @@ def test_the_context_of_a_value_the_question_names_does_not_count():
     assert value_context([asked_value(question)], terms, "领导小组办公室设在省市场监管局", question) > 0.0
 
 
+def test_the_words_a_body_takes_in_are_its_subject():
+    """A body is found by its suffix, with up to ten characters before it: in 办公室设在县农业农村局 the match takes
+    in 办公室设在, the very words that say what the body is named for. They count as its subject, though nothing
+    is left before the match in its phrase."""
+    from assistant.answering.evidence import asked_value, value_context
+    from assistant.text import normalise
+
+    question = "云杉县乡村振兴工作专班的办公室设在哪个部门？"
+    text = normalise("县里成立乡村振兴工作专班，专班下设办公室，办公室设在县农业农村局。")
+    assert value_context([asked_value(question)], ["乡村振兴", "工作", "专班", "办公室"], text, question) > 0.4
+    other = normalise("县里成立乡村振兴工作专班，由县农业农村局牵头。")
+    assert value_context([asked_value(question)], ["乡村振兴", "工作", "专班", "办公室"], other, question) < 0.4
+
+
 def test_a_time_is_judged_by_the_words_after_it_too():
     """What happens at a time often follows it: 自2011年2月1日起施行, 到2025年，数字化转型取得显著成效, 6月底前，与某县
     对接，联合启动…研究 (the rest of its sentence). An amount's subject stays the words before it."""

@@ -305,7 +305,10 @@ def value_context(asked: list[re.Pattern], terms: list[str], text: str, question
     grams = {term[i : i + 2] for term in terms for i in range(len(term) - 1)}
     if not asked or not grams:
         return 1.0
-    windows = [_subject_before(text, m.start()) + (_phrase_after(text, m.end()) if p in _SUBJECT_AFTER else "")
+    # A match's own words count: a body's takes in up to ten characters before its suffix (办公室设在县农业农村局),
+    # often the words that say what it is named for (held-out dev: refusal at 5 % false refusals 0.832 -> 0.843).
+    windows = [_subject_before(text, m.start()) + m.group()
+               + (_phrase_after(text, m.end()) if p in _SUBJECT_AFTER else "")
                for p in asked for m in p.finditer(text) if not _named_in(m.group(), question)]
     return max((sum(g in w for g in grams) / len(grams) for w in windows), default=0.0)
 
