@@ -73,10 +73,11 @@ _LEADER = re.compile(r"[\u4e00-\u9fff、]{0,8}?(?:长|主任|书记|主席|委�
 _A_DATE = re.compile(rf"{DATE.pattern}|\d{{1,2}}月\d{{1,2}}日|\d{{1,2}}月(?:底|末|份|上旬|中旬|下旬)|年底|年末|"
                      r"自(?:公布|发布|印发|颁布)之日起")  # a time counted from publication: 自公布之日起30日后施行
 _A_YEAR = re.compile(r"(19|20)\d{2}\s*年|[〇零一二三四五六七八九]{4}年")
-# A body's name by its suffix, or an enumeration of abbreviated sectors (发改、经委、质监等部门).
+# A body's name by its suffix, or an enumeration of sectors or bodies ending in 部门/单位/机构, with 、, 和 or 及 and
+# with or without 等 (发改、经委、质监等部门; 银行、保险和担保机构).
 _A_BODY = re.compile(r"[\u4e00-\u9fff]{2,10}?(人民政府|政府|委员会|办公室|[局厅委办](?![理法事好])|中心|指挥部|领导小组|"
                      r"(?:管理|行政|主管)部门|集团|公司|法院|检察院|海关|[支分]行|[总支大]队)"
-                     r"|[\u4e00-\u9fff]{1,8}(?:、[\u4e00-\u9fff]{1,8})+等(?:部门|单位|机构)")
+                     r"|[\u4e00-\u9fff]{1,8}(?:、[\u4e00-\u9fff]{1,8})*(?:、|和|及)[\u4e00-\u9fff]{1,8}?等?(?:部门|单位|机构)")
 _ASKED_VALUES = (
     (re.compile(rf"哪天|哪一天|何时|什么时候|什么时间|时限|日期|截止|几月几日|{_WHEN}|\b(?:what date|deadline)\b", re.IGNORECASE),
      _A_DATE),
