@@ -38,10 +38,11 @@ _MULTI = re.compile(r"哪些省|哪几个省|各省|几个省|分别|对比|比�
 _ISSUED = "印发|转发|发布|出台|签发|成文|颁发|作出|下发|通过|颁布|公布"
 _WHEN_ASKED = "哪天|哪一天|何时|什么时候|日期|时间"
 # …印发《X工作要点》的日期: the issuing verb, then the document by its type (maybe with a note: 办法(试行)), then
-# the time asked. 是哪天公开的 / 哪天发的 ask when a document was made public or sent (是…的: a past event);
+# the time asked. 是哪天公开的 / 哪天发的 / 哪一天经人民代表大会通过的 ask when a document was made public, sent or
+# adopted (是…的: a past event);
 # 多长时间内公开 asks what a rule on disclosure says.
 _ISSUE_DATE = re.compile(rf"(哪天|哪一天|何时|什么时候|日期|哪年|哪一年|时间).{{0,6}}({_ISSUED})|"
-                         r"(哪天|哪一天|何时|什么时候|哪年|哪一年)(?:向社会)?(?:公开|发出?)的|"
+                         rf"(哪天|哪一天|何时|什么时候|哪年|哪一年)[^，。？?]{{0,12}}?(?:公开|发出?|{_ISSUED})的|"
                          rf"({_ISSUED}).{{0,6}}({_WHEN_ASKED})|"
                          rf"({_ISSUED})[^，。？?]{{0,40}}(?:{'|'.join(DOC_TYPES)})》?(?:[（(][^（）()]{{1,8}}[)）])?》?的?"
                          rf"({_WHEN_ASKED})|"
@@ -383,6 +384,14 @@ def _posting_asked(text: str) -> bool:
 # A row printing when the site posted a document (发布日期：2021年12月10日), read without spaces; a site's table
 # often stays in the document's opening, since it also prints the 文号 and 成文日期.
 POSTED_ROW = re.compile(rf"(?:{'|'.join(PUBLISHED_DATE_LABELS + PAGE_TIME_LABELS)})[:：]?(?:19|20)\d{{2}}")
+_DATE_ROW_LABELS = WRITTEN_DATE_LABELS + PUBLISHED_DATE_LABELS + PAGE_TIME_LABELS
+
+
+def named_date_row(text: str) -> re.Pattern | None:
+    """A row printing a date under the label the question names (网站上的发文时间 → 发文时间：2016-07-04), read without
+    spaces: asked by its label, the page's row answers, whichever kind of date the label is."""
+    named = [label for label in _DATE_ROW_LABELS if label in text]
+    return re.compile(rf"(?:{'|'.join(named)})[:：]?(?:19|20)\d{{2}}") if named else None
 
 
 def page_labels_asked(text: str) -> list[str]:

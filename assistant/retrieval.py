@@ -25,7 +25,8 @@ from .models import FACT_ONLY_KINDS, Clause, DocumentMeta, SearchHit
 from .provinces import find_provinces, province_named
 from .document_facts import is_signature, signs, states_fact
 from .places import find_places
-from .question import FULL_DATE, POSTED_ROW, YEAR, CorpusFacts, QuestionAnalysis, TitleIndex, analyse, page_labels_asked
+from .question import (FULL_DATE, POSTED_ROW, YEAR, CorpusFacts, QuestionAnalysis, TitleIndex, analyse,
+                       named_date_row, page_labels_asked)
 from .references import referenced_clauses
 from .stores.base import top_k
 from .text import is_english, normalise
@@ -167,11 +168,13 @@ class Retriever:
         if analysis.asks_fact == "page":
             labels = page_labels_asked(analysis.text)
             posted = "" in labels  # the page at large, or when the site posted the document
+            named_row = named_date_row(analysis.text)
 
             def prints(clause: Clause) -> bool:
                 compact = re.sub(r"\s", "", normalise(clause.text))  # a copied table spaces its labels (索 引 号)
                 return ((clause.kind == "page" and any(label in compact for label in labels))
-                        or (posted and POSTED_ROW.search(compact) is not None))
+                        or (posted and POSTED_ROW.search(compact) is not None)
+                        or (named_row is not None and named_row.search(compact) is not None))
             return prints
         if analysis.asks_signed_date:
             return self._signed_check

@@ -248,6 +248,14 @@ def test_english_question_naming_a_city_searches_its_documents(eval_assistant_fo
     assert hits and {h.clause.doc_id for h in hits} == {doc_id}
 
 
+def test_the_time_asked_is_no_word_of_the_answer():
+    """哪天 and 哪一天 ask a time, as 哪年 and 何时 do: no clause holds them, so they are no content word whose
+    absence counts against a clause that states the date."""
+    from assistant.text import content_terms
+
+    assert not {"哪天", "哪一天"} & set(content_terms("云杉县春季防火期从哪天开始，到哪一天结束？"))
+
+
 @pytest.mark.parametrize("question, fact", [
     ("开州区的实施意见是谁发布的？", "issuer"),
     ("这份函是由哪个单位发出的？", "issuer"),
@@ -259,6 +267,7 @@ def test_english_question_naming_a_city_searches_its_documents(eval_assistant_fo
     ("这部条例什么时候公布的？", "date"),
     ("某县养老服务实施意见是哪天公开的？", "date"),  # made public: a past event (是…的)
     ("县府办的放假通知是哪天发的？", "date"),
+    ("云杉县十四五规划纲要是哪一天经县人民代表大会通过的？", "date"),  # adopted (是…通过的), the body between
     ("依申请公开的信息应当在多长时间内公开？", None),  # what a rule on disclosure says
     ("市政府办公室印发2019年政务服务工作要点的日期是哪天？", "date"),  # the document, by its type, between
     ("县政府实行什么负责制？", None),
@@ -1182,6 +1191,42 @@ def test_a_document_named_by_title_words_is_of_the_place_the_question_names(assi
     analysis = pair.analyse("龙泉市2020年政府工作报告提出的生产总值增长目标是多少？")
     assert analysis.doc_ids == ["longquan"]
     assert pair.analyse("衢州市2018年政府工作报告重点任务分解由哪个部门牵头？").doc_ids == ["quzhou"]
+
+
+TABLED_PLAN = """索 引 号 11230/2016-00021 发文时间 2016-07-04 发布机构 辛县政府办
+辛县人民政府办公室关于印发辛县草原火灾应急预案的通知
+各乡镇人民政府，县直各单位：
+《辛县草原火灾应急预案》已经县政府同意，现印发给你们，请认真贯彻执行。
+一、总则
+（一）编制目的。为有效处置草原火灾，保护人民生命财产安全，制定本预案。
+（二）适用范围。本预案适用于全县草原火灾的预防和扑救。
+"""
+
+
+def test_a_date_asked_by_the_label_a_page_prints_and_whom_a_document_is_sent_to(assistant_over):
+    """网站上的发文时间 names the label of the page's own row, which answers though 发文时间 is a date the document
+    bears rather than a posting time; 发给哪些单位 asks for the addressee line (主送), which lists bodies up to a
+    colon and needs no subject before it."""
+    from assistant.answering.evidence import asked_value, states_value, value_context
+    from assistant.text import normalise
+
+    plan = assistant_over({"fire.txt": TABLED_PLAN})
+    retriever = plan._loaded.retriever
+    opening = next(c for c in retriever.index.clauses if c.kind == "preamble")
+    when = "辛县草原火灾应急预案在政府网站上的发文时间是哪天？"
+    assert retriever.fact_check(retriever.analyse(when))(opening)
+    posted = plan.ask(when)
+    assert posted.answerable and "2016-07-04" in posted.answer
+
+    whom = "辛县草原火灾应急预案的通知是发给哪些单位的？"
+    addressees = asked_value(normalise(whom))
+    line = normalise("各乡镇人民政府，县直各单位：")
+    assert states_value(addressees, line, whom) and value_context([addressees], ["单位"], line, whom) == 1.0
+    assert not states_value(addressees, normalise("严禁下列行为："), whom)
+    assert not states_value(addressees, normalise("县应急管理局：负责综合协调。"), whom)  # one body's duty
+    assert asked_value(normalise("这笔补贴发给谁？")) is not addressees  # money is given, not a document sent
+    sent = plan.ask(whom)
+    assert sent.answerable and "各乡镇人民政府，县直各单位" in sent.answer
 
 
 POSTED_NOTICE_REPOST = """中共禾县县委办公室 禾县人民政府办公室 关于对《禾县河湖长制工作实施方案》的公示
