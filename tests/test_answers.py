@@ -1346,3 +1346,8 @@ def test_a_reports_speaker_is_a_post_and_a_name_on_a_line_of_its_own():
         assert value is not None and states_value(value, normalise("辛县县长 林远"), question)
     asked = "辛县2018年政府工作报告由哪位县长作报告？"
     assert not states_value(asked_value(asked), normalise("辛县县长"), asked)
+    # A clause's text is normalised with its lines joined by spaces: the speaker's line still ends at the space.
+    opening = normalise("政府工作报告\n——2018年1月20日在辛县第十届人民代表大会第一次会议上\n辛县人民政府县长 林远\n各位代表：")
+    for question in ("辛县2018年政府工作报告是由谁代表县政府作的？", "辛县2018年政府工作报告由哪位县长作报告？"):
+        value = asked_value(question)
+        assert value is not None and states_value(value, opening, question)

@@ -58,11 +58,13 @@ _NUMERAL = r"(?:[\d.]+|[零〇一二两三四五六七八九十][零〇一二两
 _STATED_NUMBER = re.compile(rf"\d|(?<![第统进唯同])[零〇一二两三四五六七八九十百千万亿]+(?:{_UNITS}|成|大)")
 # Who leads (由谁担任组长, 哪位领导牵头) is answered by an official's post: the titles of Chinese officials at every
 # level of government, and the general wording for a leader (主要负责人, 分管…领导).
-_LEADER_QUESTION = re.compile(r"哪位|由谁(?:担任|任|兼任|向|作|主持)|谁(?:担任|任|来任|作)|(?:组长|主任)是谁|"
+_LEADER_QUESTION = re.compile(r"哪位|由谁(?:[^，。？?]{0,8}?(?:作|做)(?:的|了|报告)|担任|任|兼任|向|作|主持)|"
+                              r"谁(?:担任|任|来任|作)|(?:组长|主任)是谁|"
                               r"\bwho (?:heads|chairs|leads|gave|delivered|presented)\b", re.IGNORECASE)
 # An official's post, or a post and the official's name, as a report or speech prints its speaker on a line of its
-# own (某区区长 张三, 某市人大常委会副主任 李四): asked 由哪位区长作报告, the post the question names says nothing.
-_LEADER = re.compile(r"[\u4e00-\u9fff、]{0,8}?(?:长|主任|书记|主席|委员)[ \t\u3000]+[\u4e00-\u9fff]{2,4}$"
+# own (某区区长 张三, 某市人大常委会副主任 李四; normalised, a line ends at a space): asked 由哪位区长作报告, the post the
+# question names says nothing.
+_LEADER = re.compile(r"[\u4e00-\u9fff、]{0,8}?(?:长|主任|书记|主席|委员)[ \t\u3000]+[\u4e00-\u9fff]{2,4}(?=\s|$)"
                      r"|(?:省|市|区|县|州|盟|旗|乡|镇)(?:长|委书记)|主席|书记|秘书长|[厅局部]长|[委办]主任|主要负责人|"
                      r"负责同志|主要领导|分管[\u4e00-\u9fff]{0,6}领导", re.MULTILINE)
 # What a question asks for, and what a value of that kind looks like, for any document: a date (or a month's end or
