@@ -23,7 +23,10 @@ from .provinces import BY_NAME, find_provinces
 from .references import PartReference, part_references
 from .text import is_english, normalise
 
-YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)")
+# A year, not an amount that looks like one (突破2000亿元, 1998.5万元, 2000多家): no decimal, magnitude or unit after
+# it (general Chinese measure words, any document).
+YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)(?![.．]\d)"
+                  r"(?!\s*(?:[万亿千百十余多]|元|个|人|名|家|项|户|吨|米|亩|公里|公顷|平方|辆|台|件|次|所|座|套|%|％))")
 # A period such as 2011-2020年 or 2023—2025年: it names a plan's span (often its title), not a year asked about.
 _PERIOD = re.compile(r"(?:19|20)\d{2}\s*年?\s*[-—–~～至到]\s*(?:19|20)\d{2}")
 # A year followed, within its phrase, by a kind of document names the document issued that year

@@ -1297,6 +1297,16 @@ def test_the_year_a_report_was_given_is_asked_about_unless_it_names_the_report(a
     assert retriever.analyse("辛县2018年政府工作报告提出地区生产总值增长多少？").target_years == []
 
 
+def test_an_amount_that_looks_like_a_year_is_no_year():
+    """突破2000亿元 and 1998.5万元 are amounts: a clause stating them speaks of no year 2000 or 1998, and a question
+    about 2021 is not about another year for them."""
+    from assistant.question import YEAR
+
+    text = "地区生产总值突破2000亿元，达到2271.06亿元，引进企业2000多家，投资1998.5万元，到2025年翻一番。"
+    assert YEAR.findall(text) == ["2025"]
+    assert YEAR.findall("2021-2025年 in 2021, 2019 年") == ["2021", "2025", "2021", "2019"]
+
+
 SIGNED_NOTICE = """发布机构: 云杉市人民政府 成文日期: 2019-07-09
 文号: 云杉府办〔2019〕9号 发布日期: 2019-07-15
 云杉市人民政府办公室关于印发2019年重点工作任务安排的通知
