@@ -68,11 +68,12 @@ _LEADER = re.compile(r"[\u4e00-\u9fff、]{0,8}?(?:长|主任|书记|主席|委�
                      r"|(?:省|市|区|县|州|盟|旗|乡|镇)(?:长|委书记)|主席|书记|秘书长|[厅局部]长|[委办]主任|主要负责人|"
                      r"负责同志|主要领导|分管[\u4e00-\u9fff]{0,6}领导", re.MULTILINE)
 # What a question asks for, and what a value of that kind looks like, for any document: a date (or a month's end or
-# part, 6月底), a year, a phone number, an e-mail address, a document number (文号, as metadata extraction reads
-# it), a public body (the suffixes of Chinese government bodies at every level; 办 not where it starts the words
+# part, 6月底, a quarter or half of the year: 第一季度, 上半年), a year, a phone number, an e-mail address, a document
+# number (文号, as metadata extraction reads it), a public body (the suffixes of Chinese government bodies at every level; 办 not where it starts the words
 # 办理/办法/办事/办好; the state-owned groups and companies, courts, customs, bank branches and fire and police
 # brigades that task lists make responsible too).
 _A_DATE = re.compile(rf"{DATE.pattern}|\d{{1,2}}月\d{{1,2}}日|\d{{1,2}}月(?:底|末|份|上旬|中旬|下旬)|年底|年末|"
+                     r"第?[一二三四1-4]季度|[上下]半年|"
                      r"自(?:公布|发布|印发|颁布)之日起")  # a time counted from publication: 自公布之日起30日后施行
 _A_YEAR = re.compile(r"(19|20)\d{2}\s*年|[〇零一二三四五六七八九]{4}年")
 # A body's name by its suffix, or an enumeration of sectors or bodies ending in 部门/单位/机构, with 、, 和 or 及 and
