@@ -1194,6 +1194,26 @@ def test_a_document_named_by_title_words_is_of_the_place_the_question_names(assi
     assert pair.analyse("衢州市2018年政府工作报告重点任务分解由哪个部门牵头？").doc_ids == ["quzhou"]
 
 
+POSTED_REPORT = """您所在的位置:政务公开 > 工作报告
+2020年辛县法治政府建设情况报告
+文章来源:县司法局 更新时间:2021/03/29 11:30:01
+2020年，辛县坚持依法行政，法治政府建设取得新成效。
+一、主要举措
+（一）加强组织领导。县政府常务会议定期研究法治政府建设工作，全年召开专题会议4次。
+"""
+
+
+def test_a_page_line_stating_the_asked_fact_is_about_no_other_year(assistant_over):
+    """The page of a 2020 report was updated in 2021: its 文章来源 line states the source asked for, and its date is
+    no sign that it speaks of another year than the one the question names."""
+    report = assistant_over({"report.txt": POSTED_REPORT})
+    question = "辛县2020年法治政府建设情况报告在网站上标注的文章来源是哪个部门？"
+    page = next(c for group in report.candidates(question) for c in group if c.features.states_fact)
+    assert page.features.other_years == 0 and page.features.year_gap == 0
+    answer = report.ask(question)
+    assert answer.answerable and "县司法局" in answer.answer
+
+
 TABLED_PLAN = """索 引 号 11230/2016-00021 发文时间 2016-07-04 发布机构 辛县政府办
 辛县人民政府办公室关于印发辛县草原火灾应急预案的通知
 各乡镇人民政府，县直各单位：

@@ -492,8 +492,10 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
             keyword=hit.keyword_score, rank_inverse=1.0 / (1 + rank),
             english_rank=float(analysis.english) / (1 + rank),
             number_gap=float(asks_amount and not states_number(flat, numbering_asked)),
-            year_gap=float(bool(years) and not any(y in clause_text for y in years)),
-            other_years=float(bool(year_check) and year_check(hit.clause)),
+            # A clause printing the asked fact of its document (its 文号, its page's 来源) states it whatever years
+            # its dates name (更新时间:2021/03/29 on the page of a 2020 report).
+            year_gap=float(not states and bool(years) and not any(y in clause_text for y in years)),
+            other_years=float(not states and bool(year_check) and year_check(hit.clause)),
             other_level=float(bool(level_check) and level_check(hit.clause)),
             unit_gap=float(unit is not None and not states_amount(unit, flat)),
             value_gap=float(value is not None and not states_value(value, headed, analysis.text)),
