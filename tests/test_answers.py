@@ -269,6 +269,7 @@ def test_the_time_asked_is_no_word_of_the_answer():
     ("某县养老服务实施意见是哪天公开的？", "date"),  # made public: a past event (是…的)
     ("县府办的放假通知是哪天发的？", "date"),
     ("云杉县十四五规划纲要是哪一天经县人民代表大会通过的？", "date"),  # adopted (是…通过的), the body between
+    ("辛县政府办公室印发城区养老服务行动计划是哪天？", "date"),  # the document by its type, then 是哪天
     ("依申请公开的信息应当在多长时间内公开？", None),  # what a rule on disclosure says
     ("市政府办公室印发2019年政务服务工作要点的日期是哪天？", "date"),  # the document, by its type, between
     ("县政府实行什么负责制？", None),
