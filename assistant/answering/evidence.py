@@ -69,9 +69,9 @@ _LEADER = re.compile(r"[\u4e00-\u9fff、]{0,8}?(?:长|主任|书记|主席|委�
                      r"负责同志|主要领导|分管[\u4e00-\u9fff]{0,6}领导", re.MULTILINE)
 # What a question asks for, and what a value of that kind looks like, for any document: a date (or a month's end or
 # part, 6月底, a quarter or half of the year: 第一季度, 上半年), a year, a phone number, an e-mail address, a document
-# number (文号, as metadata extraction reads it), a public body (the suffixes of Chinese government bodies at every level; 办 not where it starts the words
-# 办理/办法/办事/办好; the state-owned groups and companies, courts, customs, bank branches and fire and police
-# brigades that task lists make responsible too).
+# number (文号, as metadata extraction reads it), a public body (the suffixes of Chinese government bodies at every
+# level; 办 not where it starts the words 办理/办法/办事/办好; the state-owned groups and companies, courts, customs,
+# bank branches and fire and police brigades that task lists make responsible too).
 _A_DATE = re.compile(rf"{DATE.pattern}|\d{{1,2}}月\d{{1,2}}日|\d{{1,2}}月(?:底|末|份|上旬|中旬|下旬)|年底|年末|"
                      r"第?[一二三四1-4]季度|[上下]半年|"
                      r"自(?:公布|发布|印发|颁布)之日起")  # a time counted from publication: 自公布之日起30日后施行
@@ -83,8 +83,7 @@ _A_BODY = re.compile(r"[\u4e00-\u9fff]{2,10}?(人民政府|政府|委员会|办�
                      r"|[\u4e00-\u9fff]{1,8}(?:、[\u4e00-\u9fff]{1,8})*(?:、|和|及)[\u4e00-\u9fff]{1,8}?等?(?:部门|单位|机构)")
 # Whom a document is addressed to (主送): in any official document, the line after the title that lists bodies (or
 # 各…) up to a colon (各乡镇人民政府，市政府各部门：), at the start of a line or sentence (a copied page may run its
-# lines together), the text often run on after it. It is said of the document
-# itself: no subject to read before it.
+# lines together), the text often run on after it. It is said of the document itself: no subject to read before it.
 _ASKS_ADDRESSEES = re.compile(rf"(?:{'|'.join(DOC_TYPES)}|文件)[^，。？?]{{0,8}}?(?:发|发送|印发|下发|转发)给了?(?:谁|哪)|主送|"
                               r"\baddress(?:ed|ees?)\b|\bsent to\b", re.IGNORECASE)
 _ADDRESSEES = re.compile(r"(?:^|(?<=[。；;:：]))\s*(?=各|[^\n。；;:：]*[、，,])[^\n。；;:：]{0,100}?(?:政府|部门|单位|机构|委员会|管委会|[局厅委办])"
