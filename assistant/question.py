@@ -383,9 +383,14 @@ def _posting_asked(text: str) -> bool:
     return bool(asks_date and _ON_THE_SITE.search(text)) and not _SIGNED_DATE.search(text)
 
 
-# A row printing when the site posted a document (发布日期：2021年12月10日), read without spaces; a site's table
-# often stays in the document's opening, since it also prints the 文号 and 成文日期.
-POSTED_ROW = re.compile(rf"(?:{'|'.join(PUBLISHED_DATE_LABELS + PAGE_TIME_LABELS)})[:：]?(?:19|20)\d{{2}}")
+def _date_row(labels: tuple[str, ...] | list[str]) -> re.Pattern:
+    """A row printing a year-led date under one of `labels`, read without spaces (发布日期：2021年12月10日)."""
+    return re.compile(rf"(?:{'|'.join(labels)})[:：]?(?:19|20)\d{{2}}")
+
+
+# A row printing when the site posted a document, read without spaces; a site's table often stays in the
+# document's opening, since it also prints the 文号 and 成文日期.
+POSTED_ROW = _date_row(PUBLISHED_DATE_LABELS + PAGE_TIME_LABELS)
 _DATE_ROW_LABELS = WRITTEN_DATE_LABELS + PUBLISHED_DATE_LABELS + PAGE_TIME_LABELS
 
 
@@ -393,7 +398,7 @@ def named_date_row(text: str) -> re.Pattern | None:
     """A row printing a date under the label the question names (网站上的发文时间 → 发文时间：2016-07-04), read without
     spaces: asked by its label, the page's row answers, whichever kind of date the label is."""
     named = [label for label in _DATE_ROW_LABELS if label in text]
-    return re.compile(rf"(?:{'|'.join(named)})[:：]?(?:19|20)\d{{2}}") if named else None
+    return _date_row(named) if named else None
 
 
 def page_labels_asked(text: str) -> list[str]:
