@@ -435,6 +435,18 @@ def test_rounded_counts_and_other_measure_words_of_people_answer_how_many_people
     assert not states_amount(unit, normalise("新增就业岗位300个"))
 
 
+def test_an_age_is_asked_and_stated_in_sui_or_zhousui_alike():
+    """多少周岁 and 多少岁 ask an age: 年满60岁 answers either, a sum of money answers neither."""
+    from assistant.answering.evidence import asked_unit, states_amount
+    from assistant.text import normalise
+
+    assert asked_unit("享受助浴服务的老人要年满多少周岁？") == "周岁"
+    assert asked_unit("到2030年人均预期寿命达到多少岁？") == "岁"
+    assert states_amount("周岁", normalise("辛县户籍年满70岁的老年人可申请助浴补贴"))
+    assert states_amount("岁", normalise("人均预期寿命达到79.5岁")) and states_amount("岁", normalise("80周岁以上老人"))
+    assert not states_amount("周岁", normalise("每人每次补贴30元，由镇财政承担"))
+
+
 def test_a_table_row_states_its_numbers_in_the_unit_printed_after_the_measure():
     """Indicator tables print the unit once, in brackets after the measure or after 单位：, and the numbers bare."""
     from assistant.answering.evidence import states_amount

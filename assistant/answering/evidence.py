@@ -37,8 +37,9 @@ _DUTY_QUESTION = re.compile(r"责任单位|(哪个|哪些|哪家|什么|何)(部
                             r"\b(?:responsible|in charge|which (?:department|agency|body))\b", re.IGNORECASE)
 # General Chinese measure words and units (any document, any topic): the unit an amount is asked in.
 _UNITS = ("万元|亿元|元|个|项|家|人|名|位|次|起|年|天|日|月|所|条|座|件|亩|公顷|公里|千米|米|吨|户|批|处|类|种|部|台|辆|"
-          "套|张|份|篇|场|轮|期|届|支|只|床|倍|小时|分钟")
-_PEOPLE = ("人", "名", "位")  # the measure words of people, any of which answers 多少人
+          "套|张|份|篇|场|轮|期|届|支|只|床|倍|小时|分钟|周岁|岁")
+# Units that answer for one another: the measure words of people (多少人 → 300名) and of age (多少周岁 → 60岁).
+_SAME_UNITS = {"人": "人|名|位", "名": "人|名|位", "位": "人|名|位", "岁": "周?岁", "周岁": "周?岁"}
 # 哪几个/第几次: a list, an ordinal; 那几个: those. 多少万人 / 几亿吨: the magnitude belongs to the unit asked.
 _ASKED_UNIT = re.compile(rf"(?<![哪第那这])(?:多少|几)((?:万|亿)?(?:{_UNITS})|钱)")
 # Words for a sum of money (any document): 多少奖金, 每年安排多少财政资金, 奖励多少, 补贴标准是多少 ask an amount in 元.
@@ -262,10 +263,10 @@ def asked_unit(text: str) -> str | None:
 @lru_cache(maxsize=64)
 def amount_pattern(unit: str) -> re.Pattern:
     """A number in `unit` as a text states it (10万元, 三个, 98%, 百分之五), rounded too (7600多名, 300余人);
-    people are counted in 人, 名 or 位 alike."""
+    people are counted in 人, 名 or 位 alike, ages in 岁 or 周岁 (_SAME_UNITS)."""
     if unit == "%":
         return re.compile(r"\d\s*%|百分之")
-    units = "人|名|位" if unit in _PEOPLE else re.escape(unit)
+    units = _SAME_UNITS.get(unit, re.escape(unit))
     return re.compile(rf"{_NUMERAL} ?(?:多|余)?(?:{units})")  # 168 个: copied pages space numbers apart
 
 
@@ -299,7 +300,7 @@ def states_amount(unit: str, text: str) -> bool:
 @lru_cache(maxsize=64)
 def unit_label(unit: str) -> re.Pattern:
     """`unit` printed as a label: in brackets after what is measured, (万元/人) or （%）, or after 单位：."""
-    units = "人|名|位" if unit in _PEOPLE else re.escape(unit)
+    units = _SAME_UNITS.get(unit, re.escape(unit))
     return re.compile(rf"[（(]\s*(?:{units})\s*(?:/\s*[\u4e00-\u9fff]{{1,3}}\s*)?[)）]|单位\s*[:：]\s*(?:{units})")
 
 
