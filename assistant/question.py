@@ -344,24 +344,35 @@ def analyse(question: str, facts: CorpusFacts, english_kinds: Callable[[str], se
         which=bool(_WHICH.search(text)), places=places, missing_places=missing_places, unplaced_too=unplaced_too,
         unsupported_years=unsupported, target_years=[y for y in years if y not in naming],
         scope_names=list(dict.fromkeys(scope_names)), place_names=place_names, listed_places=listed_places,
-        asks_fact=None if _cites_another_document(text, facts.titles) else asked_fact(text), references=references,
+        asks_fact=None if _cites_another_document(text, facts.titles, documents) else asked_fact(text),
+        references=references,
     )
 
 
-def _cites_another_document(text: str, titles: TitleIndex) -> bool:
-    """The question quotes a title no document of the corpus bears (其依据的《质量工作考核办法》文号是多少), or names
-    one by its issuing body: the 文号 or date it asks is that cited document's, to be found in the text, not the
-    fact of a document here."""
+def _cites_another_document(text: str, titles: TitleIndex, documents: list[DocumentMeta]) -> bool:
+    """The question quotes a title no document of the corpus bears (其依据的《质量工作考核办法》文号是多少), names
+    one by its issuing body, or by a place no document here was issued at (常山县的办法依据的衢州市实施意见, where
+    only a county of 衢州 issued one): the 文号 or date it asks is that cited document's, to be found in the text,
+    not the fact of a document here."""
     named = _QUOTED_TITLE.findall(text) + [m.group(1) for m in _ORGAN_TITLE.finditer(text)]
-    return any(len(title) >= MIN_TITLE_FRAGMENT and not titles.nearly_holding(title) for title in named)
+    if any(len(title) >= MIN_TITLE_FRAGMENT and not titles.nearly_holding(title) for title in named):
+        return True
+    for match in _PLACE_TITLE.finditer(text):
+        place = next(iter(find_places(match.group(1))), None)
+        if place and not any(_issued_in(d, place) and (place.county or not d.county) for d in documents):
+            return True
+    return False
 
 
-# A title cited without 《》, by its issuing body, after a word of citing (编制依据里，生态环境部关于重点行业应急减排
-# 措施技术指南的函): the suffixes of Chinese public bodies right before 关于, a kind of document after 的. Without
+# After a word of citing, a title cited without 《》 (编制依据里，生态环境部关于重点行业应急减排措施技术指南的函; the
+# kind may be quoted: 国务院关于…的《决定》), by its issuing body (the suffixes of Chinese public bodies right before
+# 关于), or by its place (依据的衢州市实施意见: a city, county or district, a few words, a kind of document). Without
 # such a word, a title so named is the document asked about, whatever title its metadata settled on.
-_ORGAN_TITLE = re.compile(rf"(?:依据|根据|贯彻|落实|按照|依照|参照|对接|引用)[^。？?]*?"
+_CITING = r"(?:依据|根据|贯彻|落实|按照|依照|参照|对接|引用)"
+_ORGAN_TITLE = re.compile(rf"{_CITING}[^。？?]*?"
                           rf"([\u4e00-\u9fff]{{1,16}}?(?:部|厅|局|委|委员会|政府|办公厅|办公室|院|署)关于[^，,。？?《》]{{2,60}}?的"
-                          rf"(?:{'|'.join(DOC_TYPES)}))")
+                          rf"《?(?:{'|'.join(DOC_TYPES)})》?)")
+_PLACE_TITLE = re.compile(rf"{_CITING}的?([\u4e00-\u9fff]{{1,8}}?[市县区州盟旗][^，,。？?《》]{{0,12}}?(?:{'|'.join(DOC_TYPES)}))")
 
 
 # What a government site records of a document (索引号, 主题分类, 有效性, 信息来源…, the labels of any site); a bare

@@ -708,6 +708,25 @@ def test_a_fact_of_a_cited_document_is_not_a_fact_of_the_document_here(assistant
     assert unquoted.asks_fact is None and named.asks_fact == "number"
 
 
+DISTRICT_MEASURES = (
+    "杭州市临安区人民政府办公室关于印发临安区农村老年助餐服务实施办法的通知\n临政办发〔2024〕9号\n"
+    "各镇人民政府、街道办事处，区政府各部门：\n"
+    "为贯彻落实《杭州市人民政府办公厅关于提升居家养老服务的实施意见》精神，结合本区实际，制定本办法。\n"
+    "一、助餐对象为本区户籍年满70周岁的老年人。\n二、每餐补贴3元，由区财政承担。\n"
+    "杭州市临安区人民政府办公室\n2024年3月5日\n")
+
+
+def test_a_document_named_by_a_place_that_issued_nothing_here_is_a_cited_one(assistant_over):
+    """After a word of citing, 杭州市实施意见 names the city's document that the district's measures follow: the
+    corpus holds none issued by 杭州市 itself, so its date is the cited document's, not a fact of the measures. The
+    kind may be quoted after the body (国务院关于…的《决定》)."""
+    analyse = assistant_over({"measures.txt": DISTRICT_MEASURES})._loaded.retriever.analyse
+    assert analyse("临安区农村老年助餐服务实施办法是哪天印发的？").asks_fact == "date"
+    assert analyse("临安区老年助餐实施办法依据的杭州市实施意见是哪天印发的？").asks_fact is None
+    assert analyse("临安区助餐办法要求贯彻的国务院关于养老服务改革的《决定》文号是多少？").asks_fact is None
+    assert analyse("临安区助餐办法依据的临安区实施办法文号是多少？").asks_fact == "number"
+
+
 @pytest.mark.parametrize("question", ["这份通知是哪天落款的？", "落款日期是哪天？", "这个意见什么时候落款？",
                                       "这份通知是哪天转发的？", "市政府办公室转发价格管理办法(试行)的日期是哪天？",
                                       "市政府印发《某某管理办法（暂行）》的时间是？"])
