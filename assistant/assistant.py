@@ -347,7 +347,10 @@ def _nth_item(retriever: Retriever, analysis: QuestionAnalysis, evidence: Eviden
               reason: str | None) -> tuple[Evidence, str | None]:
     """「基本原则第二条是什么」: no document numbers its articles, so 第二条 counts the items of the list the question
     names (the list of the best-ranked hit whose heading holds one of the question's words, the chosen clause's
-    first): its second item, or a refusal when the list is shorter."""
+    first): its second item, or a refusal when the list is shorter. A question with no other words than the
+    list's heading and the number asks for the item itself, which the document has: it answers, as a numbered
+    part pointed at does (whole_parts); one asking something of it (第二条对企业有什么要求) keeps the chosen
+    clause's P(answerable)."""
     [reference, *others] = analysis.references
     terms = question_terms(analysis)
     named = next((h for h in [evidence.hit, *hits] if retriever.list_items(h.clause)
@@ -358,7 +361,9 @@ def _nth_item(retriever: Retriever, analysis: QuestionAnalysis, evidence: Eviden
     if not nth:
         return evidence, reason or f"“{named.clause.section_path[-2]}”中未找到{reference.printed}。"
     hit = SearchHit(clause=nth[0], score=evidence.hit.score)
-    return whole_parts(evidence, [hit], evidence.probability), reason
+    heading = normalise(named.clause.section_path[-2])
+    pointing = all(t in heading or t in reference.printed for t in terms)
+    return whole_parts(evidence, [hit], 1.0 if pointing else evidence.probability), reason
 
 
 def _scopes(retriever: Retriever, analysis: QuestionAnalysis, provinces: list[str], doc_ids: list[str]
