@@ -15,7 +15,7 @@ STOPWORDS = frozenset(
     "请问 一下 关于 方面 提出 提到 规定 要求 文件 政策 意见 方案 通知 省 我省 全省 其中 哪个 是否 有没有 "
     "目标 主要 具体 那 这 这个 那个 这条 哪里 谁 需要 应该 应当 可以 能 会 到 从 由 以 于 并 或 也 都 还 又 "
     "分别 各 各自 内容 情况 相关 有关 进行 开展 工作 年 达到 实现 提高 加强 推进 the a an of in to for and "
-    "时候 何时 哪年 哪一年 哪天 哪一天 "  # the time asked (什么时候, 何时, 哪年, 哪天): no word of an answer
+    "时候 何时 哪年 哪一年 哪天 哪一天 多久 多长时间 "  # the time asked (什么时候, 哪天, 多久): no word of an answer
     "what which how is are does do by on with about province provinces".split()
 )
 

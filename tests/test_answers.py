@@ -341,6 +341,27 @@ def test_the_words_a_body_takes_in_are_its_subject():
     assert value_context([asked_value(question)], ["乡村振兴", "工作", "专班", "办公室"], other, question) < 0.4
 
 
+def test_how_often_is_answered_by_a_period_that_repeats():
+    """多久召开一次 / 多长时间督查一次 / how often ask a frequency: 每两周, 月开展一次, 每年对…考核 state one, about what
+    follows it; 定期 (it repeats, not how often) and a year (2023年开展一次) do not. 多久 and 多长时间 are the asking
+    words, no subject of the value."""
+    from assistant.answering.evidence import asked_value, states_value, value_context
+    from assistant.text import content_terms, normalise
+
+    question = "辛县政府常务会议一般多久召开一次？"
+    often = asked_value(question)
+    assert often is asked_value("对这些任务多长时间督查一次？") is asked_value("How often does the council meet?")
+    for text in ("县政府常务会议原则上每两周召开一次", "县督查办月开展一次督查督办", "每年对各乡镇进行考核评价"):
+        assert states_value(often, normalise(text), question), text
+    for text in ("县政府常务会议定期召开", "2023年开展一次专项检查"):
+        assert not states_value(often, normalise(text), question), text
+    terms = content_terms("政府常务会议一般多久召开一次")
+    assert "多久" not in terms and "多长时间" not in content_terms("多长时间督查一次")
+    meeting = normalise("县政府全体会议每半年召开一次，县政府常务会议原则上每月召开一次。")
+    assert value_context([often], terms, meeting, question) > 0.7
+    assert value_context([often], terms, normalise("县政府常务会议由县长召集和主持。"), question) == 0.0
+
+
 def test_a_time_is_judged_by_the_words_after_it_too():
     """What happens at a time often follows it: 自2011年2月1日起施行, 到2025年，数字化转型取得显著成效, 6月底前，与某县
     对接，联合启动…研究 (the rest of its sentence). An amount's subject stays the words before it."""

@@ -77,6 +77,13 @@ _A_DATE = re.compile(rf"{DATE.pattern}|\d{{1,2}}月\d{{1,2}}日|\d{{1,2}}月(?:�
                      r"第?[一二三四1-4]季度|[上下]半年|"
                      r"自(?:公布|发布|印发|颁布)之日起")  # a time counted from publication: 自公布之日起30日后施行
 _A_YEAR = re.compile(r"(19|20)\d{2}\s*年|[〇零一二三四五六七八九]{4}年")
+# How often (多久召开一次, 多长时间督查一次, how often) is answered by a period that repeats: 每年, 每两周, 每季度, 一年两次,
+# 月开展一次 (any document; 定期 says that it repeats, not how often; 2023年开展一次 is a year, not a period).
+_ASKS_FREQUENCY = re.compile(r"(?:多久|多长时间)[^，。？?]{0,8}?一次|每隔多[久长]|频次|频率|\bhow (?:often|frequently)\b",
+                             re.IGNORECASE)
+_A_FREQUENCY = re.compile(r"每(?:隔)?(?:[一二两三四五六七八九十半\d]+)?个?(?:年度?|季度?|月|旬|周|星期|天|日)|"
+                          r"(?:一|每)(?:年|季度?|月|周)[一二两三四五六\d]+次|"
+                          r"(?<![\d〇零一二三四五六七八九十])(?:年|季度?|月|旬|周)[\u4e00-\u9fff]{0,4}?[一二两三四五六\d]次")
 # A body's name by its suffix, or an enumeration of sectors or bodies ending in 部门/单位/机构, with 、, 和 or 及 and
 # with or without 等 (发改、经委、质监等部门; 银行、保险和担保机构).
 _A_BODY = re.compile(r"[\u4e00-\u9fff]{2,10}?(人民政府|政府|委员会|办公室|[局厅委办](?![理法事好])|中心|指挥部|领导小组|"
@@ -91,6 +98,7 @@ _ADDRESSEES = re.compile(r"(?:^|(?<=[。；;:：]))\s*(?=各|[^\n。；;:：]*[�
                          r"[^\n。；;:：]{0,60}[:：]", re.MULTILINE)
 _ASKED_VALUES = (
     (_ASKS_ADDRESSEES, _ADDRESSEES),
+    (_ASKS_FREQUENCY, _A_FREQUENCY),
     (re.compile(rf"哪天|哪一天|何时|什么时候|什么时间|时限|日期|截止|几月几日|{_WHEN}|\b(?:what date|deadline)\b", re.IGNORECASE),
      _A_DATE),
     (re.compile(r"哪一年|哪年|何年|which year|what year", re.IGNORECASE), _A_YEAR),
@@ -101,7 +109,7 @@ _ASKED_VALUES = (
     (_DUTY_QUESTION, _A_BODY),
 )
 # What happens at a time may follow it (自2011年2月1日起施行): value_context reads a time's phrase after it too.
-_SUBJECT_AFTER = {_A_DATE, _A_YEAR, _LEADER}
+_SUBJECT_AFTER = {_A_DATE, _A_YEAR, _A_FREQUENCY, _LEADER}
 _PLACE_WORDS = {w for p in PROVINCES for w in (p.name, p.full, p.english.lower())}
 _YEAR_WORD = re.compile(r"^(19|20)\d{2}年?$")
 MAX_QUOTES = 3
