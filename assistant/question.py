@@ -235,6 +235,11 @@ def _issued_in(meta: DocumentMeta, place: Place) -> bool:
     return bool(meta.city) and stem(meta.city) == stem(place.city or "")
 
 
+def _issued_at_level(meta: DocumentMeta, place: Place) -> bool:
+    """Issued by the place itself: a city's document, not one of its counties'."""
+    return _issued_in(meta, place) and (bool(place.county) or not meta.county)
+
+
 def title_fragments(text: str, title: str, shared: Callable[[str], bool] = lambda piece: False) -> list[str]:
     """Maximal pieces of the normalised `title` (≥ MIN_TITLE_FRAGMENT characters) that `text` quotes and that
     `shared` does not find in another document's title: the words that tell this document apart."""
@@ -283,7 +288,7 @@ def analyse(question: str, facts: CorpusFacts, english_kinds: Callable[[str], se
         # Else a document of its province that names no city or issuer, or one that names no province, may be it;
         # so may they when a city is asked and only its counties' documents issue or name it (烟台市, with only
         # 莱阳市's rules, which cite 烟台市's).
-        own_level = any(_issued_in(d, place) and (place.county or not d.county) for d in documents)
+        own_level = any(_issued_at_level(d, place) for d in documents)
         named_outside = any(place.name in facts.places.get(d.doc_id, ()) and not _issued_in(d, place) for d in documents)
         possible = not own_level and not named_outside and (facts.unplaced or any(_may_be_of(d, place) for d in documents))
         unplaced_too = unplaced_too or (possible and facts.unplaced)
@@ -359,7 +364,7 @@ def _cites_another_document(text: str, titles: TitleIndex, documents: list[Docum
         return True
     for match in _PLACE_TITLE.finditer(text):
         place = next(iter(find_places(match.group(1))), None)
-        if place and not any(_issued_in(d, place) and (place.county or not d.county) for d in documents):
+        if place and not any(_issued_at_level(d, place) for d in documents):
             return True
     return False
 
