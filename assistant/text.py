@@ -66,10 +66,17 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
+# Chinese interrogatives (a closed class of the language, not of any document): a question's words are cut around
+# them before segmentation: jieba glues them to a neighbour (从哪天到哪天 -> 天到) or keeps them as words (什么样,
+# 哪位) that no clause holds.
+_ASKING = re.compile(r"哪几|哪一?[天年月日个些位家项种类条份部次里儿]?|什么时候|什么样|为什么|什么|多少|多久|多长时间|何时|"
+                     r"几月几日|几[号个种项类家批名位条次]")
+
+
 def content_terms(text: str) -> list[str]:
     """Distinct meaningful words of a question, in order (for coverage and sentence matching)."""
     seen: dict[str, None] = {}
-    for word in jieba.lcut(normalise(text).lower()):
+    for word in jieba.lcut(_ASKING.sub(" ", normalise(text).lower())):
         word = word.strip()
         if len(word) < 2 and not word.isdigit():
             continue

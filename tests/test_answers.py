@@ -257,6 +257,16 @@ def test_the_time_asked_is_no_word_of_the_answer():
     assert not {"哪天", "哪一天"} & set(content_terms("云杉县春季防火期从哪天开始，到哪一天结束？"))
 
 
+def test_interrogatives_are_cut_out_before_segmentation():
+    """jieba glues an asking word to its neighbour (从哪天到哪天 -> 天到) or keeps it as a word (什么样, 哪位): a
+    content word no clause holds. The question is cut around interrogatives first, so only its own words remain."""
+    from assistant.text import content_terms
+
+    assert content_terms("辛县禁渔期从哪天到哪天？") == ["辛县", "禁渔期"]
+    assert content_terms("辛县要打造什么样的城市，由哪位领导牵头，分哪几个阶段，为什么这样安排？") == [
+        "辛县", "打造", "城市", "领导", "牵头", "阶段", "这样", "安排"]
+
+
 @pytest.mark.parametrize("question, fact", [
     ("开州区的实施意见是谁发布的？", "issuer"),
     ("这份函是由哪个单位发出的？", "issuer"),
@@ -574,6 +584,20 @@ def test_the_ranker_weighs_keyword_scores_and_an_english_questions_retrieval_ran
     weights = dict(zip(fitted.ranker.features, fitted.ranker.coef))
     assert weights["keyword"] > 0 and weights["english_rank"] > 0
     assert {"keyword", "english_rank"} <= set(RANKING_ONLY) and not {"keyword", "english_rank"} & set(answerable_names())
+
+
+def test_the_clause_bm25_puts_first_is_always_a_candidate(assistant):
+    """Fusion can rank the clause holding most of the question's words below others that only share its
+    subject; it is described for the models however far down it came."""
+    from assistant.answering.evidence import candidates
+
+    retriever, weights = assistant._loaded.retriever, assistant._loaded.weights
+    analysis = retriever.analyse("青海省怎样鼓励企业参与标准制定？")
+    hits = retriever.rank_for(analysis, list(retriever.documents.values()), 12)
+    keyword_best = next(h for h in hits if h.keyword_score >= 1.0)
+    assert hits[0] is not keyword_best  # fusion put another clause first
+    described = candidates(analysis, hits, weights, limit=1)
+    assert [c.hit.clause.clause_id for c in described] == [hits[0].clause.clause_id, keyword_best.clause.clause_id]
 
 
 def test_a_clause_printing_the_asked_fact_keeps_its_own_scores(assistant):

@@ -468,8 +468,14 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
     numbering_asked = bool(_ASKS_TIME.search(analysis.text)) or value in (_A_DATE, _A_YEAR, DOC_NUMBER)
     asked = [p for p in (amount_pattern(unit) if unit else None, value) if p is not None]
     years = [str(y) for y in analysis.years]
-    pool = [h for h in hits if (analysis.asks_fact or h.clause.kind not in FACT_ONLY_KINDS)
-            and not (analysis.asks_signed_date and h.clause.kind == "page") and not _bare_heading(h.clause)][:limit]
+    usable = [h for h in hits if (analysis.asks_fact or h.clause.kind not in FACT_ONLY_KINDS)
+              and not (analysis.asks_signed_date and h.clause.kind == "page") and not _bare_heading(h.clause)]
+    pool = usable[:limit]
+    # The clause holding most of the question's words (bm25's first) is always a candidate, however far fusion
+    # put it: the other rankings' votes can bury the one clause that names the asked thing (省长质量奖).
+    keyword_best = next((h for h in usable if h.keyword_score >= 1.0), None)
+    if keyword_best is not None and keyword_best not in pool:
+        pool.append(keyword_best)
     split = [sentences(hit.clause.text) for hit in pool]
     cosines = [np.asarray(similarity(hit), dtype=np.float64) if similarity else np.zeros(len(group))
                for hit, group in zip(pool, split)]
