@@ -414,6 +414,20 @@ def test_a_value_is_judged_by_the_words_just_before_it():
     assert value_context([], terms, other) == 1.0
 
 
+def test_a_value_whose_words_spell_out_an_abbreviation_asked_is_about_it():
+    """人代会 is 人民代表大会 shortened: a date before 在辛县第九届人民代表大会上 is the meeting's, as the question
+    asks; a term of four characters or more (工程质量) is words, not an abbreviation."""
+    from assistant.answering.evidence import _A_DATE, abbreviated, value_context
+    from assistant.text import normalise
+
+    report = normalise("辛县2024年政府工作报告——2024年3月20日在辛县第九届人民代表大会第四次会议上")
+    assert value_context([_A_DATE], ["人代会"], report) == 1.0
+    assert value_context([_A_DATE], ["人代会"], normalise("2024年3月20日起施行")) == 0.0
+    assert abbreviated("非遗", "非物质文化遗产代表性项目") and abbreviated("低保", "最低生活保障标准")
+    assert not abbreviated("非遗", "非物质，文化遗产") and not abbreviated("文号", "文4号")
+    assert not abbreviated("工程质量", "工程和服务质量")
+
+
 def test_a_value_belongs_to_its_own_phrase():
     """In 「…符合率不断提高，城镇新建建筑绿色建筑占比达到100%」 (the Yunnan 2023 plan) the 100% is a share of green
     buildings: asked for the 符合率 target, the metric named in the phrase before does not count."""
