@@ -480,8 +480,8 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
                similarity: SentenceSimilarity | None = None, limit: int = CANDIDATES,
                fact_check: ClauseCheck | None = None, year_check: ClauseCheck | None = None,
                level_check: ClauseCheck | None = None, title_check: ClauseCheck | None = None) -> list[Candidate]:
-    """The first `limit` hits described for the models. Signature and attachment lines only answer
-    questions about when a document was issued."""
+    """The first `limit` hits (and bm25's first, wherever fusion put it) described for the models. Signature and
+    attachment lines only answer questions about when a document was issued."""
     terms = question_terms(analysis)
     focus = focus_terms(terms, weights)
     # A place the documents only list (南安市 among 泉州's units) picks the sentence that lists it.
