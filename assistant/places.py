@@ -116,6 +116,9 @@ def find_places(text: str) -> list[Place]:
     return list(dict.fromkeys(place_mentions(text)))
 
 
+_DATE_PART = re.compile(r"\d\s*[年月日]")
+
+
 def place_mentions(text: str) -> list[Place]:
     """Every mention of a city or county in `text`, in order. A name counts where it starts a word of the text
     (jieba's segmentation) and the word goes on with at most an administrative suffix (湘西自治州): 河源 in
@@ -124,7 +127,8 @@ def place_mentions(text: str) -> list[Place]:
     if not matches:
         return []
     ends = list(accumulate(len(word) for word in jieba.lcut(text)))
-    starts = {0, *ends}
+    # A date ends a word however jieba glues on (2020年静海区 -> 年静 / 海区): a name may start right after it.
+    starts = {0, *ends, *(m.end() for m in _DATE_PART.finditer(text))}
     found = []
     for match in matches:
         word_end = ends[bisect_left(ends, match.end())]

@@ -152,6 +152,25 @@ def test_page_timestamp_is_not_taken_when_a_written_date_exists():
     assert (timestamp_only.date, timestamp_only.date_source) == ("2024-05-11", "page")
 
 
+def test_a_sites_clock_dates_nothing_and_a_title_may_open_with_its_year():
+    """今天是 2019年10月31日 is when the page was viewed or cached, not a date of the document or the page; a
+    report titled 2021年宝坻区… is 宝坻区's though its name does not open the title."""
+    page = ("今天是:2019年10月31日 星期三 农历十月初七\n您所在的位置:政务公开 > 工作报告\n"
+            "2021年宝坻区法治政府建设情况报告\n文章来源:司法局 更新时间:2022/03/29 11:30:01\n"
+            "2021年宝坻区法治政府建设情况报告\n2021年,宝坻区坚持依法行政。")
+    meta = _meta(page)
+    assert (meta.date, meta.date_source) == ("2022-03-29", "page")
+    assert (meta.place.province, meta.place.county) == ("天津", "宝坻区")
+
+
+def test_a_place_right_after_a_date_is_found_however_jieba_cuts_it():
+    """jieba reads 2021年静海区 as 年静 / 海区; a date ends a word, so the name after it starts one."""
+    from assistant.places import find_places
+
+    assert find_places("2021年静海区法治政府建设情况报告") == [Place("天津", None, "静海区")]
+    assert find_places("示范县建设") == []  # a name inside a word is still no place
+
+
 def test_signature_date_beats_the_page_publication_date():
     meta = _meta("关于转发某公告的函\n发布日期：2011-11-24 浏览次数：1\n各区政府：\n现将公告转发给你们。\n此函\n二〇一一年十月二十七日")
     assert (meta.date, meta.date_source) == ("2011-10-27", "signature")

@@ -37,8 +37,10 @@ _DOCUMENT_FACTS = frozenset(ISSUER_LABELS + NUMBER_LABELS + WRITTEN_DATE_LABELS 
 FACT_LABELS = (TITLE_LABELS + ISSUER_LABELS + NUMBER_LABELS + WRITTEN_DATE_LABELS + PUBLISHED_DATE_LABELS
                + EFFECTIVE_DATE_LABELS + _OTHER_FACT_LABELS)
 # Page furniture: a line carrying one of these belongs to the web page, not to the document.
+# A site's clock (今天是 2019年10月31日 星期三) says when the page was viewed or cached: it dates nothing.
+CLOCK_LABELS = ("今天是", "当前时间", "当前日期")
 FURNITURE_LABELS = ("浏览次数", "访问次数", "浏览量", "访问量", "点击数", "点击量", "阅读数", "阅读量", "字体大小",
-                    "字体", "字号", "信息来源", "文章来源", "责任编辑", "分享到", "今天是") + PAGE_TIME_LABELS
+                    "字体", "字号", "信息来源", "文章来源", "责任编辑", "分享到") + CLOCK_LABELS + PAGE_TIME_LABELS
 # Labels that are everyday words too (a meeting notice says 时间：…): metadata only beside another label.
 _WEAK_LABELS = ("来源", "时间", "日期", "作者", "编辑", "分类")
 

@@ -24,7 +24,7 @@ from ..models import DocumentMeta
 from ..places import Place, load_jionlp, place_mentions
 from ..provinces import PROVINCES, province_named
 from ..text import normalise, open_titles, to_simplified
-from .cleaning import (BULLET, ISSUER_LABELS, NUMBER_LABELS, PAGE_TIME_LABELS, PUBLISHED_DATE_LABELS,
+from .cleaning import (BULLET, CLOCK_LABELS, ISSUER_LABELS, NUMBER_LABELS, PAGE_TIME_LABELS, PUBLISHED_DATE_LABELS,
                        SOURCE_LABELS, TITLE_LABELS, WRITTEN_DATE_LABELS, CleanedText, MetaRow)
 
 # General: the 15 kinds of 党政机关公文 (决议…纪要) plus the names normative documents carry (规划, 方案, 办法, 预案…).
@@ -475,13 +475,16 @@ def _location_parser():
     return load_jionlp().parse_location
 
 
+_LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}年度?")
+
+
 @lru_cache(maxsize=4096)
 def locate(name: str) -> Place | None:
     """Province, city and county of a place or organ name (扬州市 → 江苏, 扬州市), from jionlp's dictionary.
 
-    Names of bodies and places start with the place (中共 aside), so a match further in is jionlp reading a
-    place into ordinary words (中华人民共和国 → 共和县) and is ignored."""
-    name = to_simplified(name).replace(" ", "")
+    Names of bodies and places start with the place (中共 aside; a title may put its year first: 2020年某区…报告),
+    so a match further in is jionlp reading a place into ordinary words (中华人民共和国 → 共和县) and is ignored."""
+    name = _LEADING_YEAR.sub("", to_simplified(name).replace(" ", ""))
     result = _location_parser()(name)
     province = province_named(result.get("province") or "")
     found = [result.get(level) for level in ("province", "city", "county") if result.get(level)]
@@ -553,7 +556,7 @@ def _date(rows: list[MetaRow], dating: _Dating, doc_number: str | None) -> tuple
     """The best-ranked date the text states (see the module docstring)."""
     year = re.search(r"(?:19|20)\d{2}", doc_number or "")
     page = next((d for r in rows if (r.label in PUBLISHED_DATE_LABELS + PAGE_TIME_LABELS or r.page)
-                 and (d := parse_date(r.value))), None)
+                 and r.label not in CLOCK_LABELS and (d := parse_date(r.value))), None)
     ranked: list[tuple[str | None, DateSource]] = [
         (next((d for r in rows if r.label in WRITTEN_DATE_LABELS and (d := parse_date(r.value))), None), "written"),
         (dating.signed, "signature"),
