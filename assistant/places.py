@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 # Administrative suffixes that a question may leave out (黄石 for 黄石市); general, not corpus-specific.
 _SUFFIX = re.compile(r"(?:市|地区|盟|自治州|州|自治县|县|区|旗)$")
+# The place's own organs, which jieba may keep in the name's word (深圳市政府, 杭州市委, 海淀区政府): any place's.
+_OWN_ORGAN = re.compile(r"(?:市|地区|盟|自治州|州|自治县|县|区|旗)?(?:人民政府|政府|党委|委|人大|政协)")
 MIN_ALIAS_CHARS = 2
 MIN_COUNTY_STEM_CHARS = 3
 # A district named by one character (城区, 郊区, 矿区, 东区: several cities have one) is a word for a part of any
@@ -136,7 +138,8 @@ def place_mentions(text: str) -> list[Place]:
         # jieba reads 青岛市委 as 青岛 / 市委 and 扬州市政府 as 扬州 / 市政府: the suffix may open the next word
         suffix = _SUFFIX.search(match.group(0))
         absorbed = bool(suffix) and match.end() - len(suffix.group(0)) in starts
-        if match.start() in starts and (not rest or _SUFFIX.fullmatch(rest) or absorbed):
+        own_word = not rest or _SUFFIX.fullmatch(rest) or _OWN_ORGAN.fullmatch(rest)
+        if match.start() in starts and (own_word or absorbed):
             found.append(_gazetteer()[match.group(0)])
     return found
 

@@ -119,6 +119,16 @@ def test_a_place_whose_suffix_opens_the_next_word_is_named():
     assert find_places("扩大连锁经营，创建示范县") == []
 
 
+def test_a_place_whose_organ_jieba_keeps_in_its_word_is_named():
+    """jieba keeps 深圳市政府, 杭州市委 and 海淀区政府 as one word: the place is still named, as when the organ
+    opens a word of its own."""
+    from assistant.places import find_places
+
+    assert [p.name for p in find_places("深圳市政府的通知，杭州市委的意见，海淀区政府的方案")] == [
+        "深圳市", "杭州市", "海淀区"]
+    assert find_places("示范县委托第三方") == []
+
+
 def test_a_place_name_inside_another_word_is_no_place(assistant):
     """Gazetteer names count only as words of the text: 河源 (a city of 广东) inside 「江河源」杯 sent a question
     about 青海's award to 广东's documents; 大连 in 扩大连锁 and 范县 in 示范县 are no places either."""
