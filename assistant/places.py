@@ -23,9 +23,10 @@ import jieba
 log = logging.getLogger(__name__)
 
 # Administrative suffixes that a question may leave out (黄石 for 黄石市); general, not corpus-specific.
-_SUFFIX = re.compile(r"(?:市|地区|盟|自治州|州|自治县|县|区|旗)$")
+_SUFFIXES = "市|地区|盟|自治州|州|自治县|县|区|旗"
+_SUFFIX = re.compile(rf"(?:{_SUFFIXES})$")
 # The place's own organs, which jieba may keep in the name's word (深圳市政府, 杭州市委, 海淀区政府): any place's.
-_OWN_ORGAN = re.compile(r"(?:市|地区|盟|自治州|州|自治县|县|区|旗)?(?:人民政府|政府|党委|委|人大|政协)")
+_OWN_ORGAN = re.compile(rf"(?:{_SUFFIXES})?(?:人民政府|政府|党委|委|人大|政协)")
 MIN_ALIAS_CHARS = 2
 MIN_COUNTY_STEM_CHARS = 3
 # A district named by one character (城区, 郊区, 矿区, 东区: several cities have one) is a word for a part of any
