@@ -438,6 +438,20 @@ def test_a_value_whose_words_spell_out_an_abbreviation_asked_is_about_it():
     assert not abbreviated("工程质量", "工程和服务质量")
 
 
+def test_a_term_counts_only_as_a_word_of_the_text():
+    """质量奖 is a word of 设立县长质量奖 but only a substring of 完善质量奖励办法 (质量 / 奖励): counted there, the clause
+    about rewards in general outscored the one naming the award; 市长 is no word of 城市长远规划."""
+    from assistant.answering.evidence import TermWeights, holds_word, term_match
+    from assistant.text import normalise
+
+    award, rewards = normalise("设立云杉县县长质量奖，每两年评选一次"), normalise("完善质量奖励办法，加大财政投入")
+    assert holds_word("质量奖", award) and not holds_word("质量奖", rewards)
+    assert holds_word("强省", normalise("加快建设质量强省")) and not holds_word("市长", normalise("城市长远规划"))
+    weights = TermWeights([award, rewards, normalise("推进标准化建设")])
+    terms = ["政府", "质量奖"]
+    assert term_match(terms, weights, award) > term_match(terms, weights, rewards)
+
+
 def test_a_value_belongs_to_its_own_phrase():
     """In 「…符合率不断提高，城镇新建建筑绿色建筑占比达到100%」 (the Yunnan 2023 plan) the 100% is a share of green
     buildings: asked for the 符合率 target, the metric named in the phrase before does not count."""

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 
+import jieba
 import numpy as np
 
 from ..corpus.metadata import DATE, DOC_NUMBER, DOC_TYPES
@@ -450,6 +451,26 @@ def _bigrams(term: str) -> set[str]:
     return {term[i : i + 2] for i in range(len(term) - 1)} or {term}
 
 
+@lru_cache(maxsize=8192)
+def _word_bounds(text: str) -> frozenset[int]:
+    """Where jieba's words (and the shorter words inside them) start and end in `text`."""
+    return frozenset(i for _, start, end in jieba.tokenize(text, mode="search") for i in (start, end))
+
+
+def holds_word(term: str, text: str) -> bool:
+    """`term` is in `text` as a word, not across two (质量奖 is in 省长质量奖 but not in 质量奖励制度; 市长 not in
+    城市长期): Chinese has no spaces, and a substring that splits the text's words means something else."""
+    start = text.find(term)
+    if start < 0:
+        return False
+    bounds = _word_bounds(text)
+    while start >= 0:
+        if start in bounds and start + len(term) in bounds:
+            return True
+        start = text.find(term, start + 1)
+    return False
+
+
 def term_match(terms: list[str], weights: TermWeights, text: str) -> float:
     """Weighted share of `terms` found in `text`; a term found only in part (its bigrams) counts in part."""
     if not terms:
@@ -459,7 +480,7 @@ def term_match(terms: list[str], weights: TermWeights, text: str) -> float:
     for term in terms:
         w = weights.weight(term)
         total += w
-        if term in text:
+        if holds_word(term, text):
             found += w
         else:
             grams = _bigrams(term)
@@ -469,7 +490,7 @@ def term_match(terms: list[str], weights: TermWeights, text: str) -> float:
 
 def _share(terms: list[str], text: str) -> float:
     text = normalise(text)
-    return sum(t in text for t in terms) / len(terms) if terms else 0.0
+    return sum(holds_word(t, text) for t in terms) / len(terms) if terms else 0.0
 
 
 SentenceSimilarity = Callable[[SearchHit], np.ndarray]  # question-to-sentence cosine for one clause
