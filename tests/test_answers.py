@@ -452,6 +452,28 @@ def test_a_term_counts_only_as_a_word_of_the_text():
     assert term_match(terms, weights, award) > term_match(terms, weights, rewards)
 
 
+def test_a_sentence_that_only_restates_the_question_is_not_its_answer(assistant):
+    """A clause often opens by repeating what is asked (（三）强化品牌建设。); the answer is what the next sentence
+    adds. The sentence model reads how much of a sentence the question does not already say, for an English
+    question through the dictionary's Chinese words, and prefers what adds something."""
+    from assistant.answering import refusal
+    from assistant.answering.evidence import SentenceFeatures, candidates
+    from assistant.models import Clause, SearchHit
+
+    retriever, weights = assistant._loaded.retriever, assistant._loaded.weights
+    clause = Clause(clause_id="x#1", doc_id="x", section_path=["（三）强化品牌建设"], order=1,
+                    text="（三）强化品牌建设。强化品牌建设，培育一批区域公用品牌和龙头企业品牌。")
+    for question in ("云杉县怎样强化品牌建设？", "How will Yunshan county strengthen brand building?"):
+        described = candidates(retriever.analyse(question), [SearchHit(clause=clause, score=1.0)], weights)[0]
+        restating, answering = (f.novelty for f in described.sentence_features)
+        assert restating < 0.5 < answering
+    assert SentenceFeatures.names()[-1] == "novelty"
+    row = np.array([described.sentence_features[0].row()] * 2)
+    row[0, -1], row[1, -1] = 0.0, 1.0
+    low, high = refusal.models().sentence.probability(row)
+    assert high > low
+
+
 def test_a_value_belongs_to_its_own_phrase():
     """In 「…符合率不断提高，城镇新建建筑绿色建筑占比达到100%」 (the Yunnan 2023 plan) the 100% is a share of green
     buildings: asked for the 符合率 target, the metric named in the phrase before does not count."""

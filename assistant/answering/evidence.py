@@ -170,6 +170,7 @@ class SentenceFeatures(_FeatureRow):
     states_fact: float  # 1 when the sentence prints the document fact asked for
     short: float  # 1 for a heading-like fragment under 16 characters
     title: float  # 1 when the sentence is or holds its document's title (title line, signature): it names, not answers
+    novelty: float  # share of the sentence's words the question does not hold: one that only restates it answers nothing
 
 
 @dataclass
@@ -488,6 +489,18 @@ def term_match(terms: list[str], weights: TermWeights, text: str) -> float:
     return found / total
 
 
+def _novelty(sentence: str, question: str) -> float:
+    """Share of `sentence`'s words that `question` does not hold (both normalised)."""
+    words = _sentence_words(sentence)
+    return sum(w not in question for w in words) / len(words) if words else 0.0
+
+
+@lru_cache(maxsize=16384)
+def _sentence_words(sentence: str) -> tuple[str, ...]:
+    # Cached: the same sentences come up for question after question on a document.
+    return tuple(content_terms(sentence))
+
+
 def _share(terms: list[str], text: str) -> float:
     text = normalise(text)
     return sum(holds_word(t, text) for t in terms) / len(terms) if terms else 0.0
@@ -505,6 +518,9 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
     attachment lines only answer questions about when a document was issued."""
     terms = question_terms(analysis)
     focus = focus_terms(terms, weights)
+    # What the question says in Chinese words: an English question's through the dictionary (crosslingual.py).
+    asked_text = " ".join(w for phrase in analysis.translations for w in phrase) if analysis.translations \
+        else normalise(analysis.text).lower()
     # A place the documents only list (南安市 among 泉州's units) picks the sentence that lists it.
     listed = analysis.listed_places
     sentence_terms = terms + [n for n in listed if n not in terms]
@@ -575,7 +591,8 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
             date=float(analysis.asks_issue_date and bool(FULL_DATE.search(plain[i]))),
             short=float(len(s) < 16),
             states_fact=float(bool(fact_check) and fact_check(pieces[i])),
-            title=float(bool(title_check) and title_check(pieces[i])))
+            title=float(bool(title_check) and title_check(pieces[i])),
+            novelty=_novelty(plain[i], asked_text))
             for i, s in enumerate(group)]
         # A clause printing the document's own date or 文号 asked for states it of the document: no subject to read.
         context = 1.0 if states else value_context(asked, terms, headed, analysis.text)
