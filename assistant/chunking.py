@@ -93,6 +93,16 @@ def _start_marker(paragraph: str) -> tuple[int, re.Match[str]] | None:
     return None
 
 
+def without_outline_marks(text: str) -> str:
+    """`text` with the outline mark that opens each of its lines (1. / （2） / 1.1) taken out: a clause's own
+    number orders it among its siblings, it counts nothing (「1.加快质量法治建设」 states no number)."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if (start := _start_marker(line.lstrip())) is not None:
+            lines[i] = line.lstrip()[start[1].end():]
+    return "\n".join(lines)
+
+
 def _is_heading_only(paragraph: str) -> bool:
     return _start_marker(paragraph) is not None and len(paragraph) < _SHORT_LINE and "。" not in paragraph[:-1]
 

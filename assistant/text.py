@@ -70,7 +70,7 @@ def tokenize(text: str) -> list[str]:
 # them before segmentation: jieba glues them to a neighbour (从哪天到哪天 -> 天到) or keeps them as words (什么样,
 # 哪位) that no clause holds.
 _ASKING = re.compile(r"哪几|哪一?[天年月日个些位家项种类条份部次里儿]?|什么时候|什么样|为什么|什么|多少|多久|多长时间|何时|"
-                     r"几月几日|几[号个种项类家批名位条次]")
+                     r"几月几日|几[号个种项类家批名位条次级]")
 
 
 def content_terms(text: str) -> list[str]:

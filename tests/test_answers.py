@@ -371,6 +371,7 @@ def test_how_often_is_answered_by_a_period_that_repeats():
     question = "辛县政府常务会议一般多久召开一次？"
     often = asked_value(question)
     assert often is asked_value("对这些任务多长时间督查一次？") is asked_value("How often does the council meet?")
+    assert often is asked_value("质量状况分析是每季度还是每年开展一次？")  # a choice of periods asks one too
     for text in ("县政府常务会议原则上每两周召开一次", "县督查办月开展一次督查督办", "每年对各乡镇进行考核评价"):
         assert states_value(often, normalise(text), question), text
     for text in ("县政府常务会议定期召开", "2023年开展一次专项检查"):
@@ -743,6 +744,46 @@ def test_numbers_in_chinese_numerals_are_stated(eval_assistant_for):
     pilots = next(s for s in sentences(normalise(clause.text)) if "相对集中行政许可权" in s)
     assert states_number(pilots) and not re.search(r"\d", pilots)
     assert not any(states_number(t) for t in ("统一部署质量工作", "进一步加强质量监管", "第一次全体会议"))
+
+
+def test_a_clause_number_counts_nothing(assistant):
+    """「1.加快质量法治建设」 numbers the clause among its siblings: asked 培训不少于多少学时, a clause whose only digit
+    is its own outline mark states no amount (number_gap 1), and levels and training hours are units asked and
+    stated (分为几级 → 三级)."""
+    from assistant.answering.evidence import asked_unit, candidates, states_amount, states_number
+    from assistant.models import Clause, SearchHit
+
+    assert not any(states_number(t) for t in ("1.加快质量法治建设。加强执法人员培训", "（2）建立质量信用评价制度",
+                                              "1.1 编制依据\n依据有关法律"))
+    assert states_number("2.每名执法人员每年培训不少于40学时") and states_number("建立3个中心")
+    assert asked_unit("企业质量信用等级分为几级？") == "级" and states_amount("级", "建立省、州市、县三级质控网络")
+    assert asked_unit("每年培训不少于多少学时？") == "学时"
+    clause = Clause(clause_id="x#1", doc_id="x", section_path=["1.加快质量法治建设"], order=1,
+                    text="1.加快质量法治建设。开展执法人员培养与培训，提高依法行政水平。")
+    question = assistant._loaded.retriever.analyse("云杉县开展执法人员培训，每年培训多少次？")
+    described = candidates(question, [SearchHit(clause=clause, score=1.0)], assistant._loaded.weights)[0]
+    assert described.features.number_gap == 1.0
+
+
+def test_what_a_question_asks_after_restating_a_clause(assistant):
+    """「…提出开展企业质量信用评价，企业质量信用等级分为几级？」 restates a clause, then asks what it may leave out: a
+    clause holding the premise's words covers much of the question but little of its last phrase, which the
+    clause that states the levels covers; 几级 is an asking word, not a term to find."""
+    from assistant.answering.evidence import asked_terms, candidates
+    from assistant.models import Clause, SearchHit
+    from assistant.text import content_terms
+
+    analysis = assistant._loaded.retriever.analyse("云杉县提出开展企业质量信用评价，企业质量信用等级分为几级？")
+    assert "信用等级" in asked_terms(analysis) and "评价" not in asked_terms(analysis)
+    assert "几级" not in content_terms("企业质量信用等级分为几级")
+    premise = Clause(clause_id="x#1", doc_id="x", section_path=["（三）建立质量诚信体系"], order=1,
+                     text="（三）建立质量诚信体系。开展企业质量信用评价，建立企业质量信用档案。")
+    levels = Clause(clause_id="x#2", doc_id="x", section_path=["（四）实施分类监管"], order=2,
+                    text="（四）实施分类监管。企业质量信用等级分为A、B、C、D四级，实行分类监管。")
+    restating, stating = (c.features for c in candidates(
+        analysis, [SearchHit(clause=premise, score=1.0), SearchHit(clause=levels, score=0.9)],
+        assistant._loaded.weights))
+    assert restating.ask_coverage < restating.coverage and restating.ask_coverage < stating.ask_coverage
 
 
 def test_a_year_or_a_date_is_no_amount_asked(assistant):

@@ -17,6 +17,7 @@ from functools import lru_cache
 import jieba
 import numpy as np
 
+from ..chunking import without_outline_marks
 from ..corpus.metadata import DATE, DOC_NUMBER, DOC_TYPES
 from ..crosslingual import phrase_share
 from ..models import FACT_ONLY_KINDS, Clause, SearchHit
@@ -38,7 +39,7 @@ _DUTY_QUESTION = re.compile(r"责任单位|(哪个|哪些|哪家|什么|何)(部
                             r"\b(?:responsible|in charge|which (?:department|agency|body))\b", re.IGNORECASE)
 # General Chinese measure words and units (any document, any topic): the unit an amount is asked in.
 _UNITS = ("万元|亿元|元|个|项|家|人|名|位|次|起|年|天|日|月|所|条|座|件|亩|公顷|公里|千米|米|吨|户|批|处|类|种|部|台|辆|"
-          "套|张|份|篇|场|轮|期|届|支|只|床|倍|小时|分钟|周岁|岁")
+          "套|张|份|篇|场|轮|期|届|支|只|床|倍|小时|分钟|学时|课时|级|周岁|岁")
 # Units that answer for one another: the measure words of people (多少人 → 300名) and of age (多少周岁 → 60岁).
 _SAME_UNITS = {"人": "人|名|位", "名": "人|名|位", "位": "人|名|位", "岁": "周?岁", "周岁": "周?岁"}
 # 哪几个/第几次: a list, an ordinal; 那几个: those. 多少万人 / 几亿吨: the magnitude belongs to the unit asked.
@@ -80,7 +81,8 @@ _A_DATE = re.compile(rf"{DATE.pattern}|\d{{1,2}}月\d{{1,2}}日|\d{{1,2}}月(?:�
 _A_YEAR = re.compile(r"(19|20)\d{2}\s*年|[〇零一二三四五六七八九]{4}年")
 # How often (多久召开一次, 多长时间督查一次, how often) is answered by a period that repeats: 每年, 每两周, 每季度, 一年两次,
 # 月开展一次 (any document; 定期 says that it repeats, not how often; 2023年开展一次 is a year, not a period).
-_ASKS_FREQUENCY = re.compile(r"(?:多久|多长时间)[^，。？?]{0,8}?一次|每隔多[久长]|频次|频率|\bhow (?:often|frequently)\b",
+_ASKS_FREQUENCY = re.compile(r"(?:多久|多长时间)[^，。？?]{0,8}?一次|每隔多[久长]|频次|频率|\bhow (?:often|frequently)\b|"
+                             r"每[一二两三四五六\d半]?个?(?:年度?|季度?|月|旬|周|天)还是每",
                              re.IGNORECASE)
 _A_FREQUENCY = re.compile(r"每(?:隔)?(?:[一二两三四五六七八九十半\d]+)?个?(?:年度?|季度?|月|旬|周|星期|天|日)|"
                           r"(?:一|每)(?:年|季度?|月|周)[一二两三四五六\d]+次|"
@@ -136,6 +138,7 @@ class ClauseFeatures(_FeatureRow):
     """What the clause model sees; names and order are those of the fitted coefficients."""
 
     coverage: float  # weighted share of the question's terms in the clause and its headings
+    ask_coverage: float  # the same for the terms of the question's last phrase, what it asks after its premises
     sentence_match: float  # the same, in the clause's best sentence
     focus: float  # share of the question's most specific terms found verbatim in the clause
     semantic: float  # cosine of the question to the closest sentence of the clause
@@ -159,6 +162,7 @@ class ClauseFeatures(_FeatureRow):
 @dataclass
 class SentenceFeatures(_FeatureRow):
     lexical: float  # weighted share of the question's terms in the sentence
+    ask_lexical: float  # the same for the terms of the question's last phrase (asked_terms)
     focus: float  # share of the most specific terms in the sentence
     semantic: float  # cosine of the question to the sentence
     semantic_gap: float  # below the clause's closest sentence
@@ -218,7 +222,7 @@ def answerable_names() -> list[str]:
 # other years or another level of government, can only hurt (-1); `english` (a language, not evidence) may go
 # either way (0). The fit keeps each weight on its side (refusal.fit_directed).
 _ANSWERABLE_DIRECTIONS = {
-    "coverage": 1, "sentence_match": 1, "focus": 1, "semantic": 1, "semantic_gap": -1, "fused": 1, "dense": 1,
+    "coverage": 1, "ask_coverage": 1, "sentence_match": 1, "focus": 1, "semantic": 1, "semantic_gap": -1, "fused": 1, "dense": 1,
     "rank_inverse": 1, "number_gap": -1, "year_gap": -1, "other_years": -1, "other_level": -1, "unit_gap": -1,
     "value_gap": -1, "english": 0, "states_fact": 1, "clause_probability": 1, "clause_margin": 1,
     "sentence_probability": 1, "sentence_focus": 1, "sentence_unit": 1, "sentence_value": 1, "value_context": 1,
@@ -293,8 +297,9 @@ _NAMED_DIGITS = re.compile(r"[A-Za-z]+-?\d+(?:\.\d+)?")
 
 def states_number(text: str, times_count: bool = True) -> bool:
     """`text` (normalised) states a number: in digits, or in Chinese numerals that count (两个试点, 三成); with
-    `times_count` False, dates, years and 文号 are not numbers stated; digits in a name (PM2.5) never are."""
-    text = _NAMED_DIGITS.sub(" ", text)
+    `times_count` False, dates, years and 文号 are not numbers stated; digits in a name (PM2.5) and the outline
+    mark opening a line (1.加快…) never are."""
+    text = _NAMED_DIGITS.sub(" ", without_outline_marks(text))
     return _STATED_NUMBER.search(text if times_count else _TIME_OR_NUMBERING.sub(" ", text)) is not None
 
 
@@ -432,6 +437,15 @@ def question_terms(analysis: QuestionAnalysis) -> list[str]:
     return list(_topic_terms(analysis.topic_text))
 
 
+_PHRASE_BREAK = re.compile(r"[，,；;：:]")
+
+
+def asked_terms(analysis: QuestionAnalysis) -> list[str]:
+    """The content words of the question's last phrase: 「…提出开展企业质量信用评价，企业质量信用等级分为几级？」
+    restates a clause, then asks what it may leave out. All the question's words when its last phrase has none."""
+    return list(_topic_terms(_PHRASE_BREAK.split(analysis.topic_text.rstrip(" ？?。"))[-1])) or question_terms(analysis)
+
+
 @lru_cache(maxsize=1024)
 def _topic_terms(topic_text: str) -> tuple[str, ...]:
     # Cached: compare mode describes hundreds of clauses for one question.
@@ -517,6 +531,7 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
     """The first `limit` hits (and bm25's first, wherever fusion put it) described for the models. Signature and
     attachment lines only answer questions about when a document was issued."""
     terms = question_terms(analysis)
+    asked_words = asked_terms(analysis)
     focus = focus_terms(terms, weights)
     # What the question says in Chinese words: an English question's through the dictionary (crosslingual.py).
     asked_text = " ".join(w for phrase in analysis.translations for w in phrase) if analysis.translations \
@@ -565,6 +580,7 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
         states = bool(fact_check) and fact_check(hit.clause)
         features = ClauseFeatures(
             coverage=term_match(terms, weights, f"{hit.clause.section} {clause_text}"),
+            ask_coverage=term_match(asked_words, weights, f"{hit.clause.section} {clause_text}"),
             sentence_match=max(lexical), focus=_share(focus, f"{hit.clause.section} {clause_text}"),
             semantic=top, semantic_gap=best_cosine - top, fused=hit.score, dense=hit.dense_score,
             keyword=hit.keyword_score, rank_inverse=1.0 / (1 + rank),
@@ -582,7 +598,7 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
             opening=float(hit.clause.kind == "preamble"))
         pieces = [hit.clause.model_copy(update={"text": s}) for s in group]  # each sentence as a clause, for the checks
         sentence_features = [SentenceFeatures(
-            lexical=sentence_lexical[i], focus=_share(focus, s), semantic=float(cosine[i]),
+            lexical=sentence_lexical[i], ask_lexical=term_match(asked_words, weights, s), focus=_share(focus, s), semantic=float(cosine[i]),
             semantic_gap=top - float(cosine[i]),
             number=float(asks_amount and states_number(plain[i], numbering_asked)),
             unit=float(unit is not None and states_amount(unit, plain[i])),
