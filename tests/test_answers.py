@@ -786,6 +786,22 @@ def test_what_a_question_asks_after_restating_a_clause(assistant):
     assert restating.ask_coverage < restating.coverage and restating.ask_coverage < stating.ask_coverage
 
 
+def test_a_value_must_be_about_what_is_asked_not_the_premise(assistant):
+    """「云杉县提出工程质量抽查符合率达到98%，服务质量满意度要达到多少？」: the 98% is the premise's, its words are the
+    question's too, but the value asked is the satisfaction's: only a clause stating that is about what is asked."""
+    from assistant.answering.evidence import candidates
+    from assistant.models import Clause, SearchHit
+
+    analysis = assistant._loaded.retriever.analyse("云杉县提出工程质量抽查符合率达到98%，服务质量满意度要达到多少？")
+    premise = Clause(clause_id="x#1", doc_id="x", section_path=["（一）提升工程质量"], order=1,
+                     text="（一）提升工程质量。到2025年，工程质量抽查符合率达到98%，服务质量持续改善。")
+    stated = Clause(clause_id="x#2", doc_id="x", section_path=["（二）提升服务质量"], order=2,
+                    text="（二）提升服务质量。到2025年，服务质量满意度达到85%以上。")
+    other, answer = candidates(analysis, [SearchHit(clause=premise, score=1.0), SearchHit(clause=stated, score=0.9)],
+                               assistant._loaded.weights)
+    assert other.value_context < 0.5 < answer.value_context
+
+
 def test_a_year_or_a_date_is_no_amount_asked(assistant):
     """Asked how many or how much, a clause whose only digits date its aim (到2020年，主要实现如下目标：) states
     no answer (number_gap 1); asked which year, the same clause does (number_gap 0)."""

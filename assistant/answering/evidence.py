@@ -611,7 +611,9 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
             novelty=_novelty(plain[i], asked_text))
             for i, s in enumerate(group)]
         # A clause printing the document's own date or 文号 asked for states it of the document: no subject to read.
-        context = 1.0 if states else value_context(asked, terms, headed, analysis.text)
+        # A value must be about what the question asks, not about the premise it restates (工程质量抽查符合率达到98%，
+        # 服务质量满意度要达到多少): its subject is read against the question's last phrase.
+        context = 1.0 if states else value_context(asked, asked_words, headed, analysis.text)
         out.append(Candidate(hit, rank, features, group, sentence_features, context))
     return out
 
