@@ -222,9 +222,9 @@ def answerable_names() -> list[str]:
 # other years or another level of government, can only hurt (-1); `english` (a language, not evidence) may go
 # either way (0). The fit keeps each weight on its side (refusal.fit_directed).
 _ANSWERABLE_DIRECTIONS = {
-    "coverage": 1, "ask_coverage": 1, "sentence_match": 1, "focus": 1, "semantic": 1, "semantic_gap": -1, "fused": 1, "dense": 1,
-    "rank_inverse": 1, "number_gap": -1, "year_gap": -1, "other_years": -1, "other_level": -1, "unit_gap": -1,
-    "value_gap": -1, "english": 0, "states_fact": 1, "clause_probability": 1, "clause_margin": 1,
+    "coverage": 1, "ask_coverage": 1, "sentence_match": 1, "focus": 1, "semantic": 1, "semantic_gap": -1, "fused": 1,
+    "dense": 1, "rank_inverse": 1, "number_gap": -1, "year_gap": -1, "other_years": -1, "other_level": -1,
+    "unit_gap": -1, "value_gap": -1, "english": 0, "states_fact": 1, "clause_probability": 1, "clause_margin": 1,
     "sentence_probability": 1, "sentence_focus": 1, "sentence_unit": 1, "sentence_value": 1, "value_context": 1,
 }
 
@@ -569,6 +569,8 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
         headed = normalise(f"{hit.clause.section}\n{clause_text}")
         plain = [normalise(s) for s in group]
         lexical = [term_match(terms, weights, s) for s in group]
+        # Most questions are one phrase: their asked words are all their words, already matched.
+        ask_lexical = lexical if asked_words == terms else [term_match(asked_words, weights, s) for s in group]
         # An English question's words meet a sentence through the dictionary's Chinese words: for choosing the
         # sentence only (dev: keys quoted from the right clause, English 0.875 -> 0.913); fed to the clause
         # models they refused more answerable English questions.
@@ -598,7 +600,7 @@ def candidates(analysis: QuestionAnalysis, hits: list[SearchHit], weights: TermW
             opening=float(hit.clause.kind == "preamble"))
         pieces = [hit.clause.model_copy(update={"text": s}) for s in group]  # each sentence as a clause, for the checks
         sentence_features = [SentenceFeatures(
-            lexical=sentence_lexical[i], ask_lexical=term_match(asked_words, weights, s), focus=_share(focus, s), semantic=float(cosine[i]),
+            lexical=sentence_lexical[i], ask_lexical=ask_lexical[i], focus=_share(focus, s), semantic=float(cosine[i]),
             semantic_gap=top - float(cosine[i]),
             number=float(asks_amount and states_number(plain[i], numbering_asked)),
             unit=float(unit is not None and states_amount(unit, plain[i])),
