@@ -1576,3 +1576,19 @@ def test_a_reports_speaker_is_a_post_and_a_name_on_a_line_of_its_own():
     for question in ("辛县2018年政府工作报告是由谁代表县政府作的？", "辛县2018年政府工作报告由哪位县长作报告？"):
         value = asked_value(question)
         assert value is not None and states_value(value, opening, question)
+
+
+def test_a_colloquial_word_meets_the_documents_word_through_a_thesaurus(assistant):
+    """An official asks 准时发车 of 发车正点率: 准时 and 正点 share no character, but Cilin puts them in one group of
+    synonyms, so the clause holding 正点 covers the word no document uses in part, as a word found by half its
+    characters would. A word the documents use is matched as it is: 质量 meets no synonym (品质)."""
+    from assistant.answering.evidence import PARTIAL_CREDIT, term_match
+    from assistant.synonyms import synonyms
+
+    assert "正点" in synonyms("准时") and "控告" in synonyms("告状") and synonyms("云杉县") == ()
+    weights = assistant._loaded.weights
+    clause = next(c for c in assistant._loaded.retriever.index.clauses if "发车正点率" in c.text)
+    assert term_match(["准时"], weights, clause.text) == PARTIAL_CREDIT
+    assert term_match(["准时"], weights, "统一部署质量工作") == 0.0
+    assert weights.unused("准时") and not weights.unused("质量")
+    assert term_match(["质量"], weights, "品质") == 0.0 and "品质" in synonyms("质量")

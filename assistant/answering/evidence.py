@@ -23,6 +23,7 @@ from ..crosslingual import phrase_share
 from ..models import FACT_ONLY_KINDS, Clause, SearchHit
 from ..provinces import PROVINCES
 from ..question import ASKS_NUMBER, FULL_DATE, QuestionAnalysis
+from ..synonyms import synonyms
 from ..text import content_terms, normalise, sentences
 from .refusal import EvidenceModels, LinearModel, models
 
@@ -254,13 +255,19 @@ class TermWeights:
     def __init__(self, texts: list[str]):
         self._texts = [normalise(t) for t in texts[:: max(1, len(texts) // IDF_SAMPLE)]]
         self._n = len(self._texts)
-        self._cache: dict[str, float] = {}
+        self._counts: dict[str, int] = {}
+
+    def _count(self, term: str) -> int:
+        if term not in self._counts:
+            self._counts[term] = sum(term in text for text in self._texts)
+        return self._counts[term]
 
     def weight(self, term: str) -> float:
-        if term not in self._cache:
-            df = sum(term in text for text in self._texts)
-            self._cache[term] = math.log(1 + (self._n + 1) / (df + 0.5))
-        return self._cache[term]
+        return math.log(1 + (self._n + 1) / (self._count(term) + 0.5))
+
+    def unused(self, term: str) -> bool:
+        """No clause (of the sample) holds `term`: the documents say it, if at all, in other words."""
+        return self._count(term) == 0
 
 
 def asked_unit(text: str) -> str | None:
@@ -486,8 +493,17 @@ def holds_word(term: str, text: str) -> bool:
     return False
 
 
+# What a term found only in part earns: all its character pairs, or a word of its thesaurus group (synonyms.py) in
+# its place.
+PARTIAL_CREDIT = 0.5
+
+
 def term_match(terms: list[str], weights: TermWeights, text: str) -> float:
-    """Weighted share of `terms` found in `text`; a term found only in part (its bigrams) counts in part."""
+    """Weighted share of `terms` found in `text`; a term found only in part (its bigrams) counts in part, and so
+    does a term no clause uses (a colloquial word: 准时 where documents write 正点) whose synonym `text` holds.
+    Synonyms of words the documents do use only blurred them (打算 → 准备, 大家 → 专家). Held-out dev, 3 fold seeds:
+    key 0.884 -> 0.892, false refusals 0.050 -> 0.047, refusal 0.852 -> 0.851; with synonyms of every word, key
+    0.893 but refusal 0.847."""
     if not terms:
         return 0.0
     text = normalise(text)
@@ -497,9 +513,11 @@ def term_match(terms: list[str], weights: TermWeights, text: str) -> float:
         total += w
         if holds_word(term, text):
             found += w
+        elif weights.unused(term) and any(other in text for other in synonyms(term)):
+            found += PARTIAL_CREDIT * w
         else:
             grams = _bigrams(term)
-            found += 0.5 * w * sum(g in text for g in grams) / len(grams)
+            found += PARTIAL_CREDIT * w * sum(g in text for g in grams) / len(grams)
     return found / total
 
 
