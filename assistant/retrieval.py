@@ -29,7 +29,8 @@ from .question import (FULL_DATE, POSTED_ROW, YEAR, CorpusFacts, QuestionAnalysi
                        named_date_row, page_labels_asked)
 from .references import referenced_clauses
 from .stores.base import top_k
-from .text import is_english, normalise
+from .synonyms import synonyms
+from .text import content_terms, is_english, normalise
 from .versions import prefer_versions, version_groups
 
 QUERY_VECTORS_KEPT = 256  # question vectors kept (a few per request in flight)
@@ -158,9 +159,14 @@ class Retriever:
     def keyword_query(self, analysis: QuestionAnalysis) -> str:
         """What bm25 searches for: the question's topic, and for an English question the Chinese words a
         dictionary gives for its words (crosslingual.py). On dev, the right clause was answered for 0.80 of
-        answerable English questions instead of 0.67."""
+        answerable English questions instead of 0.67. A word the corpus never uses (a colloquial 准时) brings the
+        words of its thesaurus group that it does (正点; synonyms.py): held-out dev, right clause chosen 0.934 ->
+        0.939, full-pipeline key 0.892 -> 0.897, false refusals 0.047 -> 0.044, refusal 0.851 -> 0.849."""
         words = dict.fromkeys(word for phrase in analysis.translations for word in phrase)
-        return " ".join([analysis.topic_text, *words])
+        vocabulary = self.index.keywords.vocab
+        others = dict.fromkeys(other for term in content_terms(analysis.topic_text) if term not in vocabulary
+                               for other in synonyms(term) if other in vocabulary)
+        return " ".join([analysis.topic_text, *words, *others])
 
     def fact_check(self, analysis: QuestionAnalysis) -> Callable[[Clause], bool]:
         """Whether a clause's text states the fact of its document that the question asks for (for the models); a

@@ -60,6 +60,17 @@ def test_chinese_question_keyword_query_is_its_topic(assistant):
     assert retriever.keyword_query(analysis) == analysis.topic_text
 
 
+def test_a_colloquial_word_brings_its_synonym_the_corpus_uses_to_the_keyword_query(assistant):
+    """准时 appears in no clause; its Cilin group's 正点 does (发车正点率), and bm25 searches it too."""
+    retriever = assistant._loaded.retriever
+    analysis = retriever.analyse("青海省想让长途客车准时发车的比例达到多少？")
+    query = retriever.keyword_query(analysis)
+    assert query.startswith(analysis.topic_text) and "正点" in query.split()
+    assert "准时" not in retriever.index.keywords.vocab
+    positions, _ = retriever.index.keywords.search(query, 3)
+    assert any("发车正点率" in retriever.index.clauses[int(p)].text for p in positions)
+
+
 def test_an_english_question_meets_sentences_through_the_dictionary(assistant):
     """Sentence choice reads how many of an English question's phrases a sentence renders; the clause models
     keep reading Chinese words only (README, "English questions")."""
