@@ -98,8 +98,9 @@ def without_outline_marks(text: str) -> str:
     number orders it among its siblings, it counts nothing (「1.加快质量法治建设」 states no number)."""
     lines = text.split("\n")
     for i, line in enumerate(lines):
-        if (start := _start_marker(line.lstrip())) is not None:
-            lines[i] = line.lstrip()[start[1].end():]
+        stripped = line.lstrip()
+        if (start := _start_marker(stripped)) is not None:
+            lines[i] = stripped[start[1].end():]
     return "\n".join(lines)
 
 
