@@ -584,6 +584,22 @@ def test_a_province_named_in_full_leaves_no_stray_suffix_among_the_terms(assista
     assert "国际标准" in question_terms(analysis) and not any(t.startswith("省") for t in question_terms(analysis))
 
 
+def test_a_name_the_question_quotes_is_one_term(assistant):
+    """“大质量”工作机制: jieba splits the quoted name (大 / 质量) and the one-character half is dropped, so only the
+    clause holding the whole name should meet it whole; 质量 alone is in every clause."""
+    from assistant.answering.evidence import term_match
+
+    analysis = assistant._loaded.retriever.analyse("按照云南2016年的意见，“大质量”工作机制由哪几方面构成？")
+    terms = question_terms(analysis)
+    assert "大质量" in terms and "质量" in terms
+    assert "放管服" in question_terms(assistant._loaded.retriever.analyse("湖南「放管服」改革怎么推进？"))
+    clauses = assistant._loaded.retriever.index.clauses
+    naming = next(c for c in clauses if "大质量工作机制" in c.text)
+    plain = next(c for c in clauses if c.doc_id == naming.doc_id and "大质量" not in c.text and "质量" in c.text)
+    weights = assistant._loaded.weights
+    assert term_match(["大质量"], weights, naming.text) == 1.0 > term_match(["大质量"], weights, plain.text)
+
+
 def test_years_that_name_a_document_or_a_period_are_not_years_asked_about(assistant):
     """云南2016年意见 names a document and （2011-2020年） a plan's span; 到2020年 is what is asked about."""
     analyse = assistant._loaded.retriever.analyse

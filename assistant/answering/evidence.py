@@ -453,10 +453,16 @@ def asked_terms(analysis: QuestionAnalysis) -> list[str]:
     return list(_topic_terms(_PHRASE_BREAK.split(analysis.topic_text.rstrip(" ？?。"))[-1])) or question_terms(analysis)
 
 
+# A phrase the question quotes (“大质量”, 「放管服」) is a name: jieba would split it (大 / 质量) and lose what sets it apart.
+_QUOTED = re.compile(r"[“\"「『‘]([\u4e00-\u9fff]{2,10})[”\"」』’]")
+
+
 @lru_cache(maxsize=1024)
 def _topic_terms(topic_text: str) -> tuple[str, ...]:
     # Cached: compare mode describes hundreds of clauses for one question.
-    return tuple(t for t in content_terms(topic_text)
+    words = content_terms(topic_text)
+    quoted = [q for q in _QUOTED.findall(topic_text) if q not in words]
+    return tuple(t for t in [*quoted, *words]
                  if t not in _PLACE_WORDS and not _YEAR_WORD.match(t) and not t.isascii())
 
 
